@@ -1,0 +1,107 @@
+/**
+ * The kernel contract: every kernel name with its attributes. Every backend implements kernels under
+ * these names; the reference backend implements all of them (checked with `satisfies`).
+ * Kernels see buffers, shapes and attributes only — never tensors, never autograd.
+ */
+import type { DType } from '../tensor/dtype.js';
+
+type NoAttrs = Record<string, never>;
+
+/** 2D convolution geometry. 1D convolutions run as 2D with height 1. */
+export interface Conv2DAttrs {
+  stride: [number, number];
+  /** Zero padding per side: [top, bottom, left, right]. */
+  pads: [number, number, number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+/** 2D pooling geometry; the op has already resolved ceilMode into `outSize`. */
+export interface Pool2DAttrs {
+  kernel: [number, number];
+  stride: [number, number];
+  /** Symmetric implicit padding [padH, padW] (PyTorch semantics). */
+  pad: [number, number];
+  dilation: [number, number];
+  outSize: [number, number];
+}
+
+export interface AvgPool2DAttrs extends Pool2DAttrs {
+  countIncludePad: boolean;
+  divisorOverride: number | null;
+}
+
+export type ResizeMode = 'nearest' | 'bilinear';
+export interface Resize2DAttrs {
+  mode: ResizeMode;
+  outSize: [number, number];
+  alignCorners: boolean;
+  /** Source/destination coordinate scale per axis (PyTorch uses 1/scaleFactor when a factor is given). */
+  scales: [number, number];
+}
+
+export type PadMode = 'constant' | 'reflect' | 'replicate';
+export interface PadAttrs {
+  /** [before, after] for every dim of the input (zeros for dims not padded); negative crops. */
+  pads: [number, number][];
+  mode: PadMode;
+  value: number;
+}
+
+export interface KernelSpecs {
+  // Elementwise binary with broadcasting (inputs [a, b]; output promoted dtype).
+  Add: NoAttrs; Sub: NoAttrs; Mul: NoAttrs; Div: NoAttrs; Pow: NoAttrs;
+  Maximum: NoAttrs; Minimum: NoAttrs;
+  // Comparisons with broadcasting; output int32 0/1.
+  Equal: NoAttrs; NotEqual: NoAttrs; Greater: NoAttrs; GreaterEqual: NoAttrs; Less: NoAttrs; LessEqual: NoAttrs;
+  // Elementwise unary.
+  Neg: NoAttrs; Exp: NoAttrs; Log: NoAttrs; Sqrt: NoAttrs; Abs: NoAttrs; Sign: NoAttrs;
+  Relu: NoAttrs; Sigmoid: NoAttrs; Tanh: NoAttrs; Log1p: NoAttrs;
+  Elu: { alpha: number }; LeakyRelu: { negativeSlope: number };
+  Clamp: { min: number; max: number };
+  Cast: { dtype: DType };
+  /** inputs [cond(int32), a, b] with broadcasting. */
+  Where: NoAttrs;
+  // Reductions over `axes` (sorted, unique); the output drops those axes.
+  Sum: { axes: number[] }; Max: { axes: number[] }; Min: { axes: number[] };
+  ArgMax: { axis: number }; ArgMin: { axis: number };
+  // Layout.
+  Transpose: { perm: number[] };
+  Slice: { begin: number[]; size: number[]; step: number[] };
+  Concat: { axis: number };
+  BroadcastTo: { shape: number[] };
+  /** out[..i..] = x[..index[..i..]..] along `axis`; index int32 with x's rank. */
+  GatherElements: { axis: number };
+  /** inputs [src, index]: out (zeros of `shape`) [..index[..i..]..] += src[..i..] along `axis`. */
+  ScatterAddElements: { axis: number; shape: number[] };
+  /** inputs [a [B,M,K], b [B,K,N]] (after optional transposes). */
+  BatchMatMul: { transposeA: boolean; transposeB: boolean };
+  // Convolution: x [N,C,H,W], w [K, C/groups, kh, kw].
+  Conv2D: Conv2DAttrs;
+  /** inputs [dy, w] -> dx of `inputShape` (also the forward of transposed convolution). */
+  Conv2DBackpropInput: Conv2DAttrs & { inputShape: [number, number, number, number] };
+  /** inputs [x, dy] -> dw of `filterShape`. */
+  Conv2DBackpropFilter: Conv2DAttrs & { filterShape: [number, number, number, number] };
+  // Pooling on [N,C,H,W].
+  /** outputs [out, indices(int32, flat index into the H*W plane, as PyTorch)]. */
+  MaxPool2D: Pool2DAttrs;
+  AvgPool2D: AvgPool2DAttrs;
+  /** inputs [dy] -> dx [N,C,H,W] of `inputShape`. */
+  AvgPool2DGrad: AvgPool2DAttrs & { inputShape: [number, number, number, number] };
+  AdaptiveAvgPool2D: { outSize: [number, number] };
+  AdaptiveAvgPool2DGrad: { inputShape: [number, number, number, number] };
+  /** outputs [out, indices] like MaxPool2D. */
+  AdaptiveMaxPool2D: { outSize: [number, number] };
+  /** inputs [src [N,C,*], indices [N,C,*]] -> out [N,C,planeH,planeW], out.plane[idx] += src (max-pool grad, max-unpool). */
+  ScatterPlane: { planeShape: [number, number] };
+  /** inputs [x [N,C,H,W], indices [N,C,*]] -> out[n,c,i] = x.plane[idx[n,c,i]] (max-unpool grad). */
+  GatherPlane: NoAttrs;
+  Resize2D: Resize2DAttrs;
+  /** inputs [dy] -> dx of `inputShape`. */
+  Resize2DGrad: Resize2DAttrs & { inputShape: [number, number, number, number] };
+  Pad: PadAttrs;
+  /** inputs [dy] -> dx of `inputShape` (reflect/replicate fold gradients back; constant crops). */
+  PadGrad: PadAttrs & { inputShape: number[] };
+}
+
+export type KernelName = keyof KernelSpecs;
