@@ -8,5 +8,7 @@ export interface Buf {
   dtype: DType;
 }
 
-export type RefKernel<K extends KernelName> = (inputs: Buf[], attrs: KernelSpecs[K]) => Buf[];
+/** Typed on the attributes (not the name) so kernels with identical attributes are interchangeable. */
+export type KernelFn<A> = (inputs: Buf[], attrs: A) => Buf[];
+export type RefKernel<K extends KernelName> = KernelFn<KernelSpecs[K]>;
 export type RefKernelTable = { [K in KernelName]: RefKernel<K> };

@@ -1,0 +1,83 @@
+/** Nonlinearities and softmax. Primitives carry a rule; softmax/logSoftmax are composites. */
+import type { Tensor } from '../tensor/tensor.js';
+import { record } from '../autograd/graph.js';
+import { noGrad } from '../autograd/graph.js';
+import { run1 } from './kernel.js';
+import { scalar } from './util.js';
+import { div, exp, sub } from './elementwise.js';
+import { logSumExp, max, sum } from './reduce.js';
+import { assertFloat, assertNumber, assertTensor, normDim } from './validate.js';
+
+function checkInput(op: string, x: Tensor): void {
+  assertTensor(op, 'input', x);
+  assertFloat(op, 'input', x);
+}
+
+export function relu(x: Tensor): Tensor {
+  checkInput('relu', x);
+  const out = run1('Relu', [x], {});
+  return record('relu', out, [x], (dy) => [run1('Mul', [dy, run1('Greater', [out, scalar(0, x.dtype)], {})], {})]);
+}
+
+/** min(max(x, 0), 6): MobileNet's activation. */
+export function relu6(x: Tensor): Tensor {
+  checkInput('relu6', x);
+  return record('relu6', run1('Clamp', [x], { min: 0, max: 6 }), [x], (dy) => {
+    const inside = run1('Mul', [run1('Greater', [x, scalar(0, x.dtype)], {}), run1('Less', [x, scalar(6, x.dtype)], {})], {});
+    return [run1('Mul', [dy, inside], {})];
+  });
+}
+
+export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?: number } = {}): Tensor {
+  checkInput('leakyRelu', x);
+  assertNumber('leakyRelu', 'negativeSlope', negativeSlope);
+  return record('leakyRelu', run1('LeakyRelu', [x], { negativeSlope }), [x], (dy) => {
+    const pos = run1('Greater', [x, scalar(0, x.dtype)], {});
+    const slope = run1('Where', [pos, scalar(1, dy.dtype), scalar(negativeSlope, dy.dtype)], {});
+    return [run1('Mul', [dy, slope], {})];
+  });
+}
+
+export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
+  checkInput('elu', x);
+  assertNumber('elu', 'alpha', alpha);
+  const out = run1('Elu', [x], { alpha });
+  return record('elu', out, [x], (dy) => {
+    // For x <= 0, d/dx alpha*(e^x - 1) = out + alpha.
+    const neg = run1('Add', [out, scalar(alpha, x.dtype)], {});
+    const slope = run1('Where', [run1('Greater', [x, scalar(0, x.dtype)], {}), scalar(1, x.dtype), neg], {});
+    return [run1('Mul', [dy, slope], {})];
+  });
+}
+
+export function sigmoid(x: Tensor): Tensor {
+  checkInput('sigmoid', x);
+  const out = run1('Sigmoid', [x], {});
+  return record('sigmoid', out, [x], (dy) => [
+    run1('Mul', [dy, run1('Mul', [out, run1('Sub', [scalar(1, x.dtype), out], {})], {})], {}),
+  ]);
+}
+
+export function tanh(x: Tensor): Tensor {
+  checkInput('tanh', x);
+  const out = run1('Tanh', [x], {});
+  return record('tanh', out, [x], (dy) => [
+    run1('Mul', [dy, run1('Sub', [scalar(1, x.dtype), run1('Mul', [out, out], {})], {})], {}),
+  ]);
+}
+
+/** softmax(x, dim): exp(x - max) / sum — the max shift (a constant) keeps large logits finite. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  checkInput('softmax', x);
+  const d = normDim('softmax', dim, x.ndim);
+  const shift = noGrad(() => max(x, d, true));
+  const e = exp(sub(x, shift));
+  return div(e, sum(e, d, true));
+}
+
+/** logSoftmax(x, dim) = x - logSumExp(x): never takes the log of a rounded-to-zero probability. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  checkInput('logSoftmax', x);
+  const d = normDim('logSoftmax', dim, x.ndim);
+  return sub(x, logSumExp(x, d, true));
+}

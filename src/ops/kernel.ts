@@ -1,0 +1,18 @@
+/** The single door from ops to backends: tensors in, tensors out; kernels only see buffers. */
+import type { KernelName, KernelSpecs } from '../kernels/specs.js';
+import { getBackend } from '../backends/registry.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export function runKernel<K extends KernelName>(name: K, inputs: Tensor[], attrs: KernelSpecs[K]): Tensor[] {
+  const backend = getBackend();
+  const infos = inputs.map((t) => {
+    if (t.isDisposed) throw new Error(`${name}: an input tensor [${t.shape.join(',')}] was disposed and can no longer be used`);
+    return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
+  });
+  return backend.runKernel(name, infos, attrs).map((info) => new Tensor(info, backend));
+}
+
+/** Single-output convenience. */
+export function run1<K extends KernelName>(name: K, inputs: Tensor[], attrs: KernelSpecs[K]): Tensor {
+  return runKernel(name, inputs, attrs)[0];
+}

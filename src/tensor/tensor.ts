@@ -1,0 +1,159 @@
+/**
+ * The Tensor: a shape, a dtype and a handle to backend storage, plus autograd bookkeeping.
+ * Maths lives in ops (src/ops); methods that call ops are attached in ./methods.ts.
+ */
+import type { Backend, DataId, TensorInfo } from '../backends/backend.js';
+import type { GradNode } from '../autograd/graph.js';
+import { trackInScope } from '../autograd/scope.js';
+import { isFloat, type DType, type TypedArray } from './dtype.js';
+import { sizeOf } from './shape.js';
+import { formatTensor } from './format.js';
+
+interface Held {
+  backend: Backend;
+  dataId: DataId;
+}
+
+// Frees backend storage when a tensor is garbage-collected, so users never need dispose() for correctness.
+const finalizer = new FinalizationRegistry<Held>((h) => h.backend.release(h.dataId));
+
+let nextTensorId = 0;
+
+export class Tensor {
+  readonly id = nextTensorId++;
+  readonly shape: number[];
+  readonly dtype: DType;
+  readonly size: number;
+  readonly backend: Backend;
+  dataId: DataId;
+  /** Whether gradients flow to (and accumulate in) this tensor. */
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  /** The rule that produced this tensor; null for leaves. */
+  gradFn: GradNode | null = null;
+  /** Non-leaf tensors keep `.grad` only when asked (PyTorch's retain_grad). */
+  retainsGrad = false;
+  kept = false;
+  private disposed = false;
+
+  constructor(info: TensorInfo, backend: Backend) {
+    this.shape = info.shape;
+    this.dtype = info.dtype;
+    this.size = sizeOf(info.shape);
+    this.backend = backend;
+    this.dataId = info.dataId;
+    finalizer.register(this, { backend, dataId: info.dataId }, this);
+    trackInScope(this);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** A typed-array copy of the values (row-major). */
+  dataSync(): TypedArray {
+    return this.storage().slice();
+  }
+
+  async data(): Promise<TypedArray> {
+    this.assertAlive();
+    return (await this.backend.read(this.dataId)).slice();
+  }
+
+  /** Nested JS arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const v = this.storage();
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return v[offset];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor has ${this.size} elements [${this.shape.join(',')}]; only one-element tensors convert to a number`);
+    return this.storage()[0];
+  }
+
+  /** Marks this leaf as a parameter-like tensor whose gradient is wanted. Returns this. */
+  requiresGrad_(flag = true): this {
+    if (flag && !isFloat(this.dtype)) throw new Error(`requiresGrad_: only floating-point tensors can require gradients (dtype is ${this.dtype})`);
+    if (!this.isLeaf && !flag) throw new Error('requiresGrad_: cannot turn off requiresGrad on a non-leaf tensor; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Keep `.grad` on this non-leaf tensor after backward. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** A tensor sharing this storage, cut from the graph. */
+  detach(): Tensor {
+    return shareStorage(this, this.shape);
+  }
+
+  /**
+   * Replaces this tensor's contents with `src`'s (same shape), without recording autograd — the
+   * in-place update optimizers and running statistics use.
+   */
+  assign(src: Tensor): this {
+    this.assertAlive();
+    if (src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i])) {
+      throw new Error(`assign: shape [${src.shape.join(',')}] does not match [${this.shape.join(',')}]`);
+    }
+    if (src.dtype !== this.dtype) throw new Error(`assign: dtype ${src.dtype} does not match ${this.dtype}`);
+    this.backend.incRef(src.dataId);
+    finalizer.unregister(this);
+    this.backend.release(this.dataId);
+    this.dataId = src.dataId;
+    finalizer.register(this, { backend: this.backend, dataId: this.dataId }, this);
+    return this;
+  }
+
+  /** Frees backend storage now. Using the tensor afterwards throws. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    finalizer.unregister(this);
+    this.backend.release(this.dataId);
+    this.gradFn = null;
+  }
+
+  toString(): string {
+    return formatTensor(this.shape, this.dtype, this.storage(), this.requiresGrad, this.gradFn?.op);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  private storage(): TypedArray {
+    this.assertAlive();
+    return this.backend.readSync(this.dataId);
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error(`tensor [${this.shape.join(',')}] was disposed and can no longer be used`);
+  }
+}
+
+export type NestedArray = number | NestedArray[];
+
+/** A new tensor viewing the same storage with another shape (same element count). */
+export function shareStorage(t: Tensor, shape: number[]): Tensor {
+  if (t.isDisposed) throw new Error(`tensor [${t.shape.join(',')}] was disposed and can no longer be used`);
+  t.backend.incRef(t.dataId);
+  return new Tensor({ dataId: t.dataId, shape, dtype: t.dtype }, t.backend);
+}
