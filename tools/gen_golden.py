@@ -921,6 +921,44 @@ def gen_tensor():
             case("tensor", name, op, [In("x", gen(*shape))], f)
 
 
+def gen_layout():
+    """Global pooling, relu6, maximum/minimum, clamp, logSumExp and the layout ops (layout.json)."""
+    F_ = torch.nn.functional
+    seed("global_pools")
+    x = randn(2, 3, 5, 4)
+    case("layout", "global_avg_pool2d", "globalAvgPool2d", [In("x", x)], lambda x: F_.adaptive_avg_pool2d(x, 1))
+    case("layout", "global_max_pool2d", "globalMaxPool2d", [In("x", x)], lambda x: F_.adaptive_max_pool2d(x, 1))
+    seed("relu6")
+    case("layout", "relu6", "relu6", [In("x", randn(3, 7) * 5)], F_.relu6)
+    for op, f in [("maximum", torch.maximum), ("minimum", torch.minimum)]:
+        seed(op)
+        case("layout", op + "_broadcast", op, [In("a", randn(2, 3, 4)), In("b", randn(3, 1))], f)
+    seed("clamp")
+    case("layout", "clamp_both", "clamp", [In("x", randn(4, 5))], lambda x: x.clamp(-0.5, 0.7), options={"min": -0.5, "max": 0.7})
+    case("layout", "clamp_min", "clamp", [In("x", randn(4, 5))], lambda x: x.clamp(min=0.1), options={"min": 0.1})
+    for name, shape, dim, keep in [("lse_dim1", [3, 5], 1, False), ("lse_dims_keep", [2, 3, 4], [0, 2], True)]:
+        seed(name)
+        case("layout", name, "logSumExp", [In("x", randn(*shape) * 10)],
+             lambda x, dim=dim, keep=keep: torch.logsumexp(x, tuple(dim) if isinstance(dim, list) else dim, keepdim=keep), args=[dim, keep])
+    seed("layout_ops")
+    x = randn(2, 3, 4)
+    case("layout", "reshape_infer", "reshape", [In("x", x)], lambda x: x.reshape(4, -1), args=[[4, -1]])
+    case("layout", "permute_201", "permute", [In("x", x)], lambda x: x.permute(2, 0, 1), args=[[2, 0, 1]])
+    case("layout", "transpose_02", "transpose", [In("x", x)], lambda x: x.transpose(0, 2), args=[0, 2])
+    case("layout", "slice_step", "slice", [In("x", x)], lambda x: x[:, :, 1:4:2], args=[2, 1, 4, 2])
+    case("layout", "slice_negative", "slice", [In("x", x)], lambda x: x[:, -2:], args=[1, -2])
+    case("layout", "narrow_dim1", "narrow", [In("x", x)], lambda x: x.narrow(1, 1, 2), args=[1, 1, 2])
+    case("layout", "expand_front", "expand", [In("x", randn(3, 1))], lambda x: x.expand(2, 3, 4), args=[[2, 3, 4]])
+    case("layout", "split_sizes", "split", [In("x", x)], lambda x: x.split([1, 3], 2), args=[[1, 3], 2])
+    case("layout", "cat_dim1", "cat", [In("a", randn(2, 1, 4)), In("b", randn(2, 3, 4))], lambda a, b: torch.cat([a, b], 1), args=[1])
+    case("layout", "stack_dim2", "stack", [In("a", randn(2, 3)), In("b", randn(2, 3))], lambda a, b: torch.stack([a, b], 2), args=[2])
+    idx = torch.tensor([[0, 2, 2], [1, 0, 1]])
+    case("layout", "gather_dim1", "gather", [In("x", randn(2, 3)), In("index", idx, grad=False)],
+         lambda x, i: torch.gather(x, 1, i), args=[1])
+    case("layout", "scatter_add_dim1", "scatterAdd", [In("x", randn(2, 4)), In("index", idx, grad=False), In("src", randn(2, 3))],
+         lambda x, i, s: torch.scatter_add(x, 1, i, s), args=[1])
+
+
 # ----------------------------------------------------------------------------------------------
 
 def main():
@@ -932,9 +970,10 @@ def main():
     gen_activation()
     gen_loss()
     gen_tensor()
+    gen_layout()
 
     os.makedirs(OUT_DIR, exist_ok=True)
-    order = ["conv", "conv_transpose", "pool", "resize_pad", "norm", "activation", "loss", "tensor"]
+    order = ["conv", "conv_transpose", "pool", "resize_pad", "norm", "activation", "loss", "tensor", "layout"]
     total = 0
     head = '{"generator":"tools/gen_golden.py","torch":%s,"cases":[\n' % json.dumps(torch.__version__)
     for f in order:

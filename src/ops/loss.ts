@@ -1,1 +1,239 @@
-export {};
+/**
+ * Loss functions with PyTorch 1.13 semantics, all composites of differentiable ops (no gradient
+ * rules of their own). Class targets are int32; every reduction is 'mean' | 'sum' | 'none'.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { fromArray } from '../tensor/creation.js';
+import { allocArray } from '../tensor/dtype.js';
+import { broadcastShapes, fmtShape, shapesEqual } from '../tensor/shape.js';
+import { noGrad } from '../autograd/graph.js';
+import { abs, add, clamp, gt, log, log1p, exp, maximum, mul, neg, sub, where, div } from './elementwise.js';
+import { max, mean, min, sum } from './reduce.js';
+import { gather, reshape, squeeze } from './shape.js';
+import { logSoftmax } from './activation.js';
+import { assertFloat, assertInt, assertNumber, assertTensor, fail } from './validate.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface NllLossOptions {
+  /** Per-class rescaling weight [C]. */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute nothing (and are left out of the 'mean' denominator). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** Mixes the one-hot target with the uniform distribution, in [0, 1]. */
+  labelSmoothing?: number;
+}
+
+function checkReduction(op: string, reduction: unknown): Reduction {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    fail(op, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+  }
+  return reduction;
+}
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
+}
+
+/** An optional tensor option (weight, posWeight) that must broadcast to the input's shape. */
+function checkBroadcastOption(op: string, arg: string, t: Tensor | null | undefined, input: Tensor): void {
+  if (t === null || t === undefined) return;
+  assertTensor(op, arg, t);
+  assertFloat(op, arg, t);
+  const b = broadcastShapes(t.shape, input.shape);
+  if (!b || !shapesEqual(b, input.shape)) {
+    fail(op, `${arg} ${fmtShape(t.shape)} cannot be broadcast to input ${fmtShape(input.shape)}`, 'trailing dims must equal the input\'s or be 1');
+  }
+}
+
+/** Elementwise losses: input and target must be float tensors of the same shape. */
+function checkPair(op: string, input: Tensor, target: Tensor): void {
+  assertTensor(op, 'input', input);
+  assertTensor(op, 'target', target);
+  assertFloat(op, 'input', input);
+  assertFloat(op, 'target', target);
+  if (!shapesEqual(input.shape, target.shape)) {
+    fail(op, `target ${fmtShape(target.shape)} must have the same shape as input ${fmtShape(input.shape)}`, 'reshape the target (e.g. target.unsqueeze(1) or input.squeeze()) so the shapes match exactly');
+  }
+}
+
+interface ClassTargets {
+  /** The input with a batch dim ([C] -> [1, C]). */
+  x: Tensor;
+  /** Target with ignored entries replaced by class 0, shaped [N, 1, d1, ...] for gather. */
+  index: Tensor;
+  /** 1 where the target counts, 0 where it equals ignoreIndex ([N, d1, ...], int32 and input dtype). */
+  validMask: Tensor;
+  valid: Tensor;
+  /** Per-element class weight (0 where ignored), [N, d1, ...]. */
+  sampleWeight: Tensor;
+  unbatched: boolean;
+}
+
+function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor | null | undefined, ignoreIndex: number): ClassTargets {
+  assertTensor(op, 'input', input);
+  assertTensor(op, 'target', target);
+  assertFloat(op, 'input', input);
+  if (input.ndim < 1) fail(op, `input must be [N, C] or [N, C, d1, ...] (or [C] unbatched), got a 0D tensor`);
+  if (target.dtype !== 'int32') {
+    fail(op, `target must have dtype int32 (class indices), got ${target.dtype}`, 'convert with target.int(); probability targets are not supported');
+  }
+  assertInt(op, 'ignoreIndex', ignoreIndex);
+  const unbatched = input.ndim === 1;
+  const x = unbatched ? reshape(input, [1, input.shape[0]]) : input;
+  const C = x.shape[1];
+  const want = [x.shape[0], ...x.shape.slice(2)];
+  const tShape = unbatched ? [] : want;
+  if (!shapesEqual(target.shape, tShape)) {
+    fail(op, `target ${fmtShape(target.shape)} does not match input ${fmtShape(input.shape)}: expected target ${fmtShape(tShape)}`,
+      'input [N, C, d1, ...] takes class indices [N, d1, ...] (the class dim 1 is dropped)');
+  }
+  if (weight !== null && weight !== undefined) {
+    assertTensor(op, 'weight', weight);
+    assertFloat(op, 'weight', weight);
+    if (weight.ndim !== 1 || weight.shape[0] !== C) fail(op, `weight must have shape [${C}] (one value per class), got ${fmtShape(weight.shape)} (input ${fmtShape(input.shape)})`);
+  }
+  const t = target.dataSync();
+  const safe = new Int32Array(t.length);
+  const validInt = new Int32Array(t.length);
+  const validF = allocArray(x.dtype, t.length);
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i];
+    if (v === ignoreIndex) continue;
+    if (v < 0 || v >= C) {
+      fail(op, `target contains class index ${v} but input has ${C} classes`, `targets must be in [0, ${C - 1}] or equal ignoreIndex (${ignoreIndex})`);
+    }
+    safe[i] = v;
+    validInt[i] = 1;
+    validF[i] = 1;
+  }
+  const index = fromArray(safe, [want[0], 1, ...want.slice(1)]);
+  const validMask = fromArray(validInt, want);
+  const valid = fromArray(validF, want);
+  const sampleWeight = weight ? mul(reshape(gather(weight, 0, fromArray(safe.slice(), [safe.length])), want), valid) : valid;
+  return { x, index, validMask, valid, sampleWeight, unbatched };
+}
+
+/** The per-element (reduction 'none') or reduced weighted NLL of log-probabilities `logp`. */
+function nllCore(ct: ClassTargets, logp: Tensor, reduction: Reduction): Tensor {
+  const picked = squeeze(gather(logp, 1, ct.index), 1);
+  const loss = where(ct.validMask, neg(mul(picked, ct.sampleWeight)), 0);
+  if (reduction === 'none') return ct.unbatched ? reshape(loss, []) : loss;
+  if (reduction === 'sum') return sum(loss);
+  return div(sum(loss), sum(ct.sampleWeight));
+}
+
+/**
+ * nllLoss(input, target, { weight, ignoreIndex = -100, reduction = 'mean' }) on log-probabilities
+ * [N, C, d1, ...] with int32 class targets [N, d1, ...]; 'mean' divides by the summed weights of the
+ * targets that are not ignored.
+ */
+export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions = {}): Tensor {
+  const r = checkReduction('nllLoss', reduction);
+  const ct = classTargets('nllLoss', input, target, weight, ignoreIndex);
+  return nllCore(ct, ct.x, r);
+}
+
+/**
+ * crossEntropy(input, target, { weight, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 }):
+ * nllLoss(logSoftmax(input, 1)) plus PyTorch's label-smoothing term
+ * (1 - ls) * nll + ls / C * smooth, smooth = -sum_c w_c logp_c (0 where ignored).
+ */
+export function crossEntropy(input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 }: CrossEntropyOptions = {}): Tensor {
+  const op = 'crossEntropy';
+  const r = checkReduction(op, reduction);
+  assertNumber(op, 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });
+  const ct = classTargets(op, input, target, weight, ignoreIndex);
+  const logp = logSoftmax(ct.x, 1);
+  const nll = nllCore(ct, logp, r);
+  if (labelSmoothing === 0) return nll;
+  const C = ct.x.shape[1];
+  const weighted = weight ? mul(logp, reshape(weight, ct.x.shape.map((d, i) => (i === 1 ? d : 1)))) : logp;
+  let smooth = where(ct.validMask, neg(sum(weighted, 1)), 0);
+  if (ct.unbatched && r === 'none') smooth = reshape(smooth, []);
+  // 'mean' divides by the same denominator as the NLL term: the summed weights of counted targets.
+  const s = r === 'none' ? smooth : r === 'sum' ? sum(smooth) : div(sum(smooth), sum(ct.sampleWeight));
+  return add(mul(nll, 1 - labelSmoothing), mul(s, labelSmoothing / C));
+}
+
+/** log(t) clamped below at -100 (PyTorch's BCE), with a finite zero gradient where t <= 0. */
+function clampedLog(t: Tensor): Tensor {
+  const pos = gt(t, 0);
+  return where(pos, clamp(log(where(pos, t, 1)), { min: -100 }), -100);
+}
+
+export interface BinaryCrossEntropyOptions {
+  /** Rescaling weight, broadcast to the input's shape. */
+  weight?: Tensor | null;
+  reduction?: Reduction;
+}
+
+/**
+ * binaryCrossEntropy(input, target, { weight, reduction }): -w (y log x + (1-y) log(1-x)) for
+ * probabilities x in [0, 1], each log clamped at -100 like PyTorch.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: BinaryCrossEntropyOptions = {}): Tensor {
+  const op = 'binaryCrossEntropy';
+  const r = checkReduction(op, reduction);
+  checkPair(op, input, target);
+  checkBroadcastOption(op, 'weight', weight, input);
+  if (input.size > 0) {
+    const [lo, hi] = noGrad(() => [min(input).item(), max(input).item()]);
+    if (!(lo >= 0 && hi <= 1)) {
+      fail(op, `input values must be probabilities in [0, 1], got min ${lo} and max ${hi}`, 'apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores (more stable)');
+    }
+  }
+  let loss = neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
+  if (weight) loss = mul(loss, weight);
+  return reduce(loss, r);
+}
+
+export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
+  /** Weight of positive examples, broadcast against the input (usually [C] over the last dim). */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * binaryCrossEntropyWithLogits(input, target, { weight, posWeight, reduction }): sigmoid + BCE in one
+ * stable expression, (1 - y) x + (1 + (pw - 1) y) (log1p(exp(-|x|)) + max(-x, 0)).
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  { weight = null, posWeight = null, reduction = 'mean' }: BinaryCrossEntropyWithLogitsOptions = {},
+): Tensor {
+  const op = 'binaryCrossEntropyWithLogits';
+  const r = checkReduction(op, reduction);
+  checkPair(op, input, target);
+  checkBroadcastOption(op, 'weight', weight, input);
+  checkBroadcastOption(op, 'posWeight', posWeight, input);
+  // softplus(-x) = log(1 + e^-x), never exponentiating a positive number.
+  const softplusNeg = add(log1p(exp(neg(abs(input)))), maximum(neg(input), 0));
+  const logWeight = posWeight ? add(mul(sub(posWeight, 1), target), 1) : null;
+  let loss = add(mul(sub(1, target), input), logWeight ? mul(logWeight, softplusNeg) : softplusNeg);
+  if (weight) loss = mul(loss, weight);
+  return reduce(loss, r);
+}
+
+export interface ElementwiseLossOptions {
+  reduction?: Reduction;
+}
+
+/** mseLoss(input, target, { reduction }): (x - y)^2. */
+export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: ElementwiseLossOptions = {}): Tensor {
+  const r = checkReduction('mseLoss', reduction);
+  checkPair('mseLoss', input, target);
+  const d = sub(input, target);
+  return reduce(mul(d, d), r);
+}
+
+/** l1Loss(input, target, { reduction }): |x - y|. */
+export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: ElementwiseLossOptions = {}): Tensor {
+  const r = checkReduction('l1Loss', reduction);
+  checkPair('l1Loss', input, target);
+  return reduce(abs(sub(input, target)), r);
+}
