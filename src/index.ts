@@ -18,3 +18,6 @@ export { relu, sigmoid, tanh, softmax, logSoftmax } from './ops/activation.js';
 export { NeocogError } from './ops/validate.js';
 export { backend, setBackend, getBackend, registerBackend, memory } from './backends/registry.js';
 export type { Backend } from './backends/backend.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';

@@ -1,0 +1,89 @@
+/**
+ * An array-backed image classification dataset: all images in one Uint8Array [N, C, H, W] plus one
+ * label per image. get(i) gives [image float32 [C,H,W] in [0,1], label]; getBatch builds a whole
+ * batch straight from the bytes (the DataLoader's fast path) instead of stacking per-image tensors.
+ */
+import { fromArray } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkIndex, type BatchDataset } from './dataset.js';
+
+export type ImageTransform = (x: Tensor) => Tensor;
+
+export interface ImageArrayOptions {
+  /** Applied to each image tensor [C,H,W] as it is read. */
+  transform?: ImageTransform;
+  /** Class names, index = label. */
+  classes?: readonly string[];
+}
+
+export class ImageArrayDataset implements BatchDataset<[Tensor, number], [Tensor, Tensor]> {
+  readonly length: number;
+  readonly transform: ImageTransform | undefined;
+  readonly classes: readonly string[] | undefined;
+  private readonly pixels: number;
+
+  constructor(
+    readonly images: Uint8Array,
+    readonly labels: Uint8Array | Int32Array,
+    readonly imageShape: readonly [number, number, number],
+    opts: ImageArrayOptions = {},
+  ) {
+    this.pixels = imageShape[0] * imageShape[1] * imageShape[2];
+    if (images.length !== labels.length * this.pixels) {
+      throw new Error(`ImageArrayDataset: ${images.length} image bytes do not hold ${labels.length} images of shape [${imageShape.join(',')}]`);
+    }
+    this.length = labels.length;
+    this.transform = opts.transform;
+    this.classes = opts.classes;
+  }
+
+  /** The same data (shared, not copied) with another transform. */
+  withTransform(transform: ImageTransform | undefined): ImageArrayDataset {
+    return new ImageArrayDataset(this.images, this.labels, this.imageShape, { transform, classes: this.classes });
+  }
+
+  /** The raw bytes of image i ([C,H,W] row-major, a view). */
+  rawImage(i: number): Uint8Array {
+    const j = checkIndex('ImageArrayDataset', i, this.length);
+    return this.images.subarray(j * this.pixels, (j + 1) * this.pixels);
+  }
+
+  get(i: number): [Tensor, number] {
+    const j = checkIndex('ImageArrayDataset', i, this.length);
+    const x = fromArray(this.toFloat(j, new Float32Array(this.pixels), 0), [...this.imageShape]);
+    return [this.transform ? this.transform(x) : x, this.labels[j]];
+  }
+
+  getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
+    const n = indices.length;
+    const y = new Int32Array(n);
+    for (let b = 0; b < n; b++) y[b] = this.labels[checkIndex('ImageArrayDataset', indices[b], this.length)];
+    if (!this.transform) {
+      const x = new Float32Array(n * this.pixels);
+      for (let b = 0; b < n; b++) this.toFloat(checkIndex('ImageArrayDataset', indices[b], this.length), x, b * this.pixels);
+      return [fromArray(x, [n, ...this.imageShape]), fromArray(y, [n])];
+    }
+    // With a transform the output shape may differ (crops); transform each image, then copy once.
+    let out: Float32Array | undefined;
+    let shape: number[] = [];
+    for (let b = 0; b < n; b++) {
+      const t = this.get(indices[b])[0];
+      const v = t.dataSync();
+      if (!out) {
+        shape = t.shape;
+        out = new Float32Array(n * v.length);
+      } else if (t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k])) {
+        throw new Error(`ImageArrayDataset: transform gave shape [${t.shape.join(',')}] for item ${indices[b]} but [${shape.join(',')}] for the first item of the batch`);
+      }
+      out.set(v, b * v.length);
+    }
+    return [fromArray(out ?? new Float32Array(0), [n, ...shape]), fromArray(y, [n])];
+  }
+
+  private toFloat(j: number, out: Float32Array, offset: number): Float32Array {
+    const src = this.images;
+    const start = j * this.pixels;
+    for (let k = 0; k < this.pixels; k++) out[offset + k] = src[start + k] / 255;
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+/** Activation layers: thin modules over the activation ops. */
+import type { Tensor } from '../tensor/tensor.js';
+import { elu, leakyRelu, logSoftmax, relu, relu6, sigmoid, softmax, tanh } from '../ops/activation.js';
+import { Module } from './module.js';
+import { checkInt, checkNumber, kv } from './util.js';
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/** min(max(x, 0), 6). */
+export class ReLU6 extends Module {
+  forward(x: Tensor): Tensor {
+    return relu6(x);
+  }
+}
+
+export class LeakyReLU extends Module {
+  readonly negativeSlope: number;
+
+  constructor(negativeSlope = 0.01) {
+    super();
+    this.negativeSlope = checkNumber('LeakyReLU', 'negativeSlope', negativeSlope);
+  }
+
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, { negativeSlope: this.negativeSlope });
+  }
+
+  override extraRepr(): string {
+    return kv([['negativeSlope', this.negativeSlope]]);
+  }
+}
+
+export class ELU extends Module {
+  readonly alpha: number;
+
+  constructor(alpha = 1) {
+    super();
+    this.alpha = checkNumber('ELU', 'alpha', alpha);
+  }
+
+  forward(x: Tensor): Tensor {
+    return elu(x, { alpha: this.alpha });
+  }
+
+  override extraRepr(): string {
+    return kv([['alpha', this.alpha]]);
+  }
+}
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** Softmax over `dim` (required: PyTorch's implicit dim is deprecated). */
+export class Softmax extends Module {
+  readonly dim: number;
+
+  constructor(dim: number) {
+    super();
+    this.dim = checkInt('Softmax', 'dim', dim);
+  }
+
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
+  }
+
+  override extraRepr(): string {
+    return kv([['dim', this.dim]]);
+  }
+}
+
+export class LogSoftmax extends Module {
+  readonly dim: number;
+
+  constructor(dim: number) {
+    super();
+    this.dim = checkInt('LogSoftmax', 'dim', dim);
+  }
+
+  forward(x: Tensor): Tensor {
+    return logSoftmax(x, this.dim);
+  }
+
+  override extraRepr(): string {
+    return kv([['dim', this.dim]]);
+  }
+}

@@ -1,0 +1,56 @@
+/** Constructor-argument checks shared by layers, and repr formatting. Errors name the layer and the argument. */
+import { NeocogError } from '../ops/validate.js';
+
+export function fail(layer: string, message: string, hint?: string): never {
+  throw new NeocogError(layer, message, hint);
+}
+
+export function checkInt(layer: string, arg: string, v: unknown, { min = -Infinity } = {}): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(layer, `${arg} must be an integer, got ${JSON.stringify(v)}`);
+  if (v < min) fail(layer, `${arg} must be >= ${min}, got ${v}`);
+  return v;
+}
+
+export function checkNumber(layer: string, arg: string, v: unknown, { min = -Infinity, max = Infinity, exclusiveMin = false } = {}): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) fail(layer, `${arg} must be a number, got ${JSON.stringify(v)}`);
+  if (exclusiveMin ? v <= min : v < min) fail(layer, `${arg} must be ${exclusiveMin ? '>' : '>='} ${min}, got ${v}`);
+  if (v > max) fail(layer, `${arg} must be <= ${max}, got ${v}`);
+  return v;
+}
+
+export function checkBool(layer: string, arg: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') fail(layer, `${arg} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A dropout-style probability in [0, 1]. */
+export function checkProb(layer: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(layer, `dropout probability p must be in [0, 1], got ${JSON.stringify(v)}`, 'p is the probability of zeroing, e.g. 0.5');
+  return v;
+}
+
+/** An int or n ints (PyTorch's _pair / _single), each >= min. */
+export function ntuple(layer: string, arg: string, v: unknown, n: number, { min = -Infinity } = {}): number[] {
+  const arr = Array.isArray(v) ? v : [v];
+  if (arr.length === 1) return Array(n).fill(checkInt(layer, arg, arr[0], { min }));
+  if (arr.length !== n) fail(layer, `${arg} must be an integer or ${n} integers, got ${JSON.stringify(v)}`);
+  return arr.map((x) => checkInt(layer, arg, x, { min }));
+}
+
+export function checkOneOf<T extends string>(layer: string, arg: string, v: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) fail(layer, `${arg} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+/** A value as it appears in a module's repr: arrays compact ([5,5]), strings quoted ('nearest'). */
+export function repr(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(repr).join(',')}]`;
+  if (v === undefined) return 'undefined';
+  return String(v);
+}
+
+/** `key=value` pairs joined by ', '. */
+export function kv(pairs: [string, unknown][]): string {
+  return pairs.map(([k, v]) => `${k}=${repr(v)}`).join(', ');
+}
