@@ -54,7 +54,7 @@ export class Linear extends Module {
   }
 }
 
-/** Returns its input unchanged (a placeholder, e.g. to drop a classifier head). */
+/** Returns its input unchanged (e.g. to drop a classifier head, as torch.nn.Identity). */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;

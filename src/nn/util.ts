@@ -1,22 +1,7 @@
 /** Constructor-argument checks shared by layers, and repr formatting. Errors name the layer and the argument. */
-import { NeocogError } from '../ops/validate.js';
+import { assertInt as checkInt, fail } from '../ops/validate.js';
 
-export function fail(layer: string, message: string, hint?: string): never {
-  throw new NeocogError(layer, message, hint);
-}
-
-export function checkInt(layer: string, arg: string, v: unknown, { min = -Infinity } = {}): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(layer, `${arg} must be an integer, got ${JSON.stringify(v)}`);
-  if (v < min) fail(layer, `${arg} must be >= ${min}, got ${v}`);
-  return v;
-}
-
-export function checkNumber(layer: string, arg: string, v: unknown, { min = -Infinity, max = Infinity, exclusiveMin = false } = {}): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) fail(layer, `${arg} must be a number, got ${JSON.stringify(v)}`);
-  if (exclusiveMin ? v <= min : v < min) fail(layer, `${arg} must be ${exclusiveMin ? '>' : '>='} ${min}, got ${v}`);
-  if (v > max) fail(layer, `${arg} must be <= ${max}, got ${v}`);
-  return v;
-}
+export { fail, assertInt as checkInt, assertNumber as checkNumber } from '../ops/validate.js';
 
 export function checkBool(layer: string, arg: string, v: unknown): boolean {
   if (typeof v !== 'boolean') fail(layer, `${arg} must be true or false, got ${JSON.stringify(v)}`);
