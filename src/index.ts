@@ -21,3 +21,7 @@ export type { Backend } from './backends/backend.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
+export * as train from './train/index.js';
+export * as io from './io/index.js';
+export { fit, evaluate, predict, summary } from './train/index.js';
+export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';

@@ -22,14 +22,15 @@ export class Generator {
     return this;
   }
 
-  /** Serializable state, for checkpoints. */
+  /** Serializable state, for checkpoints: the 4 state words, then the cached normal (if any). */
   getState(): number[] {
-    return [...this.s];
+    return this.spareNormal === null ? [...this.s] : [...this.s, this.spareNormal];
   }
 
   setState(state: number[]): void {
-    this.s.set(state);
-    this.spareNormal = null;
+    if (state.length !== 4 && state.length !== 5) throw new Error(`Generator.setState: expected 4 or 5 numbers, got ${state.length}`);
+    this.s.set(state.slice(0, 4));
+    this.spareNormal = state.length === 5 ? state[4] : null;
   }
 
   nextUint32(): number {

@@ -135,3 +135,14 @@ describe('arithmetic and reductions', () => {
     expect(lp[1]).toBe(-1e4);
   });
 });
+
+test('generator state round-trips, including a cached normal', () => {
+  const g = new nc.Generator(7);
+  g.normal();
+  const state = g.getState();
+  const a = [g.normal(), g.normal(), g.random()];
+  const h = new nc.Generator(1);
+  h.setState(state);
+  expect([h.normal(), h.normal(), h.random()]).toEqual(a);
+  expect(() => h.setState([1, 2])).toThrow(/expected 4 or 5 numbers/);
+});

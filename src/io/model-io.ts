@@ -1,0 +1,47 @@
+/**
+ * Saving and loading a model's state dict as safetensors, with PyTorch's names (`features.0.weight`,
+ * `1.running_mean`), so the same file loads in torch with `safetensors.torch.load_file` +
+ * `model.load_state_dict`. saveModel also writes the architecture (describeModel) beside the weights
+ * as `<name>.json`.
+ */
+import { existsSync } from 'node:fs';
+import type { AnyModule, LoadStateDictResult } from '../nn/module.js';
+import { writeJsonAtomic } from './atomic.js';
+import { describeModel } from './describe.js';
+import { loadSafetensors, saveSafetensors } from './safetensors.js';
+
+export interface SaveModelOptions {
+  /** Extra string metadata stored in the file header. */
+  metadata?: Record<string, string>;
+  /** Also write `<name>.json` with the model description (default true). */
+  describe?: boolean;
+}
+
+/** `dir/model.safetensors` -> `dir/model.json` (any other name: the name + '.json'). */
+export function descriptionPath(weightsPath: string): string {
+  return weightsPath.endsWith('.safetensors') ? `${weightsPath.slice(0, -'.safetensors'.length)}.json` : `${weightsPath}.json`;
+}
+
+/** Writes the model's parameters and persistent buffers to `path` (atomically), plus `<name>.json`. Returns the paths written. */
+export function saveModel(model: AnyModule, path: string, { metadata = {}, describe = true }: SaveModelOptions = {}): { weights: string; description?: string } {
+  // 'format: pt' is what safetensors.torch.save_file writes; loaders such as transformers check it.
+  saveSafetensors(path, model.stateDict(), { format: 'pt', producer: 'neocog', ...metadata });
+  if (!describe) return { weights: path };
+  const description = descriptionPath(path);
+  writeJsonAtomic(description, { weights: path.split(/[\\/]/).pop(), ...describeModel(model) });
+  return { weights: path, description };
+}
+
+/**
+ * Loads a safetensors state dict into `model` (values cast to each slot's dtype; torch's int64
+ * num_batches_tracked becomes int32). strict (default): missing or unexpected names are an error.
+ */
+export function loadModel(model: AnyModule, path: string, { strict = true }: { strict?: boolean } = {}): LoadStateDictResult {
+  if (!existsSync(path)) throw new Error(`loadModel: no such file ${path}`);
+  try {
+    return model.loadStateDict(loadSafetensors(path), { strict });
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw msg.startsWith('safetensors') ? e : new Error(`loadModel(${path}): ${msg}`);
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Checkpoints that let training continue exactly where it stopped. After an epoch, ModelCheckpoint
+ * writes a complete checkpoint into a fresh folder, `dir/epoch-0003/`:
+ *
+ *   model.safetensors       weights + buffers, PyTorch names (loadable by torch)
+ *   model.json              the model description (describeModel)
+ *   optimizer.safetensors   the optimizer's state tensors (momentum, Adam moments), `state.<param>.<key>`
+ *   trainer.json            epoch, optimizer groups and scalar state, scheduler state, RNG states, logs, history
+ *
+ * It is written under a temporary name and renamed into place, then `dir/latest.json` (and, when the
+ * monitored value improved, `dir/best.json`) is atomically pointed at it, and older checkpoint
+ * folders beyond `keep` are removed (the best one is kept). A crash at any moment leaves the previous
+ * checkpoint intact and referenced.
+ *
+ * resumeFrom(dir, { model, optimizer, scheduler }) restores all of it, including the global
+ * generator (defaultGenerator: shuffles, dropout), and returns the epoch to pass to fit as initialEpoch.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
+import { defaultGenerator, Generator } from '../tensor/random.js';
+import type { AnyModule } from '../nn/module.js';
+import type { BaseHyper, Optimizer, OptimizerStateDict, SerializedTensor } from '../optim/optimizer.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { loadModel, saveModel } from '../io/model-io.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { Callback, type AnyScheduler, type Logs } from './callback.js';
+import { defaultMonitor, improves, readMonitor, resolveMode, type MonitorMode } from './monitor.js';
+
+const FORMAT = 'neocog.checkpoint';
+
+export interface TrainerState {
+  format: typeof FORMAT;
+  version: 1;
+  /** The epoch just completed (0-based). */
+  epoch: number;
+  /** The epoch to resume at (epoch + 1). */
+  nextEpoch: number;
+  optimizer: { class: string; paramGroups: OptimizerStateDict['paramGroups']; state: Record<string, Record<string, number | { $tensor: string }>> } | null;
+  scheduler: { class: string; state: Record<string, unknown> } | null;
+  /** defaultGenerator.getState() after the epoch. */
+  rng: number[];
+  /** The training loader's own generator, when it has one. */
+  loaderRng: number[] | null;
+  monitor: string;
+  /** The monitored value this epoch, and the best so far (null before any finite value). */
+  value: number | null;
+  best: number | null;
+  logs: Logs;
+  history: Record<string, number[]>;
+}
+
+export interface CheckpointPointer {
+  checkpoint: string;
+  epoch: number;
+  nextEpoch: number;
+  monitor: string;
+  value: number | null;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Optimizer state <-> safetensors + JSON
+
+function splitOptimizerState(dict: OptimizerStateDict): { json: NonNullable<TrainerState['optimizer']>; tensors: Record<string, Tensor> } {
+  const tensors: Record<string, Tensor> = {};
+  const state: Record<string, Record<string, number | { $tensor: string }>> = {};
+  for (const [idx, entry] of Object.entries(dict.state)) {
+    state[idx] = {};
+    for (const [k, v] of Object.entries(entry)) {
+      if (typeof v === 'number') state[idx][k] = v;
+      else {
+        const name = `state.${idx}.${k}`;
+        tensors[name] = tensor(v.data, v.shape, { dtype: v.dtype });
+        state[idx][k] = { $tensor: name };
+      }
+    }
+  }
+  return { json: { class: '', paramGroups: dict.paramGroups, state }, tensors };
+}
+
+function joinOptimizerState(json: NonNullable<TrainerState['optimizer']>, tensors: Record<string, Tensor>): OptimizerStateDict {
+  const state: OptimizerStateDict['state'] = {};
+  for (const [idx, entry] of Object.entries(json.state)) {
+    state[idx] = {};
+    for (const [k, v] of Object.entries(entry)) {
+      if (typeof v === 'number') state[idx][k] = v;
+      else {
+        const t = tensors[v.$tensor];
+        if (!t) throw new Error(`resumeFrom: optimizer.safetensors lacks '${v.$tensor}'`);
+        state[idx][k] = { shape: [...t.shape], dtype: t.dtype, data: Array.from(t.dataSync()) } satisfies SerializedTensor;
+      }
+    }
+  }
+  return { state, paramGroups: json.paramGroups };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Writing and reading one checkpoint
+
+export interface SaveCheckpointOptions {
+  model: AnyModule;
+  optimizer?: Optimizer<BaseHyper> | null;
+  scheduler?: AnyScheduler | null;
+  loaderGenerator?: Generator | null;
+  epoch: number;
+  monitor?: string;
+  value?: number | null;
+  best?: number | null;
+  logs?: Logs;
+  history?: Record<string, number[]>;
+}
+
+function epochName(epoch: number): string {
+  return `epoch-${String(epoch + 1).padStart(4, '0')}`;
+}
+
+/** Writes a complete checkpoint folder `dir/epoch-NNNN` (atomically, via rename) and points `latest.json` at it. Returns the folder. */
+export function saveCheckpoint(dir: string, o: SaveCheckpointOptions, { markBest = false }: { markBest?: boolean } = {}): string {
+  mkdirSync(dir, { recursive: true });
+  const name = epochName(o.epoch);
+  const tmp = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
+  try {
+    saveModel(o.model, join(tmp, 'model.safetensors'), { metadata: { epoch: String(o.epoch) } });
+    let optimizer: TrainerState['optimizer'] = null;
+    if (o.optimizer) {
+      const { json, tensors } = splitOptimizerState(o.optimizer.stateDict());
+      json.class = o.optimizer.constructor.name;
+      saveSafetensors(join(tmp, 'optimizer.safetensors'), tensors, { class: json.class });
+      optimizer = json;
+    }
+    const fin = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    const state: TrainerState = {
+      format: FORMAT, version: 1, epoch: o.epoch, nextEpoch: o.epoch + 1, optimizer,
+      scheduler: o.scheduler ? { class: o.scheduler.constructor.name, state: o.scheduler.stateDict() } : null,
+      rng: defaultGenerator.getState(), loaderRng: o.loaderGenerator ? o.loaderGenerator.getState() : null,
+      monitor: o.monitor ?? 'loss', value: fin(o.value), best: fin(o.best), logs: o.logs ?? {}, history: o.history ?? {},
+    };
+    writeJsonAtomic(join(tmp, 'trainer.json'), state);
+    const final = join(dir, name);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(tmp, final);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const pointer: CheckpointPointer = { checkpoint: name, epoch: o.epoch, nextEpoch: o.epoch + 1, monitor: o.monitor ?? 'loss', value: o.value ?? null };
+  writeJsonAtomic(join(dir, 'latest.json'), pointer);
+  if (markBest) writeJsonAtomic(join(dir, 'best.json'), pointer);
+  return join(dir, name);
+}
+
+function readJson<T>(path: string, what: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`resumeFrom: cannot read ${what} ${path} (${(e as Error).message})`);
+  }
+}
+
+/** The checkpoint folder `dir` refers to: itself if it holds trainer.json, else the one latest.json (or best.json) names. */
+export function checkpointPath(dir: string, which: 'latest' | 'best' = 'latest'): string {
+  if (existsSync(join(dir, 'trainer.json'))) return dir;
+  const ptr = join(dir, `${which}.json`);
+  if (!existsSync(ptr)) throw new Error(`resumeFrom: no checkpoint in ${dir} (neither trainer.json nor ${which}.json; was it written by ModelCheckpoint?)`);
+  return join(dir, readJson<CheckpointPointer>(ptr, 'pointer').checkpoint);
+}
+
+export interface ResumeOptions {
+  model: AnyModule;
+  optimizer?: Optimizer<BaseHyper> | null;
+  scheduler?: AnyScheduler | null;
+  /** A loader with its own shuffle generator gets that generator's state back. */
+  loader?: { generator?: Generator } | null;
+  /** 'latest' (default) or 'best'. */
+  which?: 'latest' | 'best';
+  /** Restore defaultGenerator's state (default true). */
+  restoreRng?: boolean;
+}
+
+/** Reads a checkpoint into model / optimizer / scheduler (and the RNGs); returns its trainer state. */
+export function loadCheckpoint(dir: string, o: ResumeOptions): TrainerState & { path: string } {
+  const path = checkpointPath(dir, o.which ?? 'latest');
+  const state = readJson<TrainerState>(join(path, 'trainer.json'), 'trainer state');
+  if (state.format !== FORMAT) throw new Error(`resumeFrom: ${join(path, 'trainer.json')} is not a neocog checkpoint (format ${JSON.stringify(state.format)})`);
+  loadModel(o.model, join(path, 'model.safetensors'));
+  if (o.optimizer) {
+    if (!state.optimizer) throw new Error(`resumeFrom: checkpoint ${path} has no optimizer state`);
+    if (state.optimizer.class !== o.optimizer.constructor.name) throw new Error(`resumeFrom: checkpoint optimizer is ${state.optimizer.class}, got ${o.optimizer.constructor.name}`);
+    o.optimizer.loadStateDict(joinOptimizerState(state.optimizer, loadSafetensors(join(path, 'optimizer.safetensors'))));
+  }
+  if (o.scheduler) {
+    if (!state.scheduler) throw new Error(`resumeFrom: checkpoint ${path} has no scheduler state`);
+    if (state.scheduler.class !== o.scheduler.constructor.name) throw new Error(`resumeFrom: checkpoint scheduler is ${state.scheduler.class}, got ${o.scheduler.constructor.name}`);
+    o.scheduler.loadStateDict(state.scheduler.state);
+  }
+  if (o.restoreRng ?? true) defaultGenerator.setState(state.rng);
+  if (o.loader?.generator instanceof Generator && state.loaderRng) o.loader.generator.setState(state.loaderRng);
+  return { ...state, path };
+}
+
+/** Restores the latest checkpoint in `dir` and returns the epoch to continue from (fit's initialEpoch). */
+export function resumeFrom(dir: string, o: ResumeOptions): number {
+  return loadCheckpoint(dir, o).nextEpoch;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+export interface ModelCheckpointOptions {
+  dir: string;
+  /** Write only when the monitored value improves (default false: every epoch). */
+  saveBestOnly?: boolean;
+  /** Default 'valLoss' with validation, else 'loss'. */
+  monitor?: string;
+  mode?: MonitorMode;
+  /** How many of the most recent checkpoints to keep (default 1); the best is always kept. */
+  keep?: number;
+  /** Print a line when a checkpoint is written. */
+  verbose?: boolean;
+}
+
+export class ModelCheckpoint extends Callback {
+  readonly dir: string;
+  readonly saveBestOnly: boolean;
+  readonly keep: number;
+  readonly verbose: boolean;
+  private readonly monitorOption: string | undefined;
+  private readonly modeOption: MonitorMode;
+  monitor = 'loss';
+  best: number | null = null;
+  /** Folder of the last checkpoint written. */
+  lastPath: string | null = null;
+
+  constructor({ dir, saveBestOnly = false, monitor, mode = 'auto', keep = 1, verbose = false }: ModelCheckpointOptions) {
+    super();
+    if (typeof dir !== 'string' || !dir) throw new Error('ModelCheckpoint: dir is required');
+    if (!Number.isInteger(keep) || keep < 1) throw new Error(`ModelCheckpoint: keep must be a positive integer, got ${keep}`);
+    this.dir = dir;
+    this.saveBestOnly = saveBestOnly;
+    this.keep = keep;
+    this.verbose = verbose;
+    this.monitorOption = monitor;
+    this.modeOption = mode;
+    resolveMode(monitor ?? 'loss', mode);
+  }
+
+  override onTrainBegin(): void {
+    this.monitor = this.monitorOption ?? defaultMonitor(this.context.hasValidation);
+    this.best = null;
+    // Resuming: carry on from the best value recorded in the checkpoint being continued.
+    if (this.context.initialEpoch > 0 && existsSync(join(this.dir, 'latest.json'))) {
+      try {
+        const s = readJson<TrainerState>(join(checkpointPath(this.dir), 'trainer.json'), 'trainer state');
+        if (s.monitor === this.monitor) this.best = s.best;
+      } catch {
+        /* no usable previous state: start fresh */
+      }
+    }
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    const mode = resolveMode(this.monitor, this.modeOption);
+    const value = readMonitor('ModelCheckpoint', this.monitor, logs);
+    const improved = this.best === null ? Number.isFinite(value) : improves(value, this.best, mode);
+    if (improved) this.best = value;
+    if (this.saveBestOnly && !improved) return;
+    const loader = this.context.trainLoader as { generator?: unknown } | null;
+    this.lastPath = saveCheckpoint(this.dir, {
+      model: this.context.model, optimizer: this.context.optimizer, scheduler: this.context.scheduler,
+      loaderGenerator: loader?.generator instanceof Generator ? loader.generator : null,
+      epoch, monitor: this.monitor, value, best: this.best, logs, history: this.context.history.toJSON().history,
+    }, { markBest: improved });
+    this.prune();
+    if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} ${value.toFixed(4)}${improved ? ' (best)' : ''}, checkpoint written to ${this.lastPath}`);
+  }
+
+  /** Removes checkpoint folders beyond the `keep` most recent, except the best. */
+  private prune(): void {
+    const keepNames = new Set<string>();
+    for (const p of ['latest.json', 'best.json']) {
+      const f = join(this.dir, p);
+      if (existsSync(f)) keepNames.add(readJson<CheckpointPointer>(f, 'pointer').checkpoint);
+    }
+    const folders = readdirSync(this.dir).filter((n) => /^epoch-\d+$/.test(n) && statSync(join(this.dir, n)).isDirectory()).sort();
+    folders.slice(-this.keep).forEach((n) => keepNames.add(n));
+    for (const n of folders) if (!keepNames.has(n)) rmSync(join(this.dir, n), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { optim } from '../../src/index.js';
+import { confusionMatrixPng, fit, plotHistoryPng, renderConfusionMatrixPng, renderHistoryPng } from '../../src/train/index.js';
+import { loaderOf, mlp, separable, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+function colours(png: PNG): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < png.data.length; i += 4) out.add(`${png.data[i]},${png.data[i + 1]},${png.data[i + 2]}`);
+  return out;
+}
+
+describe('PNG plots', () => {
+  it('plotHistoryPng draws loss and accuracy curves of a fit run', async () => {
+    const { x, y } = separable(16);
+    const model = mlp();
+    const history = await fit(model, loaderOf(x, y), { epochs: 4, optimizer: new optim.SGD(model.parameters(), { lr: 0.2 }), loss: 'crossEntropy', validation: loaderOf(x, y), verbose: 0 });
+    const path = join(tmp.dir, 'plots', 'history.png');
+    plotHistoryPng(history, path);
+    const png = PNG.sync.read(readFileSync(path));
+    expect([png.width, png.height]).toEqual([840, 360]); // two panels: loss, accuracy
+    const c = colours(png);
+    expect(c.has('31,119,180')).toBe(true); // train curve
+    expect(c.has('255,127,14')).toBe(true); // validation curve
+    expect(c.has('40,40,40')).toBe(true); // axes and text
+    // A plain record works too; one panel without accuracy.
+    const single = PNG.sync.read(Buffer.from(renderHistoryPng({ loss: [1, 0.5, 0.25] }, { width: 300, height: 200 })));
+    expect([single.width, single.height]).toEqual([300, 200]);
+    expect(() => renderHistoryPng({})).toThrow(/no values to plot/);
+  });
+
+  it('confusionMatrixPng draws a heat map with counts', () => {
+    const m = [[50, 2, 0], [3, 40, 7], [0, 1, 60]];
+    const path = join(tmp.dir, 'plots', 'confusion.png');
+    confusionMatrixPng(m, path, { classNames: ['cat', 'dog', 'bird'] });
+    const png = PNG.sync.read(readFileSync(path));
+    expect(png.width).toBeGreaterThan(3 * 56);
+    expect(png.height).toBeGreaterThan(3 * 56);
+    const c = colours(png);
+    expect(c.has('8,48,107')).toBe(false); // no row is 100% one cell
+    expect(c.has('255,255,255')).toBe(true);
+    expect(c.size).toBeGreaterThan(6);
+    // Many classes: smaller cells, still decodable.
+    const big = Array.from({ length: 40 }, (_, i) => Array.from({ length: 40 }, (_, j) => (i === j ? 100 : (i + j) % 3)));
+    const b = PNG.sync.read(Buffer.from(renderConfusionMatrixPng(big)));
+    expect(b.width).toBeGreaterThan(40 * 12);
+    expect(() => renderConfusionMatrixPng([[1, 2]])).toThrow(/square matrix/);
+  });
+});
