@@ -23,5 +23,7 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as io from './io/index.js';
+export * as spec from './spec/index.js';
 export { fit, evaluate, predict, summary } from './train/index.js';
 export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';
+export * as models from './models/index.js';

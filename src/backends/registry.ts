@@ -1,8 +1,12 @@
 /** Which backend runs kernels, and how ops reach it. Selection is explicit and observable. */
 import type { Backend } from './backend.js';
 import { ReferenceBackend } from './reference/index.js';
+import { WasmBackend, wasmAvailability } from './wasm/index.js';
 
-const backends = new Map<string, () => Backend>([['reference', () => new ReferenceBackend()]]);
+const backends = new Map<string, () => Backend>([
+  ['reference', () => new ReferenceBackend()],
+  ['wasm', () => new WasmBackend()],
+]);
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
 
@@ -11,7 +15,20 @@ export function registerBackend(name: string, factory: () => Backend): void {
   backends.set(name, factory);
 }
 
-export function setBackend(name: string): Backend {
+/** Why the default is not wasm (empty when it is, or when a backend was chosen explicitly). */
+let defaultNote = '';
+
+/** NEOCOG_BACKEND if set, else wasm wherever WebAssembly SIMD validates and the kernels load, else reference. */
+function defaultBackend(): string {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NEOCOG_BACKEND;
+  if (env) return env;
+  const wasm = wasmAvailability();
+  defaultNote = wasm.ok ? '' : ` (${wasm.reason})`;
+  return wasm.ok ? 'wasm' : 'reference';
+}
+
+/** Selects a backend; `options` go to backends that take them (wasm: `{ threads }`). */
+export function setBackend(name: string, options?: Record<string, unknown>): Backend {
   const factory = backends.get(name);
   if (!factory) throw new Error(`setBackend: unknown backend '${name}' (available: ${[...backends.keys()].join(', ')})`);
   let b = instances.get(name);
@@ -19,17 +36,19 @@ export function setBackend(name: string): Backend {
     b = factory();
     instances.set(name, b);
   }
+  if (options) (b as { configure?: (o: Record<string, unknown>) => void }).configure?.(options);
+  if (b !== current && current) defaultNote = '';
   current = b;
   return b;
 }
 
 export function getBackend(): Backend {
-  return current ?? setBackend('reference');
+  return current ?? setBackend(defaultBackend());
 }
 
 /** What runs and why, e.g. "reference: plain TypeScript kernels (the oracle)". */
 export function backend(): string {
-  return getBackend().describe();
+  return getBackend().describe() + defaultNote;
 }
 
 /** Live backend buffers and bytes. */

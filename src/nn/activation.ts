@@ -2,11 +2,15 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { elu, leakyRelu, logSoftmax, relu, relu6, sigmoid, softmax, tanh } from '../ops/activation.js';
 import { Module } from './module.js';
-import { checkInt, checkNumber, kv } from './util.js';
+import { checkInt, checkNumber, kv, layerConfig, type LayerConfig } from './util.js';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }
 
@@ -14,6 +18,10 @@ export class ReLU extends Module {
 export class ReLU6 extends Module {
   forward(x: Tensor): Tensor {
     return relu6(x);
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }
 
@@ -32,6 +40,10 @@ export class LeakyReLU extends Module {
   override extraRepr(): string {
     return kv([['negativeSlope', this.negativeSlope]]);
   }
+
+  config(): LayerConfig {
+    return layerConfig({ negativeSlope: this.negativeSlope }, { negativeSlope: 0.01 });
+  }
 }
 
 export class ELU extends Module {
@@ -49,17 +61,29 @@ export class ELU extends Module {
   override extraRepr(): string {
     return kv([['alpha', this.alpha]]);
   }
+
+  config(): LayerConfig {
+    return layerConfig({ alpha: this.alpha }, { alpha: 1 });
+  }
 }
 
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
+
+  config(): LayerConfig {
+    return {};
+  }
 }
 
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }
 
@@ -79,6 +103,10 @@ export class Softmax extends Module {
   override extraRepr(): string {
     return kv([['dim', this.dim]]);
   }
+
+  config(): LayerConfig {
+    return { dim: this.dim };
+  }
 }
 
 export class LogSoftmax extends Module {
@@ -95,5 +123,9 @@ export class LogSoftmax extends Module {
 
   override extraRepr(): string {
     return kv([['dim', this.dim]]);
+  }
+
+  config(): LayerConfig {
+    return { dim: this.dim };
   }
 }

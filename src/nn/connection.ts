@@ -7,7 +7,7 @@ import { fmtShape, shapesEqual } from '../tensor/shape.js';
 import { add } from '../ops/elementwise.js';
 import { cat } from '../ops/shape.js';
 import { Module, type AnyModule } from './module.js';
-import { checkInt, fail } from './util.js';
+import { checkInt, fail, layerConfig, type LayerConfig } from './util.js';
 
 function checkModule(layer: string, arg: string, m: unknown): AnyModule {
   if (!(m instanceof Module)) fail(layer, `${arg} must be a Module, got ${m === null ? 'null' : typeof m}`, 'wrap functions with new Lambda(fn)');
@@ -50,6 +50,11 @@ export class Residual<B extends AnyModule = AnyModule> extends Module {
     const out = add(y, s);
     return this.activation ? (this.activation.call(out) as Tensor) : out;
   }
+
+  /** No options: body, shortcut and activation are children (LayerConfig). */
+  config(): LayerConfig {
+    return {};
+  }
 }
 
 /** Runs every branch on the same input and concatenates the outputs along dim (Inception). Children '0', '1', ... or the Record's keys. */
@@ -68,6 +73,10 @@ export class Concat extends Module {
 
   override extraRepr(): string {
     return `dim=${this.dim}`;
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ dim: this.dim }, { dim: 1 });
   }
 }
 
@@ -89,6 +98,10 @@ export class DenseConcat<B extends AnyModule = AnyModule> extends Module {
   override extraRepr(): string {
     return `dim=${this.dim}`;
   }
+
+  config(): LayerConfig {
+    return layerConfig({ dim: this.dim }, { dim: 1 });
+  }
 }
 
 /** Runs every branch on the same input and sums the outputs (shapes must match). */
@@ -107,6 +120,10 @@ export class Add extends Module {
       y = add(y, o);
     }
     return y;
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }
 

@@ -1,7 +1,7 @@
 /** Containers: Sequential, ModuleList and ModuleDict. */
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type AnyModule } from './module.js';
-import { fail } from './util.js';
+import { fail, type LayerConfig } from './util.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
 
@@ -71,6 +71,11 @@ export class Sequential extends Module<[Tensor], Tensor> {
     for (const [, m] of this.entries()) y = m.call(y);
     return y;
   }
+
+  /** No options: a container is its children (LayerConfig). */
+  config(): LayerConfig {
+    return {};
+  }
 }
 
 /** A list of modules, registered as '0', '1', ... (no forward: index or iterate it in your own). */
@@ -127,6 +132,10 @@ export class ModuleList extends Module<never[], never> {
 
   forward(): never {
     throw new Error('ModuleList has no forward: iterate over it (for (const layer of list) x = layer.call(x))');
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }
 
@@ -185,5 +194,9 @@ export class ModuleDict extends Module<never[], never> {
 
   forward(): never {
     throw new Error("ModuleDict has no forward: look modules up with get(key)");
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }

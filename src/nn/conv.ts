@@ -9,7 +9,7 @@ import { cat, slice } from '../ops/shape.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './linear.js';
-import { checkBool, checkInt, checkOneOf, fail, kv, ntuple } from './util.js';
+import { checkBool, checkInt, checkOneOf, compact, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
 
 export type IntOrTuple = number | readonly number[];
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -110,6 +110,14 @@ abstract class ConvNd extends Module {
     if (this.paddingMode !== 'zeros') s += `, ${kv([['paddingMode', this.paddingMode]])}`;
     return s;
   }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig({
+      inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: compact(this.kernelSize), stride: compact(this.stride),
+      padding: compact(this.padding), dilation: compact(this.dilation), groups: this.groups, bias: this.bias !== null, paddingMode: this.paddingMode,
+    }, { stride: 1, padding: 0, dilation: 1, groups: 1, bias: true, paddingMode: 'zeros' });
+  }
 }
 
 /** 1D convolution over [N, C, L]: weight [outChannels, inChannels/groups, k]. */
@@ -207,6 +215,14 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[] | null
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=false';
     return s;
+  }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig({
+      inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: compact(this.kernelSize), stride: compact(this.stride),
+      padding: compact(this.padding), outputPadding: compact(this.outputPadding), dilation: compact(this.dilation), groups: this.groups, bias: this.bias !== null,
+    }, { stride: 1, padding: 0, outputPadding: 0, dilation: 1, groups: 1, bias: true });
   }
 }
 

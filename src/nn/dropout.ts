@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { dropout, dropout2d } from '../ops/dropout.js';
 import { Module } from './module.js';
-import { checkProb, kv } from './util.js';
+import { checkProb, kv, layerConfig, type LayerConfig } from './util.js';
 
 /** Zeroes each element with probability p and scales the rest by 1/(1-p) (inverted dropout). */
 export class Dropout extends Module {
@@ -19,6 +19,10 @@ export class Dropout extends Module {
 
   override extraRepr(): string {
     return kv([['p', this.p]]);
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ p: this.p }, { p: 0.5 });
   }
 }
 

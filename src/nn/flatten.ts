@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import { flatten, reshape } from '../ops/shape.js';
 import { Module } from './module.js';
-import { checkInt, fail, kv } from './util.js';
+import { checkInt, fail, kv, layerConfig, type LayerConfig } from './util.js';
 
 /** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
 export class Flatten extends Module {
@@ -22,6 +22,10 @@ export class Flatten extends Module {
 
   override extraRepr(): string {
     return kv([['startDim', this.startDim], ['endDim', this.endDim]]);
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ startDim: this.startDim, endDim: this.endDim }, { startDim: 1, endDim: -1 });
   }
 }
 
@@ -53,5 +57,9 @@ export class Unflatten extends Module {
 
   override extraRepr(): string {
     return kv([['dim', this.dim], ['unflattenedSize', this.unflattenedSize]]);
+  }
+
+  config(): LayerConfig {
+    return { dim: this.dim, unflattenedSize: [...this.unflattenedSize] };
   }
 }

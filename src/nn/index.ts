@@ -21,3 +21,4 @@ export {
 } from './loss.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { Residual, Concat, DenseConcat, Add, Lambda, type ResidualOptions } from './connection.js';
+export { SkipConcat, ResidualSum, PoolUnpool, Mul, Fork, SkipSum, IndexSelect, Pad, type SkipConcatOptions, type ResidualSumOptions, type PoolUnpoolOptions, type SkipSumOptions } from './blocks.js';

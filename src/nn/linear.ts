@@ -5,7 +5,7 @@ import { linear } from '../ops/matmul.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
-import { checkBool, checkInt, kv } from './util.js';
+import { checkBool, checkInt, kv, layerConfig, type LayerConfig } from './util.js';
 
 /**
  * PyTorch's default for Linear and Conv: weight ~ kaiming_uniform(a=√5), i.e. U(±1/√fanIn), and
@@ -52,11 +52,20 @@ export class Linear extends Module {
   override extraRepr(): string {
     return kv([['inFeatures', this.inFeatures], ['outFeatures', this.outFeatures], ['bias', this.bias !== null]]);
   }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig({ inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null }, { bias: true });
+  }
 }
 
 /** Returns its input unchanged (e.g. to drop a classifier head, as torch.nn.Identity). */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;
+  }
+
+  config(): LayerConfig {
+    return {};
   }
 }

@@ -5,7 +5,10 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss, type Reduction } from '../ops/loss.js';
 import { Module } from './module.js';
-import { checkInt, checkNumber, checkOneOf } from './util.js';
+import { checkInt, checkNumber, checkOneOf, layerConfig, type LayerConfig } from './util.js';
+
+/** A class-weight buffer as config data (nested numbers), null when absent. */
+const weightData = (t: Tensor | null) => (t === null ? null : t.toArray());
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
@@ -15,6 +18,11 @@ abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
   constructor(reduction: Reduction) {
     super();
     this.reduction = checkOneOf(this.constructor.name, 'reduction', reduction, REDUCTIONS);
+  }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out; class weights as nested numbers. */
+  config(): LayerConfig {
+    return layerConfig({ reduction: this.reduction }, { reduction: 'mean' });
   }
 }
 
@@ -26,6 +34,10 @@ abstract class WeightedLoss extends Loss {
 
   get weight(): Tensor | null {
     return this.getBuffer('weight');
+  }
+
+  override config(): LayerConfig {
+    return layerConfig({ weight: weightData(this.weight), ...super.config() }, { weight: null });
   }
 }
 
@@ -51,6 +63,10 @@ export class CrossEntropyLoss extends WeightedLoss {
   forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
   }
+
+  override config(): LayerConfig {
+    return layerConfig({ ...super.config(), ignoreIndex: this.ignoreIndex, labelSmoothing: this.labelSmoothing }, { ignoreIndex: -100, labelSmoothing: 0 });
+  }
 }
 
 export interface NLLLossOptions {
@@ -70,6 +86,10 @@ export class NLLLoss extends WeightedLoss {
 
   forward(input: Tensor, target: Tensor): Tensor {
     return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+
+  override config(): LayerConfig {
+    return layerConfig({ ...super.config(), ignoreIndex: this.ignoreIndex }, { ignoreIndex: -100 });
   }
 }
 
@@ -102,6 +122,10 @@ export class BCEWithLogitsLoss extends WeightedLoss {
 
   get posWeight(): Tensor | null {
     return this.getBuffer('pos_weight');
+  }
+
+  override config(): LayerConfig {
+    return layerConfig({ ...super.config(), posWeight: weightData(this.posWeight) }, { posWeight: null });
   }
 
   forward(input: Tensor, target: Tensor): Tensor {

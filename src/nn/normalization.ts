@@ -8,7 +8,7 @@ import { batchNorm, localContrastNorm, localResponseNorm } from '../ops/norm.js'
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { ones_, zeros_ } from './init.js';
-import { checkBool, checkInt, checkNumber, fail, kv } from './util.js';
+import { checkBool, checkInt, checkNumber, fail, kv, layerConfig, type LayerConfig } from './util.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -99,6 +99,14 @@ abstract class BatchNormNd extends Module {
   override extraRepr(): string {
     return `${this.numFeatures}, ${kv([['eps', this.eps], ['momentum', this.momentum], ['affine', this.affine], ['trackRunningStats', this.trackRunningStats]])}`;
   }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig(
+      { numFeatures: this.numFeatures, eps: this.eps, momentum: this.momentum, affine: this.affine, trackRunningStats: this.trackRunningStats },
+      { eps: 1e-5, momentum: 0.1, affine: true, trackRunningStats: true },
+    );
+  }
 }
 
 /** Batch norm over [N, C] or [N, C, L] (statistics per channel over N and L). */
@@ -149,6 +157,10 @@ export class LocalResponseNorm extends Module {
   override extraRepr(): string {
     return `${this.size}, ${kv([['alpha', this.alpha], ['beta', this.beta], ['k', this.k]])}`;
   }
+
+  config(): LayerConfig {
+    return layerConfig({ size: this.size, alpha: this.alpha, beta: this.beta, k: this.k }, { alpha: 1e-4, beta: 0.75, k: 1 });
+  }
 }
 
 export interface LocalContrastNormOptions {
@@ -179,6 +191,10 @@ export class LocalContrastNorm extends Module {
 
   override extraRepr(): string {
     return kv([['size', this.size], ['sigma', this.sigma], ['eps', this.eps]]);
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ size: this.size, sigma: this.sigma, eps: this.eps }, { size: 9, sigma: 2, eps: 1e-4 });
   }
 }
 

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { pad } from '../ops/pad.js';
 import type { PadMode } from '../kernels/specs.js';
 import { Module } from './module.js';
-import { checkInt, checkNumber, fail, kv, repr } from './util.js';
+import { checkInt, checkNumber, compact, fail, kv, repr, type LayerConfig } from './util.js';
 
 /** int -> every side; otherwise [left, right] (1D) or [left, right, top, bottom] (2D), as PyTorch. */
 function sides(name: string, padding: number | readonly number[], dims: 1 | 2): number[] {
@@ -32,6 +32,10 @@ abstract class PadNd extends Module {
   override extraRepr(): string {
     return repr(this.padding);
   }
+
+  config(): LayerConfig {
+    return { padding: compact(this.padding) };
+  }
 }
 
 export class ConstantPad1d extends Module {
@@ -50,6 +54,10 @@ export class ConstantPad1d extends Module {
 
   override extraRepr(): string {
     return kv([['padding', this.padding], ['value', this.value]]);
+  }
+
+  config(): LayerConfig {
+    return { padding: compact(this.padding), value: this.value };
   }
 }
 
@@ -70,6 +78,10 @@ export class ConstantPad2d extends Module {
 
   override extraRepr(): string {
     return kv([['padding', this.padding], ['value', this.value]]);
+  }
+
+  config(): LayerConfig {
+    return { padding: compact(this.padding), value: this.value };
   }
 }
 

@@ -5,7 +5,12 @@ import {
   lpPool1d, lpPool2d, maxPool1d, maxPool2d, maxUnpool1d, maxUnpool2d, type AdaptiveSize,
 } from '../ops/pool.js';
 import { Module } from './module.js';
-import { checkBool, checkInt, checkNumber, fail, kv, ntuple } from './util.js';
+import { checkBool, checkInt, checkNumber, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
+
+/** kernelSize and stride for config(), as given (pools keep the user's form): stride left out when it is the kernel size (the default). */
+function windowConfig(kernelSize: IntOrTuple, stride: IntOrTuple): LayerConfig {
+  return JSON.stringify(kernelSize) === JSON.stringify(stride) ? { kernelSize } : { kernelSize, stride };
+}
 
 export type IntOrTuple = number | readonly number[];
 /** What a max pool returns: the output, or [output, indices] with returnIndices. */
@@ -56,6 +61,13 @@ abstract class MaxPoolNd<R extends boolean> extends Module<[Tensor], MaxPoolOutp
 
   override extraRepr(): string {
     return kv([['kernelSize', this.kernelSize], ['stride', this.stride], ['padding', this.padding], ['dilation', this.dilation], ['ceilMode', this.ceilMode]]);
+  }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig({
+      ...windowConfig(this.kernelSize, this.stride), padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices,
+    }, { padding: 0, dilation: 1, ceilMode: false, returnIndices: false });
   }
 }
 
@@ -115,6 +127,13 @@ abstract class AvgPoolNd extends Module {
   override extraRepr(): string {
     return kv([['kernelSize', this.kernelSize], ['stride', this.stride], ['padding', this.padding]]);
   }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig({
+      ...windowConfig(this.kernelSize, this.stride), padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+    }, { padding: 0, ceilMode: false, countIncludePad: true, divisorOverride: null });
+  }
 }
 
 /** Mean over kernelSize windows of [N, C, H, W]. */
@@ -161,6 +180,10 @@ abstract class LPPoolNd extends Module {
 
   override extraRepr(): string {
     return kv([['normType', this.normType], ['kernelSize', this.kernelSize], ['stride', this.stride], ['ceilMode', this.ceilMode]]);
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ normType: this.normType, ...windowConfig(this.kernelSize, this.stride), ceilMode: this.ceilMode }, { ceilMode: false });
   }
 }
 
@@ -210,6 +233,10 @@ export class AdaptiveAvgPool2d extends Module {
   override extraRepr(): string {
     return kv([['outputSize', this.outputSize]]);
   }
+
+  config(): LayerConfig {
+    return { outputSize: this.outputSize };
+  }
 }
 
 export class AdaptiveAvgPool1d extends Module {
@@ -226,6 +253,10 @@ export class AdaptiveAvgPool1d extends Module {
 
   override extraRepr(): string {
     return kv([['outputSize', this.outputSize]]);
+  }
+
+  config(): LayerConfig {
+    return { outputSize: this.outputSize };
   }
 }
 
@@ -246,6 +277,10 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module<[Tensor
   override extraRepr(): string {
     return kv([['outputSize', this.outputSize]]);
   }
+
+  config(): LayerConfig {
+    return layerConfig({ outputSize: this.outputSize, returnIndices: this.returnIndices }, { returnIndices: false });
+  }
 }
 
 export class AdaptiveMaxPool1d<R extends boolean = false> extends Module<[Tensor], MaxPoolOutput<R>> {
@@ -264,6 +299,10 @@ export class AdaptiveMaxPool1d<R extends boolean = false> extends Module<[Tensor
 
   override extraRepr(): string {
     return kv([['outputSize', this.outputSize]]);
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ outputSize: this.outputSize, returnIndices: this.returnIndices }, { returnIndices: false });
   }
 }
 
@@ -293,6 +332,10 @@ abstract class MaxUnpoolNd extends Module<[Tensor, Tensor, (readonly number[] | 
 
   override extraRepr(): string {
     return kv([['kernelSize', this.kernelSize], ['stride', this.stride], ['padding', this.padding]]);
+  }
+
+  config(): LayerConfig {
+    return layerConfig({ ...windowConfig(this.kernelSize, this.stride), padding: this.padding }, { padding: 0 });
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { interpolate, type InterpolateMode } from '../ops/resize.js';
 import { Module } from './module.js';
-import { checkBool, checkInt, checkNumber, checkOneOf, fail, kv } from './util.js';
+import { checkBool, checkInt, checkNumber, checkOneOf, fail, kv, layerConfig, type LayerConfig } from './util.js';
 
 export interface UpsampleOptions {
   /** Output spatial size (one number for every dim, or one per dim). */
@@ -49,6 +49,11 @@ export class Upsample extends Module {
     if (this.alignCorners != null) pairs.push(['alignCorners', this.alignCorners]);
     return kv(pairs);
   }
+
+  /** Constructor arguments by name (LayerConfig), defaults left out. */
+  config(): LayerConfig {
+    return layerConfig({ size: this.size, scaleFactor: this.scaleFactor, mode: this.mode, alignCorners: this.alignCorners }, { size: null, scaleFactor: null, mode: 'nearest', alignCorners: null });
+  }
 }
 
 /** Nearest-neighbour 2D upsampling. */
@@ -56,11 +61,19 @@ export class UpsamplingNearest2d extends Upsample {
   constructor({ size = null, scaleFactor = null }: Pick<UpsampleOptions, 'size' | 'scaleFactor'> = {}) {
     super({ size, scaleFactor, mode: 'nearest' });
   }
+
+  override config(): LayerConfig {
+    return layerConfig({ size: this.size, scaleFactor: this.scaleFactor }, { size: null, scaleFactor: null });
+  }
 }
 
 /** Bilinear 2D upsampling with alignCorners=true (PyTorch's UpsamplingBilinear2d). */
 export class UpsamplingBilinear2d extends Upsample {
   constructor({ size = null, scaleFactor = null }: Pick<UpsampleOptions, 'size' | 'scaleFactor'> = {}) {
     super({ size, scaleFactor, mode: 'bilinear', alignCorners: true });
+  }
+
+  override config(): LayerConfig {
+    return layerConfig({ size: this.size, scaleFactor: this.scaleFactor }, { size: null, scaleFactor: null });
   }
 }

@@ -39,3 +39,25 @@ export function repr(v: unknown): string {
 export function kv(pairs: [string, unknown][]): string {
   return pairs.map(([k, v]) => `${k}=${repr(v)}`).join(', ');
 }
+
+/**
+ * A layer's constructor configuration: every constructor argument by name (positional ones too, e.g.
+ * { inChannels: 1, outChannels: 6, kernelSize: 5, padding: 2 }), as plain JSON data. Each layer's
+ * `config()` returns it, and a model spec (src/spec) stores it as the layer's options.
+ */
+export type LayerConfig = Record<string, unknown>;
+
+/** A tuple whose entries are all equal, collapsed to the one number (every int-or-tuple argument accepts either). */
+export function compact(v: unknown): unknown {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && x === v[0]) ? v[0] : v;
+}
+
+/** `cfg` without undefined entries and without those equal to their constructor default, so a spec lists what differs. */
+export function layerConfig(cfg: LayerConfig, defaults: LayerConfig = {}): LayerConfig {
+  const out: LayerConfig = {};
+  for (const [k, v] of Object.entries(cfg)) {
+    if (v === undefined || (k in defaults && JSON.stringify(v) === JSON.stringify(defaults[k]))) continue;
+    out[k] = v;
+  }
+  return out;
+}

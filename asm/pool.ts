@@ -1,0 +1,187 @@
+// AssemblyScript: pooling on NCHW planes, following the reference kernels' arithmetic exactly
+// (window sums in f64 in the same order, the same divisor rules and argmax tie/NaN rules), so the
+// results are bit-identical to the reference backend. Every kernel handles planes [p0, p1).
+
+/**
+ * 2x2 stride-2 windows, 4 outputs at a time: the reference's sequential rule (take v when v > best or v
+ * is NaN, scanning (h, w), (h, w+1), (h+1, w), (h+1, w+1)) applied lane-wise with masks.
+ */
+function maxPool2x2(xp: usize, o: usize, io: usize, W: i32, OH: i32, OW: i32): void {
+  const Wb = <usize>W << 2;
+  const step = i32x4(0, 2, 4, 6);
+  for (let oh = 0; oh < OH; oh++) {
+    const r0 = xp + (<usize>(2 * oh) * Wb), r1 = r0 + Wb;
+    let ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const c = <usize>(8 * ow);
+      const u0 = v128.load(r0 + c), u1 = v128.load(r0 + c, 16);
+      const l0 = v128.load(r1 + c), l1 = v128.load(r1 + c, 16);
+      const a = v128.shuffle<i32>(u0, u1, 0, 2, 4, 6), b = v128.shuffle<i32>(u0, u1, 1, 3, 5, 7);
+      const cc = v128.shuffle<i32>(l0, l1, 0, 2, 4, 6), d = v128.shuffle<i32>(l0, l1, 1, 3, 5, 7);
+      const ia = i32x4.add(i32x4.splat(2 * oh * W + 2 * ow), step);
+      let best = a, bi = ia;
+      let m = v128.or(f32x4.gt(b, best), f32x4.ne(b, b));
+      best = v128.bitselect(b, best, m); bi = v128.bitselect(i32x4.add(ia, i32x4.splat(1)), bi, m);
+      m = v128.or(f32x4.gt(cc, best), f32x4.ne(cc, cc));
+      best = v128.bitselect(cc, best, m); bi = v128.bitselect(i32x4.add(ia, i32x4.splat(W)), bi, m);
+      m = v128.or(f32x4.gt(d, best), f32x4.ne(d, d));
+      best = v128.bitselect(d, best, m); bi = v128.bitselect(i32x4.add(ia, i32x4.splat(W + 1)), bi, m);
+      v128.store(o, best);
+      v128.store(io, bi);
+      o += 16;
+      io += 16;
+    }
+    for (; ow < OW; ow++) {
+      const h = 2 * oh, w = 2 * ow;
+      let best = load<f32>(r0 + (<usize>w << 2)), bi = h * W + w;
+      let v = load<f32>(r0 + (<usize>w << 2), 4);
+      if (v > best || v != v) { best = v; bi = h * W + w + 1; }
+      v = load<f32>(r1 + (<usize>w << 2));
+      if (v > best || v != v) { best = v; bi = h * W + w + W; }
+      v = load<f32>(r1 + (<usize>w << 2), 4);
+      if (v > best || v != v) { best = v; bi = h * W + w + W + 1; }
+      store<f32>(o, best);
+      store<i32>(io, bi);
+      o += 4;
+      io += 4;
+    }
+  }
+}
+
+/** MaxPool2D: out (f32) and flat in-plane argmax indices (i32). Implicit -inf padding. */
+export function maxPool(
+  x: usize, out: usize, idx: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, p0: i32, p1: i32,
+): void {
+  const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  const fast2x2 = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && 2 * OH <= H && 2 * OW <= W;
+  for (let p = p0; p < p1; p++) {
+    if (fast2x2) {
+      const o = <usize>p * oplane << 2;
+      maxPool2x2(x + (<usize>p * plane << 2), out + o, idx + o, W, OH, OW);
+      continue;
+    }
+    const xp = x + (<usize>p * plane << 2);
+    let o = <usize>p * oplane << 2;
+    for (let oh = 0; oh < OH; oh++) {
+      let h0 = oh * sH - pH;
+      const h1 = min(h0 + (kH - 1) * dH + 1, H);
+      while (h0 < 0) h0 += dH;
+      for (let ow = 0; ow < OW; ow++) {
+        let w0 = ow * sW - pW;
+        const w1 = min(w0 + (kW - 1) * dW + 1, W);
+        while (w0 < 0) w0 += dW;
+        let best: f32 = -Infinity;
+        let bestIdx = h0 * W + w0;
+        for (let h = h0; h < h1; h += dH) {
+          const row = xp + (<usize>(h * W) << 2);
+          for (let w = w0; w < w1; w += dW) {
+            const v = load<f32>(row + (<usize>w << 2));
+            // Branch-free: random data makes this comparison unpredictable.
+            const take = v > best || v != v;
+            best = select<f32>(v, best, take);
+            bestIdx = select<i32>(h * W + w, bestIdx, take);
+          }
+        }
+        store<f32>(out + o, best);
+        store<i32>(idx + o, bestIdx);
+        o += 4;
+      }
+    }
+  }
+}
+
+/** PyTorch's avg-pool window along one axis: [lo, hi) clipped to the input, span measured to n + pad. */
+// @ts-ignore: decorator
+@inline function winLo(o: i32, s: i32, p: i32): i32 {
+  return max(o * s - p, 0);
+}
+// @ts-ignore: decorator
+@inline function winEnd(o: i32, s: i32, p: i32, k: i32, n: i32): i32 {
+  return min(o * s - p + k, n + p);
+}
+
+/** Divisor of output cell (oh, ow); divisorOverride != 0 wins (the JS side passes 0 for none). */
+// @ts-ignore: decorator
+@inline function divisorOf(
+  oh: i32, ow: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32,
+  countIncludePad: i32, divisorOverride: f64,
+): f64 {
+  if (divisorOverride != 0) return divisorOverride;
+  const eh = winEnd(oh, sH, pH, kH, H), ew = winEnd(ow, sW, pW, kW, W);
+  if (countIncludePad) return <f64>((eh - (oh * sH - pH)) * (ew - (ow * sW - pW)));
+  return <f64>((min(eh, H) - winLo(oh, sH, pH)) * (min(ew, W) - winLo(ow, sW, pW)));
+}
+
+/** AvgPool2D: window sum (f64) / divisor; a window entirely in padding gives 0. */
+export function avgPool(
+  x: usize, out: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32, sH: i32, sW: i32,
+  pH: i32, pW: i32, countIncludePad: i32, divisorOverride: f64, p0: i32, p1: i32,
+): void {
+  const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  for (let p = p0; p < p1; p++) {
+    const xp = x + (<usize>p * plane << 2);
+    let o = out + (<usize>p * oplane << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = winLo(oh, sH, pH), h1 = min(winEnd(oh, sH, pH, kH, H), H);
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = winLo(ow, sW, pW), w1 = min(winEnd(ow, sW, pW, kW, W), W);
+        let v: f64 = 0;
+        if (h0 < h1 && w0 < w1) {
+          let sum: f64 = 0;
+          for (let h = h0; h < h1; h++) {
+            const row = xp + (<usize>(h * W) << 2);
+            for (let w = w0; w < w1; w++) sum += <f64>load<f32>(row + (<usize>w << 2));
+          }
+          v = sum / divisorOf(oh, ow, H, W, kH, kW, sH, sW, pH, pW, countIncludePad, divisorOverride);
+        }
+        store<f32>(o, <f32>v);
+        o += 4;
+      }
+    }
+  }
+}
+
+/** AvgPool2DGrad: every tap of a window receives dy / divisor (dx planes overwritten). */
+export function avgPoolGrad(
+  dy: usize, dx: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32, sH: i32, sW: i32,
+  pH: i32, pW: i32, countIncludePad: i32, divisorOverride: f64, p0: i32, p1: i32,
+): void {
+  const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  for (let p = p0; p < p1; p++) {
+    const dp = dx + (<usize>p * plane << 2);
+    memory.fill(dp, 0, plane << 2);
+    let g = dy + (<usize>p * oplane << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = winLo(oh, sH, pH), h1 = min(winEnd(oh, sH, pH, kH, H), H);
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = winLo(ow, sW, pW), w1 = min(winEnd(ow, sW, pW, kW, W), W);
+        if (h0 < h1 && w0 < w1) {
+          const share = <f64>load<f32>(g) / divisorOf(oh, ow, H, W, kH, kW, sH, sW, pH, pW, countIncludePad, divisorOverride);
+          for (let h = h0; h < h1; h++) {
+            const row = dp + (<usize>(h * W) << 2);
+            for (let w = w0; w < w1; w++) {
+              const d = row + (<usize>w << 2);
+              store<f32>(d, <f32>(<f64>load<f32>(d) + share));
+            }
+          }
+        }
+        g += 4;
+      }
+    }
+  }
+}
+
+/** ScatterPlane: out.plane[idx] += src over `per` entries per plane (indices checked by the caller). */
+export function scatterPlane(src: usize, idx: usize, out: usize, per: i32, plane: i32, p0: i32, p1: i32): void {
+  for (let p = p0; p < p1; p++) {
+    const op = out + (<usize>p * <usize>plane << 2);
+    memory.fill(op, 0, <usize>plane << 2);
+    const base = <usize>p * <usize>per << 2;
+    for (let i = 0; i < per; i++) {
+      const o = <usize>i << 2;
+      const d = op + (<usize>load<i32>(idx + base + o) << 2);
+      store<f32>(d, load<f32>(d) + load<f32>(src + base + o));
+    }
+  }
+}

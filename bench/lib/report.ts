@@ -1,0 +1,219 @@
+/** Tables (terminal and markdown) and BENCHMARKS.md from the results of one run. */
+import type { BenchResult } from './result.js';
+import { PEERS, BASELINE, BASELINE2, type PeerDef } from './peers.js';
+import { WORKLOADS, type Workload } from './workloads.js';
+import type { Machine } from './setup-env.js';
+import { fmtS } from './protocol.js';
+
+export type Results = Map<string, BenchResult>;
+export const key = (peer: string, workload: string) => `${peer}/${workload}`;
+
+export function fmtNum(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v >= 100) return Math.round(v).toLocaleString('en-US');
+  if (v >= 10) return v.toFixed(1);
+  if (v >= 1) return v.toFixed(2);
+  return v.toPrecision(2);
+}
+
+const SHORT: Record<BenchResult['status'], string> = { ok: '', unsupported: 'cannot', skipped: 'skipped', 'n/a': 'n/a', error: 'error', timeout: 'timeout' };
+
+/** A cell: the median throughput, `*` when it is one cold call. */
+export function cell(r: BenchResult | undefined): string {
+  if (!r) return '';
+  if (r.status !== 'ok' || !r.throughput) return SHORT[r.status];
+  return fmtNum(r.throughput.median) + (r.timing?.single ? '*' : '');
+}
+
+function ratioCell(r: BenchResult | undefined, base: BenchResult | undefined): string {
+  if (!r) return '';
+  if (r.status !== 'ok' || !r.throughput) return SHORT[r.status];
+  if (base?.status !== 'ok' || !base.throughput) return '–';
+  const x = r.throughput.median / base.throughput.median;
+  const single = r.timing?.single || base.timing?.single ? '*' : '';
+  return `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}×${single}`;
+}
+
+export interface Table {
+  header: string[];
+  rows: string[][];
+}
+
+export function mediansTable(ws: readonly Workload[], ps: readonly PeerDef[], res: Results): Table {
+  return {
+    header: ['workload', ...ps.map((p) => p.label)],
+    rows: ws.map((w) => [w.title, ...ps.map((p) => cell(res.get(key(p.id, w.id))))]),
+  };
+}
+
+export function ratioTable(ws: readonly Workload[], ps: readonly PeerDef[], res: Results, baseline: string): Table {
+  return {
+    header: ['workload', ...ps.map((p) => p.label)],
+    rows: ws.map((w) => [w.id, ...ps.map((p) => ratioCell(res.get(key(p.id, w.id)), res.get(key(baseline, w.id))))]),
+  };
+}
+
+export function markdown(t: Table): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [`| ${t.header.map(esc).join(' | ')} |`, `|${t.header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const r of t.rows) lines.push(`| ${r.map(esc).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function plain(t: Table): string {
+  const all = [t.header, ...t.rows];
+  const width = t.header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ');
+  return [fmt(t.header), width.map((w) => '-'.repeat(w)).join('  '), ...t.rows.map(fmt)].join('\n');
+}
+
+/** One line per measured or failed cell: median [min–max], reps × iters, what ran, why not. */
+export function details(ws: readonly Workload[], ps: readonly PeerDef[], res: Results): string[] {
+  const out: string[] = [];
+  for (const w of ws) {
+    for (const p of ps) {
+      const r = res.get(key(p.id, w.id));
+      if (!r || r.status === 'n/a') continue;
+      const wall = (r.wallS !== undefined ? `, ${Math.round(r.wallS)} s wall` : '') + (r.load1 !== undefined ? `, load ${r.load1}` : '');
+      if (r.status === 'ok' && r.throughput && r.timing) {
+        const t = r.timing;
+        const how = t.single ? `one cold call of ${fmtS(t.medianS)} (first call > max-call-s)` : `${t.reps} reps × ${t.iters} iters, ${fmtS(t.medianS)}/call`;
+        const notes = r.notes?.length ? `; ${r.notes.join('; ')}` : '';
+        out.push(`- ${w.id} ${p.label}: ${fmtNum(r.throughput.median)} ${w.unit} [${fmtNum(r.throughput.min)}–${fmtNum(r.throughput.max)}], ${how}${wall} — ${r.detail ?? ''}${notes}`);
+      } else {
+        out.push(`- ${w.id} ${p.label}: **${r.status}** — ${r.reason ?? ''}${wall}`);
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// BENCHMARKS.md
+
+/** Everything a report needs; saved as JSON so `--from` can re-render it. */
+export interface RunRecord {
+  started: string;
+  totalS?: number;
+  cmdline: string;
+  quick: boolean;
+  only: string[] | null;
+  workloads: string[] | null;
+  machine: Machine;
+  loadEnd?: number[];
+  torch: string;
+  torchEnvShown?: string;
+  versions?: string[];
+  results: BenchResult[];
+}
+
+export function resultsMap(rec: RunRecord): Results {
+  return new Map(rec.results.map((r) => [key(r.peer, r.workload), r]));
+}
+
+/** Peers and workloads present in the record, in table order. */
+export function layout(rec: RunRecord): { peers: PeerDef[]; workloads: Workload[] } {
+  const ps = new Set(rec.results.map((r) => r.peer));
+  const ws = new Set(rec.results.map((r) => r.workload));
+  return { peers: PEERS.filter((p) => ps.has(p.id)), workloads: WORKLOADS.filter((w) => ws.has(w.id)) };
+}
+
+export function terminalTables(rec: RunRecord): string {
+  const { peers, workloads } = layout(rec);
+  const res = resultsMap(rec);
+  const label = (id: string) => PEERS.find((p) => p.id === id)!.label;
+  const parts = [`Medians (higher is better; * = one cold call):\n\n${plain(mediansTable(workloads, peers, res))}`];
+  for (const b of [BASELINE, BASELINE2]) {
+    if (peers.some((p) => p.id === b)) parts.push(`Ratio to ${label(b)} (> 1x = faster):\n\n${plain(ratioTable(workloads, peers, res, b))}`);
+  }
+  return parts.join('\n\n');
+}
+
+export const fmtDur = (s: number) => (s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+export function renderMarkdown(rec: RunRecord, python: string, lock: string): string {
+  const { peers, workloads } = layout(rec);
+  const res = resultsMap(rec);
+  const m = rec.machine;
+  const label = (id: string) => PEERS.find((p) => p.id === id)!.label;
+  const loads = [...m.loadAvg.slice(0, 1), ...(rec.loadEnd?.slice(0, 1) ?? []), ...rec.results.map((r) => r.load1 ?? 0)];
+  const peak = Math.max(...loads);
+  const filtered = rec.only !== null || rec.workloads !== null;
+  const neocog = peers.filter((p) => p.module === 'neocog').map((p) => {
+    const rs = workloads.map((w) => res.get(key(p.id, w.id))).filter((x): x is BenchResult => x !== undefined && x.status !== 'n/a');
+    const r = rs.find((x) => x.status === 'ok') ?? rs.find((x) => x.detail) ?? rs[0];
+    return `- ${p.label}: ${r?.detail ?? (r ? `${r.status}: ${r.reason}` : 'not run')}`;
+  });
+  const ratio = (b: string, blurb: string) =>
+    peers.some((p) => p.id === b) ? [`## Ratio to ${label(b)}`, '', blurb, '', markdown(ratioTable(workloads, peers, res, b)), ''] : [];
+  return [
+    '# Benchmarks',
+    '',
+    `Generated by \`${rec.cmdline}\` on ${rec.started.replace(/\.\d+Z$/, 'Z')}${rec.totalS ? ` (${fmtDur(rec.totalS)})` : ''}. Workloads and protocol:`,
+    '`../shared/bench/WORKLOADS.md` (mirrored in `bench/lib/workloads.ts`). Higher is better everywhere. The machine is shared,',
+    'so absolute numbers drift between runs: compare within one run, as ratios.',
+    ...(rec.quick ? ['', '**Quick mode (smoke test): timings are not representative.**'] : []),
+    ...(filtered ? ['', `Filtered run: peers ${rec.only?.join(',') ?? 'all'}, workloads ${rec.workloads?.join(',') ?? 'all'}.`] : []),
+    ...(peak > m.cores
+      ? ['', `**Warning: the machine was oversubscribed during this run** (1-minute load average up to ${peak} on ${m.cores} cores; per-job`,
+        'loads are in the details). Multi-threaded peers suffer most (OpenMP/worker threads wait on descheduled peers: PyTorch 2T,',
+        'ORT 2T, neocog wasm 2T), so ratios against them are unreliable here. Re-run on a quiet machine before drawing conclusions.']
+      : []),
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${m.cpu}, ${m.cores} cores visible, ${m.memGiB} GiB RAM, ${m.os}`,
+    `- Load average (1/5/15 min) at start ${m.loadAvg.join(' / ')}${rec.loadEnd ? `, at the end ${rec.loadEnd.join(' / ')}` : ''} (other work shares this machine)`,
+    ...(rec.versions ? [`- ${rec.versions.join(', ')}`] : [`- node ${m.node}`]),
+    `- PyTorch: ${rec.torch}`,
+    ...neocog,
+    '',
+    '## Medians',
+    '',
+    'img/s or GFLOP/s as the row says. `*`: one cold call (the first call took longer than `--max-call-s`), a lower bound.',
+    '`cannot`: the peer has no way to run it; `n/a`: outside the peer\'s scope in WORKLOADS.md; `skipped`: the peer is absent here;',
+    '`error`: the child failed (reason in the details).',
+    '',
+    markdown(mediansTable(workloads, peers, res)),
+    '',
+    ...ratio(BASELINE, 'Throughput / PyTorch\'s throughput (> 1× = faster than PyTorch; `–`: no PyTorch figure).'),
+    ...ratio(BASELINE2, 'Throughput / TF.js-wasm\'s throughput (`–`: TF.js-wasm cannot run it).'),
+    '## Details',
+    '',
+    'median [slowest rep – fastest rep], repetitions × calls per repetition, wall time and 1-minute load average of the child, what ran.',
+    '',
+    ...details(workloads, peers, res),
+    '',
+    '## How to run',
+    '',
+    '- `npm run bench` (= `tsx bench/run.ts`) runs everything and rewrites this file (atomically). Options (`npm run bench -- --help`):',
+    '  `--quick` (smoke test), `--only neocog,torch` and `--workloads W1,W3a` (id prefixes; a filtered or quick run writes',
+    '  `bench/.cache/BENCHMARKS.partial.md` instead), `--reps N`, `--max-call-s S`, `--timeout S`, `--from results.json` (re-render).',
+    '- Fresh clone: `ONNXRUNTIME_NODE_INSTALL=skip npm ci` (onnxruntime-node\'s postinstall otherwise tries to download CUDA',
+    '  binaries and fails offline), and `npm run build:wasm` (or `npm run build`) so the neocog wasm kernels exist.',
+    '- Each (peer, workload) runs in its own child process, so a crash or OOM is reported and the run goes on:',
+    `  - TypeScript peers: \`flock ${lock} node --import tsx bench/child.ts --peer <id> --workload <id> [--quick] [--reps N]\``,
+    `    (ids: ${PEERS.filter((p) => p.lang === 'ts').map((p) => p.id).join(', ')})`,
+    `  - PyTorch: \`flock ${lock} env ${rec.torchEnvShown || '(stock torch)'} ${python} bench/peers/torch_bench.py --workload <id> --threads 2\``,
+    '',
+    '## Peers',
+    '',
+    '- neocog (`bench/peers/neocog.ts`): models built from public `nn` layers (FuaNet, LeNet-5, ResNet-18 with `nn.Residual`',
+    '  BasicBlocks), `optim.SGD`, steps inside `tidy`; inference under `noGrad`; W3b = `y.backward(dY)` on a kept conv graph',
+    '  (Conv2DBackpropInput + Conv2DBackpropFilter + bias sum). wasm threads: NEOCOG_THREADS and the exported `set*Threads` setter.',
+    '- TF.js: tfjs-core ops in NHWC with `tf.fused.conv2d`/`fused.matMul` (bias, relu), `tf.train.momentum`; tfjs-layers is',
+    '  imported only to register the gradient functions. W3b = the `Conv2DBackpropInput` + `Conv2DBackpropFilter` kernels + `sum(dY)`.',
+    '  tfjs-wasm runs one thread in Node and registers no `Conv2DBackpropFilter` (cannot train CNNs).',
+    '- ConvNetJS: float64 per-image `Vol`s, its `Trainer` (sgd, momentum 0.9, batch_size 64); LeNet-5\'s average pooling is a',
+    '  small layer in ConvNetJS\'s style in the bench (it has none). W3b = `ConvLayer.backward` per image (dX, dW, db).',
+    `- ONNX Runtime (onnxruntime-node, CPU EP): models from \`${python} bench/peers/export_onnx.py bench/.cache/onnx\``,
+    '  (torch.onnx.export, opset 13, eval mode so BatchNorm is folded, static shapes), all graph optimisations, 2 intra-op threads.',
+    '- PyTorch: `torch.set_num_threads(2)` (1 for sgemm1t), `inference_mode` for inference, W3b = `aten::convolution_backward`;',
+    '  OpenBLAS (openmp) from `apt-get download libopenblas0-openmp` + `dpkg -x` into `bench/.cache/openblas` (gitignored),',
+    '  `OPENBLAS_CORETYPE=SkylakeX` on AVX-512 CPUs; falls back to the stock torch (netlib BLAS) and says so.',
+    '- Timing (`bench/lib/protocol.ts`, `bench/peers/torch_bench.py`, identical): warm-up ≥ 3 calls and ≥ 1 s (one call if it',
+    '  takes > 3 s); iters calibrated to ~1 s per repetition (training: ≥ 20 timed steps); 7 repetitions (5 when one takes > 4 s);',
+    '  median, min and max of the per-call times; every child under `flock /tmp/bench.lock`.',
+    '',
+  ].join('\n');
+}

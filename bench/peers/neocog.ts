@@ -1,0 +1,169 @@
+/**
+ * neocog on whichever backend the peer names ('reference', or 'wasm' with 1 or 2 threads). Models are
+ * built here from public nn layers (FuaNet, LeNet-5, a torchvision-style ResNet-18 for CIFAR).
+ */
+import * as neocog from '../../src/index.js';
+import { F, nn, optim, noGrad, tidy, randn, randint, matmul, setBackend, backend, type Tensor } from '../../src/index.js';
+import { Skip, Unsupported } from '../lib/result.js';
+import type { Prepared, Setup } from '../lib/peer-api.js';
+import { CONV, RESNET_BATCH, SGEMM_N, type Workload } from '../lib/workloads.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+/**
+ * The wasm backend's thread setter: its name is not fixed yet, so take the first exported function
+ * whose name mentions threads (setNumThreads, setThreads, setWasmThreads, ...).
+ */
+function threadSetter(): [string, AnyFn] | null {
+  const exports = neocog as unknown as Record<string, unknown>;
+  const names = Object.keys(exports).filter((k) => /^set.*threads?$/i.test(k) && typeof exports[k] === 'function');
+  names.sort((a, b) => a.length - b.length);
+  return names.length > 0 ? [names[0], exports[names[0]] as AnyFn] : null;
+}
+
+async function selectBackend(name: string, threads: number | undefined): Promise<string[]> {
+  const notes: string[] = [];
+  if (name === 'wasm' && threads !== undefined) {
+    // The backend's documented default; the exported setter, when there is one, is called as well.
+    process.env.NEOCOG_THREADS = String(threads);
+    const setter = threadSetter();
+    if (setter) {
+      const r = setter[1](threads);
+      if (r instanceof Promise) await r;
+      notes.push(`${setter[0]}(${threads})`);
+    } else {
+      notes.push(`threads via NEOCOG_THREADS=${threads} (neocog exports no set*Threads yet)`);
+    }
+  }
+  try {
+    const r = setBackend(name) as unknown;
+    if (r instanceof Promise) await r;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/unknown backend/.test(msg)) throw new Skip(`neocog backend '${name}' is not registered (${msg})`);
+    throw e;
+  }
+  // An async init hook, if the backend has one (e.g. compiling the wasm module).
+  const ready = (neocog as unknown as Record<string, unknown>).ready;
+  if (typeof ready === 'function') {
+    const r = (ready as AnyFn)();
+    if (r instanceof Promise) await r;
+  }
+  return notes;
+}
+
+function fuaNet(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 10, 5), new nn.MaxPool2d(2), new nn.ReLU(),
+    new nn.Conv2d(10, 20, 5), new nn.MaxPool2d(2), new nn.ReLU(),
+    new nn.Flatten(), new nn.Linear(320, 50), new nn.ReLU(), new nn.Linear(50, 10), new nn.LogSoftmax(1),
+  );
+}
+
+function leNet5(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.AvgPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.AvgPool2d(2),
+    new nn.Conv2d(16, 120, 5), new nn.ReLU(),
+    new nn.Flatten(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
+  );
+}
+
+/** torchvision BasicBlock: conv3x3-BN-ReLU-conv3x3-BN (+ 1x1 conv-BN projection when the shape changes), then ReLU. */
+function basicBlock(inC: number, outC: number, stride: number): nn.Module {
+  const body = new nn.Sequential(
+    new nn.Conv2d(inC, outC, 3, { stride, padding: 1, bias: false }), new nn.BatchNorm2d(outC), new nn.ReLU(),
+    new nn.Conv2d(outC, outC, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(outC),
+  );
+  const shortcut = stride !== 1 || inC !== outC
+    ? new nn.Sequential(new nn.Conv2d(inC, outC, 1, { stride, bias: false }), new nn.BatchNorm2d(outC))
+    : null;
+  return new nn.Residual(body, { shortcut, activation: new nn.ReLU() });
+}
+
+/** ResNet-18, CIFAR variant: 3x3 stem (no max-pool), layers [2,2,2,2] at 64/128/256/512, avg pool, linear 512->10. */
+function resNet18Cifar(): nn.Module {
+  const layers: nn.Module[] = [];
+  let inC = 64;
+  for (const [outC, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]]) {
+    layers.push(basicBlock(inC, outC, stride), basicBlock(outC, outC, 1));
+    inC = outC;
+  }
+  return new nn.Sequential(
+    new nn.Conv2d(3, 64, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(64), new nn.ReLU(),
+    ...layers,
+    new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(512, 10),
+  );
+}
+
+function train(model: nn.Module, lossFn: nn.Module<[Tensor, Tensor], Tensor>, batch: number): () => number {
+  const x = randn([batch, 1, 28, 28]);
+  const y = randint(0, 10, [batch]);
+  const params = model.parameters();
+  const opt = new optim.SGD(params, { lr: 0.01, momentum: 0.9 });
+  model.train();
+  return () =>
+    tidy(() => {
+      // Free last step's gradients now rather than at the next GC (the tight-loop idiom).
+      for (const p of params) p.grad?.dispose();
+      opt.zeroGrad();
+      const loss = lossFn.call(model.call(x), y);
+      loss.backward();
+      opt.step();
+      return loss.item();
+    });
+}
+
+function infer(model: nn.Module, shape: number[]): () => number {
+  const x = randn(shape);
+  model.eval();
+  return () => noGrad(() => tidy(() => model.call(x).dataSync()[0]));
+}
+
+function conv(backward: boolean): () => unknown {
+  const { N, C, H, W, K, k } = CONV;
+  const x = randn([N, C, H, W], { requiresGrad: backward });
+  const w = randn([K, C, k, k], { requiresGrad: backward });
+  const b = randn([K], { requiresGrad: backward });
+  if (!backward) return () => noGrad(() => tidy(() => F.conv2d(x, w, b, { padding: 1 })));
+  const y = F.conv2d(x, w, b, { padding: 1 });
+  const dy = randn(y.shape);
+  const leaves = [x, w, b];
+  // The graph is kept between backward calls: each call computes dX, dW and db from dY (no forward).
+  return () => {
+    for (const t of leaves) {
+      t.grad?.dispose();
+      t.grad = null;
+    }
+    tidy(() => y.backward(dy));
+  };
+}
+
+function sgemm(): () => unknown {
+  const a = randn([SGEMM_N, SGEMM_N]);
+  const b = randn([SGEMM_N, SGEMM_N]);
+  return () => noGrad(() => tidy(() => matmul(a, b)));
+}
+
+export const setup: Setup = async (w: Workload, peer) => {
+  const notes = await selectBackend(peer.backend ?? 'reference', peer.threads);
+  let step: () => unknown;
+  switch (w.id) {
+    case 'W1a': step = train(fuaNet(), new nn.NLLLoss(), w.batch); break;
+    case 'W1b': step = infer(fuaNet(), [w.batch, 1, 28, 28]); break;
+    case 'W2a': step = train(leNet5(), new nn.CrossEntropyLoss(), w.batch); break;
+    case 'W2b': step = infer(leNet5(), [w.batch, 1, 28, 28]); break;
+    case 'W3a': step = conv(false); break;
+    case 'W3b': step = conv(true); break;
+    case 'W4': step = infer(resNet18Cifar(), [RESNET_BATCH, 3, 32, 32]); break;
+    case 'sgemm': step = sgemm(); break;
+    default: throw new Unsupported(`${w.id} is not a neocog workload`);
+  }
+  const detail = backend();
+  // A wasm backend that cannot start runs every kernel in reference: that is not a wasm measurement.
+  if (peer.backend === 'wasm' && /every kernel falls back to reference/.test(detail)) throw new Skip(detail);
+  const said = /(\d+) threads?\b/.exec(detail);
+  if (peer.threads !== undefined && said && Number(said[1]) !== peer.threads) notes.push(`WARNING: asked for ${peer.threads} threads, the backend says ${said[1]}`);
+  const prepared: Prepared = { step, detail, notes };
+  return prepared;
+};

@@ -1,0 +1,77 @@
+/**
+ * What this JavaScript engine offers the wasm backend: WebAssembly SIMD (validated on a tiny module),
+ * shared memory + workers for threads, and how many cores there are. Every "no" comes with a reason.
+ */
+
+/** (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)) — the wasm-feature-detect probe. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export interface Feature {
+  ok: boolean;
+  /** Why not (empty when ok). */
+  reason: string;
+}
+
+type NodeProcess = { versions?: { node?: string }; env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+const proc = (globalThis as { process?: NodeProcess }).process;
+
+export const isNode = typeof proc?.versions?.node === 'string';
+
+/** A Node built-in module, synchronously (Node >= 20.16), or null outside Node. */
+export function nodeModule<T>(id: string): T | null {
+  return isNode && typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule(id) as T) : null;
+}
+
+export function envVar(name: string): string | undefined {
+  return proc?.env?.[name];
+}
+
+let simdCache: Feature | null = null;
+
+export function simdSupport(): Feature {
+  if (simdCache) return simdCache;
+  if (typeof WebAssembly !== 'object') simdCache = { ok: false, reason: 'WebAssembly is not available' };
+  else {
+    let ok = false;
+    try {
+      ok = WebAssembly.validate(SIMD_PROBE);
+    } catch {
+      ok = false;
+    }
+    simdCache = ok ? { ok, reason: '' } : { ok, reason: 'this engine rejects WebAssembly SIMD (WebAssembly.validate failed)' };
+  }
+  return simdCache;
+}
+
+/** Whether kernels can run on several threads over one shared WebAssembly.Memory here. */
+export function threadSupport(): Feature {
+  if (typeof SharedArrayBuffer !== 'function') {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    return {
+      ok: false,
+      reason: isolated === false
+        ? 'SharedArrayBuffer is unavailable: the page is not crossOriginIsolated (serve it with COOP/COEP headers)'
+        : 'SharedArrayBuffer is unavailable',
+    };
+  }
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+  } catch {
+    return { ok: false, reason: 'this engine cannot create shared WebAssembly memory' };
+  }
+  if (!isNode) return { ok: false, reason: 'the Web Worker thread pool is not implemented yet (Node worker_threads only)' };
+  if (!nodeModule('node:worker_threads')) return { ok: false, reason: 'node:worker_threads is unavailable' };
+  return { ok: true, reason: '' };
+}
+
+/** Default thread count: NEOCOG_THREADS, else the cores available to this process. */
+export function defaultThreads(): number {
+  const fromEnv = Number(envVar('NEOCOG_THREADS'));
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  const os = nodeModule<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  if (os) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const hc = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return Math.max(1, hc ?? 1);
+}

@@ -1,0 +1,211 @@
+/**
+ * The wasm backend: WebAssembly SIMD kernels (built from asm/ by `npm run build:wasm`) on worker
+ * threads over one shared memory. Tensor storage stays the reference backend's JS typed arrays, so
+ * every kernel without a wasm version (and every float64/int32 call) runs the reference kernel; wasm
+ * kernels copy their operands into the runtime's scratch arena, run, and copy the results out.
+ */
+import type { Backend, DataId, MemoryInfo, TensorInfo } from '../backend.js';
+import type { DType, TypedArray } from '../../tensor/dtype.js';
+import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
+import { ReferenceBackend } from '../reference/index.js';
+import { defaultThreads, envVar, simdSupport } from './features.js';
+import { loadWasm } from './loader.js';
+import { ScratchLimitError, WasmRuntime } from './runtime.js';
+import { BatchMatMul } from './gemm.js';
+import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from './conv.js';
+import { AvgPool2D, AvgPool2DGrad, MaxPool2D, ScatterPlane } from './pool.js';
+import { elementwiseKernels } from './elementwise.js';
+import type { WasmKernel, WasmKernelTable } from './types.js';
+
+export { initWasm } from './loader.js';
+export { simdSupport, threadSupport } from './features.js';
+
+/** Kernels with a WebAssembly implementation (float32); everything else runs the reference kernel. */
+export const wasmKernels = {
+  BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane,
+  ...elementwiseKernels,
+} satisfies WasmKernelTable;
+
+export interface WasmOptions {
+  /** Threads per kernel, the calling thread included (default: NEOCOG_THREADS or the available cores). */
+  threads?: number;
+  /**
+   * Testing aid: every worker a kernel is split across runs at least one chunk (by default the calling
+   * thread takes whatever a late worker has not claimed yet, so tiny kernels may finish without it).
+   */
+  workerFirst?: boolean;
+  /** Testing aid: scratch memory starts as NaN on every kernel call, so a read of unwritten memory shows. */
+  poison?: boolean;
+}
+
+let threadSetting: number | null = null;
+const live = new Set<WasmBackend>();
+
+/** Thread count for wasm kernels (the calling thread included), applied to live wasm backends too. */
+export function setWasmThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setWasmThreads: expected an integer >= 1, got ${n}`);
+  threadSetting = n;
+  for (const b of live) b.configure({ threads: n });
+}
+
+export function wasmThreads(): number {
+  return threadSetting ?? defaultThreads();
+}
+
+/** Whether the wasm backend can run its kernels here (SIMD validates and the module loads), and why not. */
+export function wasmAvailability(): { ok: boolean; reason: string } {
+  const simd = simdSupport();
+  if (!simd.ok) return { ok: false, reason: `wasm SIMD off: ${simd.reason}` };
+  const mod = loadWasm('single');
+  return typeof mod === 'string' ? { ok: false, reason: `wasm ${mod}` } : { ok: true, reason: '' };
+}
+
+interface KernelCount {
+  wasm: number;
+  reference: number;
+  /** Why the last reference call did not run in wasm. */
+  reason?: string;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  /** Calls per kernel on each path (tests use it to prove a kernel ran in wasm). */
+  readonly stats = new Map<string, KernelCount>();
+  private readonly ref = new ReferenceBackend();
+  private rt: WasmRuntime | null = null;
+  private off = '';
+  private threadsWanted: number;
+  private workerFirst: boolean;
+  private poison: boolean;
+  private readonly logged = new Set<string>();
+
+  constructor(options: WasmOptions = {}) {
+    this.threadsWanted = options.threads ?? wasmThreads();
+    this.workerFirst = options.workerFirst ?? false;
+    this.poison = options.poison ?? false;
+    this.start();
+    live.add(this);
+  }
+
+  /** Changes the options (a new thread count restarts the runtime; tensors are unaffected). */
+  configure(options: WasmOptions): void {
+    if (options.workerFirst !== undefined) this.workerFirst = options.workerFirst;
+    if (options.poison !== undefined) this.poison = options.poison;
+    if (this.rt) {
+      this.rt.workerFirst = this.workerFirst;
+      this.rt.poison = this.poison;
+    }
+    if (options.threads === undefined || options.threads === this.threadsWanted) return;
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error(`wasm backend: threads must be an integer >= 1, got ${options.threads}`);
+    this.threadsWanted = options.threads;
+    this.start();
+  }
+
+  /** Threads that kernels may use now (1 when wasm or threads are off). */
+  get threads(): number {
+    return this.rt?.threads ?? 1;
+  }
+
+  /** Jobs handed to worker threads so far. */
+  get workerJobs(): number {
+    return this.rt?.dispatched ?? 0;
+  }
+
+  /** Resolves once every worker thread has booted (kernels never wait for them; they use the ready ones). */
+  async ready(): Promise<boolean> {
+    return this.rt ? this.rt.whenReady() : false;
+  }
+
+  /** Stops the worker threads. The backend keeps working on the calling thread's wasm instance. */
+  dispose(): void {
+    if (this.rt && this.rt.threads > 1) {
+      this.threadsWanted = 1;
+      this.start();
+    }
+    live.delete(this);
+  }
+
+  describe(): string {
+    if (!this.rt) return `wasm: ${this.off}; every kernel falls back to reference`;
+    const t = this.rt.threads;
+    const why = this.rt.threadNote || (this.threadsWanted <= 1 ? 'threads off: 1 thread requested' : '');
+    const threads = t > 1 ? `${t} threads (worker_threads on shared memory)` : `1 thread${why ? ` (${why})` : ''}`;
+    return `wasm: SIMD on, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, elementwise), the others fall back to reference`;
+  }
+
+  write(values: TypedArray, dtype: DType): DataId {
+    return this.ref.write(values, dtype);
+  }
+  readSync(dataId: DataId): TypedArray {
+    return this.ref.readSync(dataId);
+  }
+  read(dataId: DataId): Promise<TypedArray> {
+    return this.ref.read(dataId);
+  }
+  incRef(dataId: DataId): void {
+    this.ref.incRef(dataId);
+  }
+  release(dataId: DataId): void {
+    this.ref.release(dataId);
+  }
+  memory(): MemoryInfo {
+    return this.ref.memory();
+  }
+  hasKernel(name: KernelName): boolean {
+    return this.ref.hasKernel(name);
+  }
+
+  runKernel<K extends KernelName>(name: K, inputs: TensorInfo[], attrs: KernelSpecs[K]): TensorInfo[] {
+    const kernel = (wasmKernels as WasmKernelTable)[name] as WasmKernel<K> | undefined;
+    let reason = 'no wasm kernel';
+    if (kernel && this.rt) {
+      const bufs = inputs.map((t) => ({ values: this.ref.readSync(t.dataId), shape: t.shape, dtype: t.dtype }));
+      let out: ReturnType<typeof kernel>;
+      try {
+        out = kernel(this.rt, bufs, attrs);
+      } catch (e) {
+        if (!(e instanceof ScratchLimitError)) throw e;
+        out = e.message;
+      }
+      if (typeof out !== 'string') {
+        this.count(name).wasm++;
+        return out.map((b) => ({ dataId: this.ref.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+      }
+      reason = out;
+    } else if (kernel) {
+      reason = this.off;
+    }
+    const c = this.count(name);
+    c.reference++;
+    c.reason = reason;
+    if (envVar('NEOCOG_LOG_FALLBACK') && !this.logged.has(`${name}:${reason}`)) {
+      this.logged.add(`${name}:${reason}`);
+      console.info(`neocog wasm: ${name} falls back to reference (${reason})`);
+    }
+    return this.ref.runKernel(name, inputs, attrs);
+  }
+
+  private count(name: string): KernelCount {
+    let c = this.stats.get(name);
+    if (!c) this.stats.set(name, (c = { wasm: 0, reference: 0 }));
+    return c;
+  }
+
+  private start(): void {
+    this.rt?.close();
+    this.rt = null;
+    const simd = simdSupport();
+    if (!simd.ok) {
+      this.off = `SIMD off (${simd.reason})`;
+      return;
+    }
+    try {
+      this.rt = new WasmRuntime(this.threadsWanted);
+      this.rt.workerFirst = this.workerFirst;
+      this.rt.poison = this.poison;
+      this.off = '';
+    } catch (e) {
+      this.off = (e as Error).message;
+    }
+  }
+}

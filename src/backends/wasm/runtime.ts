@@ -1,0 +1,225 @@
+/**
+ * One WebAssembly.Memory (shared when threads run), the kernel instance on it, a bump arena that every
+ * kernel call resets, and the thread pool. Kernels copy operands in with `put`, run `Call`s through
+ * `run` (split into one job per thread) and copy results out with `takeF32` / `takeI32`.
+ */
+import type { TypedArray } from '../../tensor/dtype.js';
+import { loadWasm } from './loader.js';
+import { threadSupport } from './features.js';
+import { MY_BP, MY_TMP, ThreadPool, type Call } from './threads.js';
+
+export { MY_BP, MY_TMP, type Call } from './threads.js';
+
+/** Every export of asm/index.ts that kernels call (the pool addresses them by index). */
+export const KERNEL_EXPORTS = [
+  'gemm', 'packA', 'packB', 'packIm2col', 'packIm2colT', 'zero', 'col2im',
+  'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane',
+  'binary', 'relu', 'sumAxes',
+] as const;
+export type KernelExport = (typeof KERNEL_EXPORTS)[number];
+type Fn = (...args: number[]) => number;
+
+const PAGE = 65536;
+/** 2 GiB: the shared build's declared maximum (asc --maximumMemory 32768); pointers stay positive i32. */
+const MAX_PAGES = 32768;
+const INITIAL_PAGES = 256;
+/** Per-thread scratch (edge tiles, lane tables) below the arena. */
+const TMP_BYTES = 256;
+const MAX_THREADS = 64;
+/** Below this many multiply-adds (or element visits) a kernel stays on the calling thread. */
+export const THREAD_MIN_WORK = 1 << 19;
+/** Chunks per thread when a kernel is split: spare chunks absorb a worker the OS paused. */
+const CHUNKS_PER_THREAD = 3;
+
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
+  /** Threads that may share a kernel (1 = calling thread only). */
+  readonly threads: number;
+  /** Why fewer threads than asked run (empty when none). */
+  readonly threadNote: string;
+  private readonly fns: Record<string, Fn>;
+  private readonly tmpBase: number;
+  private readonly bpBase: number;
+  private readonly bpBytes: number;
+  private readonly arenaBase: number;
+  private top: number;
+  private f32 = new Float32Array(0);
+  private i32 = new Int32Array(0);
+  private pool: ThreadPool | null = null;
+
+  /** Throws (with the reason as message) when no kernel module can be loaded. */
+  constructor(wantThreads: number) {
+    let note = '';
+    let build: 'single' | 'threads' = 'single';
+    if (wantThreads > 1) {
+      const t = threadSupport();
+      if (!t.ok) note = `threads off: ${t.reason}`;
+      else build = 'threads';
+    }
+    let mod = loadWasm(build);
+    if (typeof mod === 'string' && build === 'threads') {
+      note = `threads off: ${mod}`;
+      build = 'single';
+      mod = loadWasm(build);
+    }
+    if (typeof mod === 'string') throw new Error(mod);
+    this.shared = build === 'threads';
+    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: this.shared } as WebAssembly.MemoryDescriptor);
+    const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory } });
+    this.fns = inst.exports as unknown as Record<string, Fn>;
+    this.threads = this.shared ? Math.min(wantThreads, MAX_THREADS) : 1;
+    this.threadNote = note;
+    this.tmpBase = align(this.fns.heapBase(), 64);
+    this.bpBytes = 4 * this.fns.bpFloats();
+    this.bpBase = this.tmpBase + TMP_BYTES * MAX_THREADS;
+    this.arenaBase = this.bpBase + this.bpBytes * this.threads;
+    this.top = this.arenaBase;
+    const pages = Math.ceil(this.arenaBase / PAGE) + 1 - this.memory.buffer.byteLength / PAGE;
+    if (pages > 0) this.memory.grow(pages);
+    this.refresh();
+    if (this.threads > 1) {
+      this.pool = new ThreadPool(mod, this.memory, this.threads - 1, KERNEL_EXPORTS, (t) => [this.bp(t), this.tmp(t)]);
+    }
+  }
+
+  /** Scratch for thread `t`'s edge tiles (TMP_BYTES, 64-aligned). */
+  tmp(t: number): number {
+    return this.tmpBase + TMP_BYTES * t;
+  }
+
+  /** Thread `t`'s GEMM B-block scratch. */
+  bp(t: number): number {
+    return this.bpBase + this.bpBytes * t;
+  }
+
+  /** Writes int32 values (kernel parameter blocks) at `ptr`. */
+  setI32(ptr: number, values: readonly number[]): void {
+    this.i32.set(values, ptr >> 2);
+  }
+
+  /** Frees the whole arena; called at the start of every kernel. */
+  reset(): void {
+    this.top = this.arenaBase;
+    if (this.poison) this.f32.fill(NaN, this.tmpBase >> 2, this.arenaBase >> 2);
+  }
+
+  /** Byte address of `n` fresh 4-byte elements (64-aligned, contents undefined: NaN under `poison`). */
+  alloc(n: number): number {
+    const ptr = this.top;
+    this.top = align(ptr + 4 * n, 64);
+    const need = Math.ceil(this.top / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need > 0) {
+      try {
+        if (this.top > MAX_PAGES * PAGE) throw new RangeError('above the 2 GiB limit of 32-bit wasm pointers here');
+        this.memory.grow(need);
+      } catch (e) {
+        throw new ScratchLimitError(`a kernel needs ${(this.top / 2 ** 20).toFixed(0)} MiB of wasm scratch: ${(e as Error).message}`);
+      }
+      this.refresh();
+    }
+    if (this.poison) this.f32.fill(NaN, ptr >> 2, this.top >> 2);
+    return ptr;
+  }
+
+  /** Testing aid: fill every allocation and the per-thread scratch with NaN, so reads of unwritten memory show. */
+  poison = false;
+
+  /** Copies float32 or int32 values into fresh arena memory. */
+  put(values: TypedArray): number {
+    const ptr = this.alloc(values.length);
+    if (values instanceof Int32Array) this.i32.set(values, ptr >> 2);
+    else this.f32.set(values as Float32Array, ptr >> 2);
+    return ptr;
+  }
+
+  /** Copies values into fresh arena memory as float32 (int32 values convert). */
+  putF32(values: TypedArray): number {
+    const ptr = this.alloc(values.length);
+    this.f32.set(values, ptr >> 2);
+    return ptr;
+  }
+
+  takeF32(ptr: number, n: number): Float32Array {
+    return this.f32.slice(ptr >> 2, (ptr >> 2) + n);
+  }
+
+  takeI32(ptr: number, n: number): Int32Array {
+    return this.i32.slice(ptr >> 2, (ptr >> 2) + n);
+  }
+
+  /**
+   * How many chunks a kernel of `work` multiply-adds should be split into (1 = stay on this thread).
+   * It depends on the configured thread count only (not on which workers are up yet), so results are
+   * reproducible for a given thread count.
+   */
+  chunksFor(work: number): number {
+    if (!this.pool || work < THREAD_MIN_WORK) return 1;
+    return this.threads * CHUNKS_PER_THREAD;
+  }
+
+  /** Runs every chunk (a list of calls) once, spread over the threads; returns when all are done. */
+  run(chunks: readonly (readonly Call[])[]): void {
+    const bp = this.bp(0), tmp = this.tmp(0);
+    const local = (chunk: readonly Call[]) => {
+      for (const [name, ...args] of chunk) {
+        for (let i = 0; i < args.length; i++) if (args[i] < 0) args[i] = args[i] === MY_BP ? bp : args[i] === MY_TMP ? tmp : args[i];
+        this.fns[name](...args);
+      }
+    };
+    if (chunks.length <= 1 || !this.pool) chunks.forEach(local);
+    else this.pool.run(chunks, this.threads - 1, local);
+  }
+
+  /** Testing aid (see ThreadPool.workerFirst): dispatched workers surely run a chunk. */
+  set workerFirst(on: boolean) {
+    if (this.pool) this.pool.workerFirst = on;
+  }
+
+  /** Times kernels stayed on the calling thread because the workers lagged (a loaded machine). */
+  get backoffs(): number {
+    return this.pool?.backoffs ?? 0;
+  }
+
+  /** Chunks that worker threads ran so far. */
+  get dispatched(): number {
+    return this.pool?.workerChunks ?? 0;
+  }
+
+  async whenReady(): Promise<boolean> {
+    return this.pool ? this.pool.whenReady() : true;
+  }
+
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  private refresh(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+}
+
+/** Scratch memory cannot grow enough for a kernel: the backend runs the reference kernel instead. */
+export class ScratchLimitError extends Error {}
+
+export function align(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+/**
+ * Splits [0, n) into at most `parts` contiguous ranges whose starts are multiples of `step`,
+ * as equal as possible; empty ranges are dropped.
+ */
+export function splitRange(n: number, parts: number, step: number): [number, number][] {
+  const units = Math.ceil(n / step);
+  const p = Math.max(1, Math.min(parts, units));
+  const out: [number, number][] = [];
+  for (let i = 0; i < p; i++) {
+    const a = Math.min(n, Math.round((i * units) / p) * step);
+    const b = Math.min(n, Math.round(((i + 1) * units) / p) * step);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
+}

@@ -1,0 +1,245 @@
+/**
+ * A pool of Node worker_threads that run kernel calls on the shared WebAssembly.Memory.
+ *
+ * Dispatch (measured in ../shared/bench/KERNELS.md): the calling thread always computes too, and each
+ * worker spins ~1 ms after a job before it sleeps in Atomics.wait, so back-to-back kernel calls wake it
+ * without the futex latency. Work comes as a list of independent chunks that every thread claims with
+ * an atomic counter, so a worker that wakes late or that the OS descheduled (the machine is shared)
+ * delays at most the chunk it holds. Workers are unref'd (they never keep the process alive), and only workers that have
+ * booted get work, so a caller never blocks on one that is still starting.
+ */
+import { nodeModule } from './features.js';
+
+/** One kernel call: an export name and its numeric arguments (MY_BP / MY_TMP name per-thread scratch). */
+export type Call = readonly [name: string, ...args: number[]];
+/** Argument placeholders replaced by the executing thread's own scratch addresses. */
+export const MY_BP = -1, MY_TMP = -2;
+
+/**
+ * Control words (Int32): [0] chunk counter, [1] workerFirst, [2] seq of the dispatch in progress (0 when
+ * none); per worker w at 16*(w+1): [seq, done, ready, failed].
+ */
+const CTRL = 16;
+/** Shared argument doubles: [nchunks, offset per chunk..., then per chunk: ncalls, (fn, nargs, ...args)*]. */
+const ARGS = 1 << 17;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrl, args, slot, names, spinMs, bp, tmp } = workerData;
+const inst = new WebAssembly.Instance(module, { env: { memory } });
+const fns = names.map((n) => inst.exports[n]);
+const I = new Int32Array(ctrl), A = new Float64Array(args);
+const base = (slot + 1) * ${CTRL};
+const av = [];
+let seen = Atomics.load(I, base);
+Atomics.store(I, base + 2, 1);
+for (;;) {
+  let s = Atomics.load(I, base);
+  if (s === seen) {
+    const t0 = performance.now();
+    let spins = 0;
+    while ((s = Atomics.load(I, base)) === seen) {
+      if ((++spins & 255) === 0 && performance.now() - t0 > spinMs) Atomics.wait(I, base, seen);
+    }
+  }
+  seen = s;
+  if (s < 0) break;
+  try {
+    const n = A[0];
+    for (let i = Atomics.load(I, 1) ? slot : Atomics.add(I, 0, 1); i < n; i = Atomics.add(I, 0, 1)) {
+      let o = A[1 + i];
+      const ncalls = A[o++];
+      for (let c = 0; c < ncalls; c++) {
+        const fn = fns[A[o++]], nargs = A[o++];
+        av.length = nargs;
+        for (let k = 0; k < nargs; k++) {
+          const v = A[o + k];
+          av[k] = v === ${MY_BP} ? bp : v === ${MY_TMP} ? tmp : v;
+        }
+        fn.apply(null, av);
+        o += nargs;
+      }
+    }
+  } catch (e) {
+    Atomics.store(I, base + 3, 1);
+  }
+  Atomics.store(I, base + 1, s);
+  Atomics.notify(I, base + 1);
+  // Sleep (not spin) while the calling thread finishes this dispatch: spinning here would take CPU
+  // from it when the machine is busy. The spin below starts once the dispatch is over.
+  while (Atomics.load(I, 2) === s) Atomics.wait(I, 2, s);
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', fn: (e: Error) => void): void;
+}
+type WorkerCtor = new (src: string, opts: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
+
+export class ThreadPool {
+  private readonly workers: NodeWorker[] = [];
+  private readonly ctrl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly fnIndex = new Map<string, number>();
+  private seq = 0;
+  private closed = false;
+  /** Chunks that workers ran so far (tests check that threads really took part). */
+  workerChunks = 0;
+  /**
+   * Testing aid: every dispatched worker runs the first chunk it is given, so worker threads surely take
+   * part (slower when the OS delays a worker, so off by default: then the calling thread never waits for
+   * a worker to start, only for chunks a worker already holds).
+   */
+  workerFirst = false;
+  /** Times the pool stepped back to the calling thread because workers lagged (see watchStragglers). */
+  backoffs = 0;
+  private strikes = 0;
+  private backoffMs = 50;
+  private backoffUntil = 0;
+
+  /** scratch(t) gives thread t's [bp, tmp] addresses (t = 0 is the calling thread). */
+  constructor(
+    module: WebAssembly.Module, memory: WebAssembly.Memory, nWorkers: number, names: readonly string[],
+    scratch: (t: number) => [number, number], spinMs = 1,
+  ) {
+    const wt = nodeModule<{ Worker: WorkerCtor }>('node:worker_threads');
+    if (!wt) throw new Error('node:worker_threads is unavailable');
+    const ctrl = new SharedArrayBuffer(4 * CTRL * (nWorkers + 1));
+    const args = new SharedArrayBuffer(8 * ARGS);
+    this.ctrl = new Int32Array(ctrl);
+    this.args = new Float64Array(args);
+    names.forEach((n, i) => this.fnIndex.set(n, i));
+    for (let slot = 0; slot < nWorkers; slot++) {
+      const [bp, tmp] = scratch(slot + 1);
+      const w = new wt.Worker(WORKER_SOURCE, {
+        eval: true, name: `neocog-wasm-${slot + 1}`,
+        workerData: { module, memory, ctrl, args, slot, names, spinMs, bp, tmp },
+      });
+      w.on('error', () => Atomics.store(this.ctrl, (slot + 1) * CTRL + 3, 1));
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Workers that finished booting and can take work now. */
+  readyWorkers(): number {
+    if (this.closed) return 0;
+    let n = 0;
+    while (n < this.workers.length && Atomics.load(this.ctrl, (n + 1) * CTRL + 2) === 1 && Atomics.load(this.ctrl, (n + 1) * CTRL + 3) === 0) n++;
+    return n;
+  }
+
+  /** Resolves once every worker is ready (or after `timeoutMs`). */
+  async whenReady(timeoutMs = 10_000): Promise<boolean> {
+    const t0 = Date.now();
+    while (this.readyWorkers() < this.workers.length) {
+      if (Date.now() - t0 > timeoutMs) return false;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return true;
+  }
+
+  /**
+   * Runs every chunk once, on the calling thread (via `local`) and up to `workers` ready workers, and
+   * returns when all are done.
+   */
+  run(chunks: readonly (readonly Call[])[], workers: number, local: (chunk: readonly Call[]) => void): void {
+    const nw = Math.min(workers, this.readyWorkers(), chunks.length - 1);
+    const t0 = performance.now();
+    if (nw <= 0 || t0 < this.backoffUntil || !this.encode(chunks)) {
+      chunks.forEach(local);
+      return;
+    }
+    const seq = ++this.seq;
+    // With workerFirst, worker w starts with chunk w-1 (so every dispatched worker surely works).
+    Atomics.store(this.ctrl, 1, this.workerFirst ? 1 : 0);
+    Atomics.store(this.ctrl, 0, this.workerFirst ? nw : 0);
+    Atomics.store(this.ctrl, 2, seq);
+    for (let w = 1; w <= nw; w++) {
+      Atomics.store(this.ctrl, w * CTRL, seq);
+      Atomics.notify(this.ctrl, w * CTRL);
+    }
+    let error: unknown = null;
+    let mine = 0;
+    try {
+      for (let i = Atomics.add(this.ctrl, 0, 1); i < chunks.length; i = Atomics.add(this.ctrl, 0, 1)) {
+        local(chunks[i]);
+        mine++;
+      }
+    } catch (e) {
+      error = e;
+      Atomics.store(this.ctrl, 0, chunks.length); // let the workers stop early
+    }
+    const t1 = performance.now();
+    for (let w = 1; w <= nw; w++) {
+      const at = w * CTRL + 1;
+      let spins = 0;
+      for (let d = Atomics.load(this.ctrl, at); d !== seq; d = Atomics.load(this.ctrl, at)) {
+        if (++spins > 20_000) Atomics.wait(this.ctrl, at, d, 50);
+      }
+      if (Atomics.load(this.ctrl, w * CTRL + 3) !== 0) error ??= new Error(`wasm threads: worker ${w} failed`);
+    }
+    Atomics.store(this.ctrl, 2, 0);
+    Atomics.notify(this.ctrl, 2);
+    this.workerChunks += chunks.length - mine;
+    if (!this.workerFirst) this.watchStragglers(t1 - t0, performance.now() - t1);
+    if (error) throw error;
+  }
+
+  /**
+   * When the OS keeps the workers off the CPU (a loaded machine, where this process's threads share one
+   * CPU slice), waiting for them costs more than they bring: after repeated dispatches where the calling
+   * thread waited longer than it computed, kernels stay on the calling thread for a while (doubling up
+   * to 2 s), then threads are tried again. Chunking is unchanged, so results are too.
+   */
+  private watchStragglers(computeMs: number, waitMs: number): void {
+    if (waitMs > computeMs && waitMs > 0.2) {
+      if (++this.strikes >= 3) {
+        this.strikes = 0;
+        this.backoffMs = Math.min(2000, this.backoffMs * 2);
+        this.backoffUntil = performance.now() + this.backoffMs;
+        this.backoffs++;
+      }
+    } else {
+      this.strikes = Math.max(0, this.strikes - 1);
+      if (this.strikes === 0) this.backoffMs = 50;
+    }
+  }
+
+  /** Stops every worker (they also die with the process: they are unref'd). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (let w = 1; w <= this.workers.length; w++) {
+      Atomics.store(this.ctrl, w * CTRL, -1);
+      Atomics.notify(this.ctrl, w * CTRL);
+      void this.workers[w - 1].terminate().catch(() => undefined);
+    }
+  }
+
+  /** Writes the chunks into the shared argument buffer; false when they do not fit (run them locally). */
+  private encode(chunks: readonly (readonly Call[])[]): boolean {
+    const A = this.args;
+    A[0] = chunks.length;
+    let o = 1 + chunks.length;
+    for (let i = 0; i < chunks.length; i++) {
+      A[1 + i] = o;
+      A[o++] = chunks[i].length;
+      for (const [name, ...a] of chunks[i]) {
+        const fn = this.fnIndex.get(name);
+        if (fn === undefined) throw new Error(`wasm threads: unknown kernel export '${name}'`);
+        if (o + 2 + a.length > ARGS) return false;
+        A[o++] = fn;
+        A[o++] = a.length;
+        for (const v of a) A[o++] = v;
+      }
+    }
+    return true;
+  }
+}

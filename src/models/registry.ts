@@ -1,0 +1,96 @@
+/**
+ * The model registry: name -> { build(opts), inputShape, description }. The CLI and the zoo look
+ * models up here; a new family registers its entries with `register` (one file per family).
+ *
+ *   models.list()                          // [{ name, description, inputShape, ... }]
+ *   models.get('mnist-convnet', { nHidden: 100 })
+ */
+import type { AnyModule } from '../nn/module.js';
+import { lenet5, type LeNet5Options } from './lenet.js';
+import { mnistConvNet, type MnistConvNetOptions } from './mnist-convnet.js';
+
+/** Options passed to a model builder (each builder documents and checks its own). */
+export type ModelOptions = Record<string, unknown>;
+
+export interface ModelEntry<O = ModelOptions> {
+  /** Registry key, kebab-case ('mnist-convnet'). */
+  readonly name: string;
+  /** One line for `neocog models`. */
+  readonly description: string;
+  /** Shape of one input sample without the batch dim, e.g. [1, 28, 28]. */
+  readonly inputShape: readonly number[];
+  /** Number of classes the logits cover. */
+  readonly numClasses: number;
+  /**
+   * Parameters with the default options, when known up front: `neocog models` then lists the entry
+   * without building it (a VGG allocates and initialises 138M weights). Tests check it against build().
+   */
+  readonly numParameters?: number;
+  /** A freshly initialised model. */
+  build(opts?: O): AnyModule;
+}
+
+const registry = new Map<string, ModelEntry<any>>();
+
+/** Adds (or replaces, with { replace: true }) a model entry. */
+export function register<O>(entry: ModelEntry<O>, { replace = false }: { replace?: boolean } = {}): void {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) throw new Error(`models.register: name must be kebab-case, got ${JSON.stringify(entry.name)}`);
+  if (registry.has(entry.name) && !replace) throw new Error(`models.register: '${entry.name}' is already registered (pass { replace: true })`);
+  registry.set(entry.name, entry);
+}
+
+/** Every registered entry, in registration order. */
+export function list(): ModelEntry[] {
+  return [...registry.values()];
+}
+
+export function has(name: string): boolean {
+  return registry.has(name);
+}
+
+/** The entry of `name`; an unknown name fails listing the known ones. */
+export function info(name: string): ModelEntry {
+  const e = registry.get(name);
+  if (!e) throw new Error(`unknown model '${name}' (known: ${[...registry.keys()].join(', ')})`);
+  return e;
+}
+
+/** Builds model `name` with `opts`. */
+export function get(name: string, opts?: ModelOptions): AnyModule {
+  return info(name).build(opts);
+}
+
+const MNIST: readonly number[] = [1, 28, 28];
+
+register<MnistConvNetOptions>({
+  name: 'mnist-convnet',
+  description: 'EPFL lecture ConvNet: conv5x5 -> maxpool2 -> relu -> conv5x5 -> maxpool2 -> relu -> fc 320-50-10',
+  inputShape: MNIST,
+  numClasses: 10,
+  numParameters: 21_840,
+  build: (o = {}) => mnistConvNet({ ...o, variant: 'pool' }),
+});
+register<MnistConvNetOptions>({
+  name: 'mnist-convnet-stride2',
+  description: 'lecture ConvNet without pooling: two conv5x5 with stride 2 -> fc 320-50-10',
+  inputShape: MNIST,
+  numClasses: 10,
+  numParameters: 21_840,
+  build: (o = {}) => mnistConvNet({ ...o, variant: 'stride2' }),
+});
+register<MnistConvNetOptions>({
+  name: 'mnist-convnet-conv3x3',
+  description: 'lecture ConvNet with each maxpool replaced by a conv3x3 stride 2 (padding 1) -> fc 320-50-10',
+  inputShape: MNIST,
+  numClasses: 10,
+  numParameters: 26_370,
+  build: (o = {}) => mnistConvNet({ ...o, variant: 'conv3x3s2' }),
+});
+register<LeNet5Options>({
+  name: 'lenet5',
+  description: "LeNet-5 as in the lectures' Keras summary: conv6-avgpool-conv16-avgpool-conv120-fc84-fc10, tanh",
+  inputShape: MNIST,
+  numClasses: 10,
+  numParameters: 61_706,
+  build: (o = {}) => lenet5(o),
+});

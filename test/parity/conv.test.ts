@@ -1,0 +1,90 @@
+/**
+ * Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter: wasm vs reference on odd shapes — strides,
+ * dilations, groups incl. depthwise (with channel multiplier), asymmetric and oversized padding,
+ * batch 1, 1x1 kernels, im2col rows across the KC block edge — with 1 and 2 threads.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Conv2DAttrs } from '../../src/kernels/specs.js';
+import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
+
+interface Case {
+  name: string;
+  N: number; C: number; H: number; W: number; K: number; groups: number; kh: number; kw: number;
+  stride?: [number, number]; pads?: [number, number, number, number]; dilation?: [number, number];
+  /** Large enough that 2 threads must share every kernel. */
+  threaded?: boolean;
+}
+
+const CASES: Case[] = [
+  { name: 'basic odd', N: 1, C: 3, H: 7, W: 9, K: 4, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1] },
+  { name: 'stride + asymmetric pads', N: 2, C: 5, H: 11, W: 13, K: 7, groups: 1, kh: 3, kw: 2, stride: [2, 1], pads: [0, 1, 2, 0] },
+  { name: 'groups 2 + dilation 2', N: 1, C: 4, H: 10, W: 10, K: 6, groups: 2, kh: 3, kw: 3, pads: [2, 2, 2, 2], dilation: [2, 2] },
+  { name: 'groups 3, Kg 3', N: 1, C: 6, H: 8, W: 8, K: 9, groups: 3, kh: 3, kw: 3, pads: [1, 0, 0, 1] },
+  { name: 'depthwise', N: 2, C: 6, H: 9, W: 8, K: 6, groups: 6, kh: 3, kw: 3, pads: [1, 1, 1, 1] },
+  { name: 'one input channel, 3 filters (direct)', N: 2, C: 1, H: 13, W: 10, K: 3, groups: 1, kh: 3, kw: 4, pads: [0, 1, 2, 1] },
+  { name: 'depthwise x2, stride 2, dilation', N: 1, C: 4, H: 12, W: 11, K: 8, groups: 4, kh: 5, kw: 3, stride: [2, 2], pads: [2, 1, 0, 2], dilation: [1, 2] },
+  { name: 'one input channel, 6 filters', N: 2, C: 1, H: 28, W: 28, K: 6, groups: 1, kh: 5, kw: 5 },
+  { name: '1x1', N: 1, C: 16, H: 20, W: 20, K: 24, groups: 1, kh: 1, kw: 1 },
+  { name: '1x1 stride 2', N: 2, C: 12, H: 9, W: 9, K: 10, groups: 1, kh: 1, kw: 1, stride: [2, 2] },
+  { name: 'LeNet-like 5x5', N: 1, C: 3, H: 32, W: 32, K: 20, groups: 1, kh: 5, kw: 5 },
+  { name: 'padding wider than the kernel', N: 1, C: 2, H: 3, W: 3, K: 3, groups: 1, kh: 3, kw: 3, pads: [3, 3, 3, 3] },
+  { name: 'kernel larger than the input', N: 1, C: 2, H: 2, W: 2, K: 3, groups: 1, kh: 4, kw: 4, pads: [2, 1, 1, 2] },
+  { name: 'stride leaves rows unread', N: 1, C: 3, H: 10, W: 11, K: 5, groups: 1, kh: 3, kw: 3, stride: [3, 3] },
+  { name: 'groups 2, Cg 15', N: 1, C: 30, H: 15, W: 17, K: 16, groups: 2, kh: 3, kw: 3, pads: [1, 1, 1, 1] },
+  { name: 'threaded 3x3', N: 2, C: 32, H: 24, W: 20, K: 40, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded strided, K=576 rows', N: 1, C: 64, H: 18, W: 18, K: 64, groups: 1, kh: 3, kw: 3, stride: [2, 2], pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded small image, many filters', N: 2, C: 48, H: 7, W: 7, K: 96, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded: many small images (threads split the batch)', N: 16, C: 8, H: 12, W: 11, K: 16, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded: small images, groups 2', N: 32, C: 8, H: 10, W: 10, K: 12, groups: 2, kh: 3, kw: 3, stride: [2, 1], pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded: one input channel, 10 filters, 5x5', N: 16, C: 1, H: 28, W: 28, K: 10, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'threaded depthwise', N: 2, C: 32, H: 34, W: 34, K: 32, groups: 32, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+];
+
+function attrsOf(c: Case): Conv2DAttrs {
+  return { stride: c.stride ?? [1, 1], pads: c.pads ?? [0, 0, 0, 0], dilation: c.dilation ?? [1, 1], groups: c.groups };
+}
+
+function outHW(c: Case): [number, number] {
+  const a = attrsOf(c);
+  const o = (n: number, k: number, p0: number, p1: number, s: number, d: number) => Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+  return [o(c.H, c.kh, a.pads[0], a.pads[1], a.stride[0], a.dilation[0]), o(c.W, c.kw, a.pads[2], a.pads[3], a.stride[1], a.dilation[1])];
+}
+
+afterAll(closeBackends);
+
+for (const threads of [1, 2]) {
+  describe(`conv parity, ${threads} thread(s)`, () => {
+    for (const c of CASES) {
+      it(c.name, async () => {
+        const be = await wasmBackend(threads);
+        const rand = prng(c.N * 1000 + c.C * 100 + c.K + threads);
+        const a = attrsOf(c), Cg = c.C / c.groups, Kg = c.K / c.groups;
+        const [OH, OW] = outHW(c);
+        const x = randBuf(rand, [c.N, c.C, c.H, c.W]);
+        const w = randBuf(rand, [c.K, Cg, c.kh, c.kw]);
+        const dy = randBuf(rand, [c.N, c.K, OH, OW]);
+        const fwd = runBoth(be, 'Conv2D', [x, w], a);
+        expectClose(fwd, Cg * c.kh * c.kw, `${c.name} Conv2D`);
+        const bi = runBoth(be, 'Conv2DBackpropInput', [dy, w], { ...a, inputShape: [c.N, c.C, c.H, c.W] });
+        expectClose(bi, Kg * c.kh * c.kw, `${c.name} Conv2DBackpropInput`);
+        const bf = runBoth(be, 'Conv2DBackpropFilter', [x, dy], { ...a, filterShape: [c.K, Cg, c.kh, c.kw] });
+        expectClose(bf, c.N * OH * OW, `${c.name} Conv2DBackpropFilter`);
+        if (threads > 1 && c.threaded) {
+          expect([fwd.threaded, bi.threaded, bf.threaded], 'forward / backprop-input / backprop-filter used the worker').toEqual([true, true, true]);
+        }
+      });
+    }
+  });
+}
+
+describe('conv fallbacks', () => {
+  it('float64 inputs and empty outputs run the reference kernels', async () => {
+    const be = await wasmBackend(1);
+    const rand = prng(11);
+    const a: Conv2DAttrs = { stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1 };
+    const r = runBoth(be, 'Conv2D', [randBuf(rand, [1, 2, 5, 5], 'float64'), randBuf(rand, [3, 2, 3, 3], 'float64')], a, true);
+    expectClose(r, 0, 'float64 Conv2D');
+    const e = runBoth(be, 'Conv2D', [randBuf(rand, [0, 2, 5, 5]), randBuf(rand, [3, 2, 3, 3])], a, true);
+    expectClose(e, 0, 'empty batch Conv2D');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Add/Sub/Mul/Div and comparisons (broadcasting), Relu and Sum: the wasm kernels must equal the reference bit for bit
+ * (f32 arithmetic rounds exactly like the reference's f64-then-f32; Sum keeps its f64 order), with 1 and
+ * 2 threads; shapes that coalesce to more than 4 strided dims fall back.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
+
+const BINARY_SHAPES: [number[], number[]][] = [
+  [[7], [7]], [[2, 3, 5], [2, 3, 5]], [[4, 6], []], [[], [3, 4]], [[4, 6], [1]],
+  [[3, 8, 5, 7], [1, 8, 1, 1]], [[3, 8, 5, 7], [8, 1, 1]], [[3, 1, 5], [4, 1]], [[5, 1], [1, 9]],
+  [[2, 3, 4, 5], [2, 1, 4, 1]], [[1, 1, 13], [13]], [[16, 64, 32, 32], [1, 64, 1, 1]], [[1 << 20], [1 << 20]],
+];
+
+afterAll(closeBackends);
+
+for (const threads of [1, 2]) {
+  describe(`elementwise parity, ${threads} thread(s)`, () => {
+    for (const name of ['Add', 'Sub', 'Mul', 'Div'] as const) {
+      it(`${name} with broadcasting`, async () => {
+        const be = await wasmBackend(threads);
+        const rand = prng(name.length + threads);
+        for (const [sa, sb] of BINARY_SHAPES) {
+          const a = randBuf(rand, sa), b = randBuf(rand, sb);
+          if (a.values.length > 2) { a.values[0] = NaN; a.values[1] = -0; a.values[2] = Infinity; }
+          if (b.values.length > 1) b.values[1] = 0;
+          const r = runBoth(be, name, [a, b], {});
+          expectClose(r, 0, `${name} [${sa}] [${sb}]`);
+          if (threads > 1 && a.values.length >= 1 << 20) expect(r.threaded).toBe(true);
+        }
+      });
+    }
+
+    it('comparisons give int32 0/1 (NaN, -0 == +0, ties)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(30 + threads);
+      for (const name of ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'] as const) {
+        for (const [sa, sb] of BINARY_SHAPES.slice(0, 11)) {
+          const a = randBuf(rand, sa), b = randBuf(rand, sb);
+          for (let i = 0; i < a.values.length; i += 3) a.values[i] = Math.round(a.values[i]); // ties with b
+          for (let i = 0; i < b.values.length; i += 2) b.values[i] = Math.round(b.values[i]);
+          if (a.values.length > 2) { a.values[0] = NaN; a.values[1] = -0; }
+          if (b.values.length > 1) b.values[1] = 0;
+          expectClose(runBoth(be, name, [a, b], {}), 0, `${name} [${sa}] [${sb}]`);
+        }
+      }
+    });
+
+    it('float32 with int32 operands (promoted as the reference does)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(40 + threads);
+      for (const name of ['Add', 'Sub', 'Mul', 'Div'] as const) {
+        expectClose(runBoth(be, name, [randBuf(rand, [64, 8, 5]), randBuf(rand, [64, 8, 5], 'int32')], {}), 0, `${name} f32 x int32`);
+        expectClose(runBoth(be, name, [randBuf(rand, [8, 1], 'int32'), randBuf(rand, [3, 8, 4])], {}), 0, `${name} int32 x f32`);
+      }
+    });
+
+    it('Relu (NaN, -0, infinities)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(21);
+      for (const shape of [[1], [7], [3, 5, 9], [1 << 20]]) {
+        const x = randBuf(rand, shape);
+        x.values.set([NaN, -0, -Infinity, Infinity, 0].slice(0, x.values.length));
+        expectClose(runBoth(be, 'Relu', [x], {}), 0, `Relu [${shape}]`);
+      }
+    });
+
+    it('Sum over axes (f64 order kept: bit-identical)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(22);
+      const cases: [number[], number[]][] = [
+        [[16, 10, 24, 24], [0, 2, 3]], [[5, 7], [0]], [[5, 7], [1]], [[5, 7], [0, 1]], [[3, 4, 5], []],
+        [[2, 3, 4, 5], [1, 3]], [[2, 1, 3], [1]], [[1000], [0]], [[4, 3, 1, 6], [0, 2]],
+      ];
+      for (const [shape, axes] of cases) {
+        expectClose(runBoth(be, 'Sum', [randBuf(rand, shape)], { axes }), 0, `Sum [${shape}] axes [${axes}]`);
+      }
+    });
+  });
+}
+
+describe('elementwise fallbacks', () => {
+  it('int32 beyond 2^24, mixed comparisons, float64, int32 pairs, rank > 4 after coalescing, alternating Sum axes run the reference', async () => {
+    const be = await wasmBackend(1);
+    const rand = prng(23);
+    const big = randBuf(rand, [4, 5], 'int32');
+    big.values[3] = (1 << 24) + 1;
+    expectClose(runBoth(be, 'Mul', [randBuf(rand, [4, 5]), big], {}, true), 0, 'f32 x int32 beyond 2^24');
+    expectClose(runBoth(be, 'Greater', [randBuf(rand, [4, 5]), randBuf(rand, [4, 5], 'int32')], {}, true), 0, 'mixed comparison');
+    expectClose(runBoth(be, 'Mul', [randBuf(rand, [4, 5], 'float64'), randBuf(rand, [4, 5])], {}, true), 0, 'float64');
+    expectClose(runBoth(be, 'Add', [randBuf(rand, [4, 5], 'int32'), randBuf(rand, [4, 5], 'int32')], {}, true), 0, 'int32');
+    const alt = [2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
+    expectClose(runBoth(be, 'Add', [randBuf(rand, alt.map(() => 2)), randBuf(rand, alt)], {}, true), 0, 'rank 10 broadcast');
+    expectClose(runBoth(be, 'Sum', [randBuf(rand, [2, 3, 2, 3, 2, 3])], { axes: [0, 2, 4] }, true), 0, 'Sum alternating');
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Parity harness: runs a kernel on the wasm backend and on the reference kernel (the oracle) with the
+ * same seeded inputs and compares. Float tolerance: |wasm - ref| <= 1e-4 * |ref| + 1e-5 * sqrt(Kred),
+ * where Kred is the length of the reduction behind each output (float32 sums in a different order
+ * than the reference's float64 sums). Kernels documented as bit-identical are compared exactly.
+ */
+import { expect } from 'vitest';
+import { WasmBackend } from '../../src/backends/wasm/index.js';
+import { referenceKernels } from '../../src/backends/reference/index.js';
+import type { Buf } from '../../src/backends/reference/types.js';
+import type { KernelName, KernelSpecs } from '../../src/kernels/specs.js';
+import { allocArray, type DType } from '../../src/tensor/dtype.js';
+
+/** mulberry32: small seeded PRNG so failures are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randBuf(rand: () => number, shape: number[], dtype: DType = 'float32'): Buf {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = allocArray(dtype, size);
+  for (let i = 0; i < size; i++) values[i] = dtype === 'int32' ? Math.floor(rand() * 10) : rand() * 2 - 1;
+  return { values, shape, dtype };
+}
+
+/** One wasm backend per thread count, shared by a test file (workers booted before use). */
+const backends = new Map<number, WasmBackend>();
+export async function wasmBackend(threads: number): Promise<WasmBackend> {
+  let b = backends.get(threads);
+  if (!b) {
+    // workerFirst: every split kernel surely runs chunks on the worker, so "threaded" is deterministic.
+    // poison: scratch starts as NaN, so a kernel reading memory it never wrote fails the comparison.
+    b = new WasmBackend({ threads, workerFirst: true, poison: true });
+    backends.set(threads, b);
+    expect(b.threads).toBe(threads);
+    expect(await b.ready()).toBe(true);
+  }
+  return b;
+}
+export function closeBackends(): void {
+  for (const b of backends.values()) b.dispose();
+  backends.clear();
+}
+
+export interface ParityResult {
+  wasm: Buf[];
+  ref: Buf[];
+  /** Whether worker threads took part. */
+  threaded: boolean;
+}
+
+/** Runs `name` on both sides; expects the wasm path (not a fallback) unless `expectFallback`. */
+export function runBoth<K extends KernelName>(
+  backend: WasmBackend, name: K, inputs: Buf[], attrs: KernelSpecs[K], expectFallback = false,
+): ParityResult {
+  const infos = inputs.map((b) => ({ dataId: backend.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+  const before = backend.stats.get(name)?.wasm ?? 0, jobs = backend.workerJobs;
+  const outs = backend.runKernel(name, infos, attrs);
+  const wasm = outs.map((o) => ({ values: backend.readSync(o.dataId).slice(), shape: o.shape, dtype: o.dtype }));
+  for (const i of [...infos, ...outs]) backend.release(i.dataId);
+  const ranWasm = (backend.stats.get(name)?.wasm ?? 0) > before;
+  expect(ranWasm, `${name} ${ranWasm ? 'ran in wasm' : `fell back: ${backend.stats.get(name)?.reason}`}`).toBe(!expectFallback);
+  const kernel = referenceKernels[name] as (i: Buf[], a: KernelSpecs[K]) => Buf[];
+  return { wasm, ref: kernel(inputs, attrs), threaded: backend.workerJobs > jobs };
+}
+
+/** Asserts shapes, dtypes and values: within tolerance for reductions of length `kred`, exact when kred = 0. */
+export function expectClose(r: ParityResult, kred: number, label: string): void {
+  expect(r.wasm.length).toBe(r.ref.length);
+  const atol = 1e-5 * Math.sqrt(kred);
+  r.wasm.forEach((w, o) => {
+    const ref = r.ref[o];
+    expect(w.shape, `${label} output ${o} shape`).toEqual(ref.shape);
+    expect(w.dtype, `${label} output ${o} dtype`).toBe(ref.dtype);
+    expect(w.values.length).toBe(ref.values.length);
+    let worst = -1, worstExcess = 0;
+    for (let i = 0; i < w.values.length; i++) {
+      const a = w.values[i], b = ref.values[i];
+      if (kred === 0 || Number.isNaN(b)) {
+        if (!Object.is(a, b) && !(a === 0 && b === 0)) { worst = i; break; }
+        continue;
+      }
+      const excess = Math.abs(a - b) - (1e-4 * Math.abs(b) + atol);
+      if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) { worst = i; worstExcess = excess; }
+    }
+    if (worst >= 0) {
+      expect.fail(`${label} output ${o}[${worst}]: wasm ${w.values[worst]} vs reference ${ref.values[worst]} (kred ${kred}, atol ${atol.toExponential(1)})`);
+    }
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane: the wasm kernels repeat the reference arithmetic
+ * (f64 window sums, same order, same divisor and argmax rules), so they must match it bit for bit —
+ * including NaN propagation and ties — with 1 and 2 threads.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AvgPool2DAttrs, Pool2DAttrs } from '../../src/kernels/specs.js';
+import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
+
+interface PoolCase {
+  shape: [number, number, number, number];
+  kernel: [number, number]; stride: [number, number]; pad: [number, number]; dilation?: [number, number];
+  ceil?: boolean;
+}
+
+const CASES: PoolCase[] = [
+  { shape: [1, 1, 4, 4], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
+  { shape: [2, 3, 9, 13], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
+  { shape: [1, 2, 9, 13], kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: true },
+  { shape: [1, 2, 8, 8], kernel: [2, 2], stride: [2, 2], pad: [0, 0], dilation: [2, 2] },
+  { shape: [2, 3, 7, 9], kernel: [3, 3], stride: [2, 2], pad: [1, 1], ceil: true },
+  { shape: [1, 2, 8, 11], kernel: [3, 2], stride: [1, 3], pad: [1, 0] },
+  { shape: [2, 2, 9, 9], kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilation: [2, 2] },
+  { shape: [1, 4, 5, 6], kernel: [5, 6], stride: [1, 1], pad: [2, 3] },
+  { shape: [8, 16, 56, 56], kernel: [3, 3], stride: [2, 2], pad: [1, 1], ceil: true },
+];
+
+function geometry(c: PoolCase): Pool2DAttrs {
+  const dilation = c.dilation ?? [1, 1];
+  const out = (n: number, i: 0 | 1) => {
+    const span = n + 2 * c.pad[i] - dilation[i] * (c.kernel[i] - 1) - 1;
+    let o = (c.ceil ? Math.ceil(span / c.stride[i]) : Math.floor(span / c.stride[i])) + 1;
+    if (c.ceil && (o - 1) * c.stride[i] >= n + c.pad[i]) o--;
+    return o;
+  };
+  return { kernel: c.kernel, stride: c.stride, pad: c.pad, dilation, outSize: [out(c.shape[2], 0), out(c.shape[3], 1)] };
+}
+
+afterAll(closeBackends);
+
+for (const threads of [1, 2]) {
+  describe(`pooling parity, ${threads} thread(s)`, () => {
+    it('MaxPool2D (values, indices, NaN and ties)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(5);
+      for (const c of CASES) {
+        const x = randBuf(rand, c.shape);
+        const v = x.values;
+        for (let i = 0; i < v.length; i++) if (i % 7 < 3) v[i] = Math.round(v[i] * 2) / 2; // ties
+        v[3] = NaN;
+        if (v.length > 60) { v[50] = NaN; v[51] = NaN; v[60] = -Infinity; v[61] = -Infinity; }
+        if (v.length > 40) v[40] = -Infinity;
+        const r = runBoth(be, 'MaxPool2D', [x], geometry(c));
+        expectClose(r, 0, `MaxPool2D ${c.shape}`);
+        if (threads > 1 && c.shape[0] === 8) expect(r.threaded, 'the largest case used the worker').toBe(true);
+      }
+    });
+
+    it('AvgPool2D and AvgPool2DGrad (countIncludePad, divisorOverride)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(6);
+      for (const c of CASES) {
+        if (c.dilation) continue;
+        for (const [countIncludePad, divisorOverride] of [[true, null], [false, null], [false, 3]] as const) {
+          const a: AvgPool2DAttrs = { ...geometry(c), countIncludePad, divisorOverride };
+          const x = randBuf(rand, c.shape);
+          expectClose(runBoth(be, 'AvgPool2D', [x], a), 0, `AvgPool2D ${c.shape}`);
+          const dy = randBuf(rand, [c.shape[0], c.shape[1], ...a.outSize]);
+          expectClose(runBoth(be, 'AvgPool2DGrad', [dy], { ...a, inputShape: c.shape }), 0, `AvgPool2DGrad ${c.shape}`);
+        }
+      }
+    });
+
+    it('ScatterPlane (max-pool gradient: repeated indices accumulate)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(8);
+      for (const c of CASES) {
+        const x = randBuf(rand, c.shape);
+        const pool = runBoth(be, 'MaxPool2D', [x], geometry(c));
+        const idx = pool.ref[1];
+        const src = randBuf(rand, idx.shape);
+        expectClose(runBoth(be, 'ScatterPlane', [src, idx], { planeShape: [c.shape[2], c.shape[3]] }), 0, `ScatterPlane ${c.shape}`);
+      }
+    });
+  });
+}
+
+describe('pooling fallbacks and errors', () => {
+  it('float64 runs the reference kernel; bad indices and dilated avg-pool raise the reference errors', async () => {
+    const be = await wasmBackend(1);
+    const rand = prng(9);
+    const g = geometry(CASES[1]);
+    expectClose(runBoth(be, 'MaxPool2D', [randBuf(rand, CASES[1].shape, 'float64')], g, true), 0, 'float64 MaxPool2D');
+    const src = randBuf(rand, [1, 1, 2, 2]);
+    const idx = { values: Int32Array.from([0, 1, 99, 2]), shape: [1, 1, 2, 2], dtype: 'int32' as const };
+    const info = [src, idx].map((b) => ({ dataId: be.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+    expect(() => be.runKernel('ScatterPlane', info, { planeShape: [3, 3] })).toThrow('ScatterPlane: index 99 is outside the 3x3 plane');
+    const x = { dataId: be.write(randBuf(rand, [1, 1, 5, 5]).values, 'float32'), shape: [1, 1, 5, 5], dtype: 'float32' as const };
+    expect(() => be.runKernel('AvgPool2D', [x], { ...geometry(CASES[3]), countIncludePad: true, divisorOverride: null })).toThrow(/dilation/);
+  });
+});
