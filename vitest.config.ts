@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Examples import 'neocog' as users do; in tests that name means the sources.
+  resolve: { alias: { neocog: new URL('./src/index.ts', import.meta.url).pathname } },
   test: {
     include: ['test/**/*.test.ts'],
     // Builds the wasm kernels (gitignored) when missing or stale, so `npm test` works on a fresh clone.

@@ -113,12 +113,61 @@ export function maxPool(
   return <f64>((min(eh, H) - winLo(oh, sH, pH)) * (min(ew, W) - winLo(ow, sW, pW)));
 }
 
+/**
+ * 2x2 stride-2 windows without padding, 4 outputs at a time in two f64x2 halves: ((0 + a) + b) + c) + d
+ * in f64, then / divisor, exactly the reference's sequence.
+ */
+function avgPool2x2(xp: usize, o: usize, W: i32, OH: i32, OW: i32, divisor: f64): void {
+  const Wb = <usize>W << 2;
+  const dv = f64x2.splat(divisor), z = f64x2.splat(0);
+  for (let oh = 0; oh < OH; oh++) {
+    const r0 = xp + (<usize>(2 * oh) * Wb), r1 = r0 + Wb;
+    let ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const c = <usize>(8 * ow);
+      const u0 = v128.load(r0 + c), u1 = v128.load(r0 + c, 16), l0 = v128.load(r1 + c), l1 = v128.load(r1 + c, 16);
+      const a = v128.shuffle<i32>(u0, u1, 0, 2, 4, 6), b = v128.shuffle<i32>(u0, u1, 1, 3, 5, 7);
+      const cc = v128.shuffle<i32>(l0, l1, 0, 2, 4, 6), d = v128.shuffle<i32>(l0, l1, 1, 3, 5, 7);
+      // Lanes 0-1 and 2-3 of each f32x4, promoted to f64x2.
+      const a2 = v128.shuffle<i32>(a, a, 2, 3, 0, 1), b2 = v128.shuffle<i32>(b, b, 2, 3, 0, 1);
+      const c2 = v128.shuffle<i32>(cc, cc, 2, 3, 0, 1), d2 = v128.shuffle<i32>(d, d, 2, 3, 0, 1);
+      let lo = f64x2.add(z, f64x2.promote_low_f32x4(a));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(b));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(cc));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(d));
+      let hi = f64x2.add(z, f64x2.promote_low_f32x4(a2));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(b2));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(c2));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(d2));
+      const rlo = f32x4.demote_f64x2_zero(f64x2.div(lo, dv)), rhi = f32x4.demote_f64x2_zero(f64x2.div(hi, dv));
+      v128.store(o, v128.shuffle<i32>(rlo, rhi, 0, 1, 4, 5));
+      o += 16;
+    }
+    for (; ow < OW; ow++) {
+      const w = <usize>(2 * ow) << 2;
+      let sum: f64 = 0;
+      sum += <f64>load<f32>(r0 + w);
+      sum += <f64>load<f32>(r0 + w, 4);
+      sum += <f64>load<f32>(r1 + w);
+      sum += <f64>load<f32>(r1 + w, 4);
+      store<f32>(o, <f32>(sum / divisor));
+      o += 4;
+    }
+  }
+}
+
 /** AvgPool2D: window sum (f64) / divisor; a window entirely in padding gives 0. */
 export function avgPool(
   x: usize, out: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32, sH: i32, sW: i32,
   pH: i32, pW: i32, countIncludePad: i32, divisorOverride: f64, p0: i32, p1: i32,
 ): void {
   const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  if (kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && 2 * OH <= H && 2 * OW <= W) {
+    // Full windows only: the divisor is 4 either way (or the override).
+    const divisor: f64 = divisorOverride != 0 ? divisorOverride : 4;
+    for (let p = p0; p < p1; p++) avgPool2x2(x + (<usize>p * plane << 2), out + (<usize>p * oplane << 2), W, OH, OW, divisor);
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const xp = x + (<usize>p * plane << 2);
     let o = out + (<usize>p * oplane << 2);

@@ -84,7 +84,7 @@ export function expectClose(r: ParityResult, kred: number, label: string): void 
     for (let i = 0; i < w.values.length; i++) {
       const a = w.values[i], b = ref.values[i];
       if (kred === 0 || Number.isNaN(b)) {
-        if (!Object.is(a, b) && !(a === 0 && b === 0)) { worst = i; break; }
+        if (!Object.is(a, b)) { worst = i; break; } // bit-identical: -0 differs from +0
         continue;
       }
       const excess = Math.abs(a - b) - (1e-4 * Math.abs(b) + atol);
