@@ -14,14 +14,12 @@
  * usual Keras version); { activation: 'relu' } swaps them. PyTorch-style names: features.0/3/6 are the
  * convolutions, classifier.1 and classifier.3 the dense layers.
  */
-import { Module } from '../nn/module.js';
 import { Sequential } from '../nn/container.js';
 import { Conv2d } from '../nn/conv.js';
 import { AvgPool2d } from '../nn/pooling.js';
 import { Linear } from '../nn/linear.js';
 import { Flatten } from '../nn/flatten.js';
 import { ReLU, Tanh } from '../nn/activation.js';
-import type { Tensor } from '../tensor/tensor.js';
 
 export interface LeNet5Options {
   /** Input channels (1 for MNIST), default 1. */
@@ -30,28 +28,17 @@ export interface LeNet5Options {
   activation?: 'tanh' | 'relu';
 }
 
-export class LeNet5 extends Module {
-  readonly features: Sequential;
-  readonly classifier: Sequential;
-
-  constructor({ inChannels = 1, numClasses = 10, activation = 'tanh' }: LeNet5Options = {}) {
-    super();
-    if (activation !== 'tanh' && activation !== 'relu') throw new Error(`lenet5: activation must be 'tanh' or 'relu', got ${JSON.stringify(activation)}`);
-    const act = () => (activation === 'relu' ? new ReLU() : new Tanh());
-    this.features = new Sequential(
+/** LeNet-5 (the lectures' Keras layout): input [N,1,28,28], logits [N,10]. */
+export function lenet5({ inChannels = 1, numClasses = 10, activation = 'tanh' }: LeNet5Options = {}): Sequential {
+  if (activation !== 'tanh' && activation !== 'relu') throw new Error(`lenet5: activation must be 'tanh' or 'relu', got ${JSON.stringify(activation)}`);
+  const act = () => (activation === 'relu' ? new ReLU() : new Tanh());
+  // A named Sequential (no custom forward), so it also round-trips through the declarative spec.
+  return new Sequential({
+    features: new Sequential(
       new Conv2d(inChannels, 6, 5, { padding: 2 }), act(), new AvgPool2d(2),
       new Conv2d(6, 16, 5), act(), new AvgPool2d(2),
       new Conv2d(16, 120, 5), act(),
-    );
-    this.classifier = new Sequential(new Flatten(), new Linear(120, 84), act(), new Linear(84, numClasses));
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.classifier.call(this.features.call(x));
-  }
-}
-
-/** LeNet-5 (the lectures' Keras layout): input [N,1,28,28], logits [N,10]. */
-export function lenet5(opts: LeNet5Options = {}): LeNet5 {
-  return new LeNet5(opts);
+    ),
+    classifier: new Sequential(new Flatten(), new Linear(120, 84), act(), new Linear(84, numClasses)),
+  });
 }

@@ -27,13 +27,13 @@
  * Children are named as in the lecture (cv1, cv2, fc1, fc2, plus ds1, ds2), so a PyTorch state dict of
  * the same class loads by name.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import { relu } from '../ops/activation.js';
-import { maxPool2d } from '../ops/pool.js';
-import { flatten } from '../ops/shape.js';
-import { Module } from '../nn/module.js';
+import type { AnyModule } from '../nn/module.js';
+import { Sequential } from '../nn/container.js';
 import { Conv2d } from '../nn/conv.js';
 import { Linear } from '../nn/linear.js';
+import { MaxPool2d } from '../nn/pooling.js';
+import { ReLU } from '../nn/activation.js';
+import { Flatten } from '../nn/flatten.js';
 
 export type MnistConvNetVariant = 'pool' | 'stride2' | 'conv3x3s2';
 export const MNIST_CONVNET_VARIANTS: readonly MnistConvNetVariant[] = ['pool', 'stride2', 'conv3x3s2'];
@@ -52,55 +52,32 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
-export class MnistConvNet extends Module {
-  readonly variant: MnistConvNetVariant;
-  readonly nChannel: number;
-  readonly nHidden: number;
-  readonly cv1: Conv2d;
-  readonly ds1: Conv2d | null;
-  readonly cv2: Conv2d;
-  readonly ds2: Conv2d | null;
-  readonly fc1: Linear;
-  readonly fc2: Linear;
-
-  constructor({ nChannel = 10, nHidden = 50, variant = 'pool' }: MnistConvNetOptions = {}) {
-    super();
-    if (!MNIST_CONVNET_VARIANTS.includes(variant)) {
-      throw new Error(`mnistConvNet: variant must be one of ${MNIST_CONVNET_VARIANTS.join(', ')}, got ${JSON.stringify(variant)}`);
-    }
-    this.variant = variant;
-    this.nChannel = positiveInt('nChannel', nChannel);
-    this.nHidden = positiveInt('nHidden', nHidden);
-    const stride = variant === 'stride2' ? 2 : 1;
-    const down = variant === 'conv3x3s2';
-    this.cv1 = new Conv2d(1, nChannel, 5, { stride });
-    this.ds1 = down ? new Conv2d(nChannel, nChannel, 3, { stride: 2, padding: 1 }) : null;
-    this.cv2 = new Conv2d(nChannel, 20, 5, { stride });
-    this.ds2 = down ? new Conv2d(20, 20, 3, { stride: 2, padding: 1 }) : null;
-    this.fc1 = new Linear(320, nHidden);
-    this.fc2 = new Linear(nHidden, 10);
+/**
+ * The lecture's MNIST ConvNet (or one of its variants); input [N,1,28,28], output logits [N,10].
+ * A named Sequential (no custom forward), so it also round-trips through the declarative spec.
+ */
+export function mnistConvNet({ nChannel = 10, nHidden = 50, variant = 'pool' }: MnistConvNetOptions = {}): Sequential {
+  if (!MNIST_CONVNET_VARIANTS.includes(variant)) {
+    throw new Error(`mnistConvNet: variant must be one of ${MNIST_CONVNET_VARIANTS.join(', ')}, got ${JSON.stringify(variant)}`);
   }
-
-  /** The 2x downsampling after a 5x5 conv: max pooling, nothing (strided conv) or the 3x3/2 conv. */
-  private down(x: Tensor, ds: Conv2d | null): Tensor {
-    if (this.variant === 'pool') return maxPool2d(x, { kernelSize: 2 });
-    return ds ? ds.call(x) : x;
-  }
-
-  forward(x: Tensor): Tensor {
-    let h = relu(this.down(this.cv1.call(x), this.ds1));
-    h = relu(this.down(this.cv2.call(h), this.ds2));
-    h = flatten(h, 1);
-    h = relu(this.fc1.call(h));
-    return this.fc2.call(h);
-  }
-
-  override extraRepr(): string {
-    return `variant=${this.variant}`;
-  }
-}
-
-/** The lecture's MNIST ConvNet (or one of its variants); input [N,1,28,28], output logits [N,10]. */
-export function mnistConvNet(opts: MnistConvNetOptions = {}): MnistConvNet {
-  return new MnistConvNet(opts);
+  positiveInt('nChannel', nChannel);
+  positiveInt('nHidden', nHidden);
+  const stride = variant === 'stride2' ? 2 : 1;
+  // The 2x downsampling after each 5x5 conv: max pooling, nothing (strided conv) or the 3x3/2 conv.
+  const down = (name: string, channels: number): [string, AnyModule][] =>
+    variant === 'pool' ? [[`pool${name}`, new MaxPool2d(2)]]
+      : variant === 'conv3x3s2' ? [[`ds${name}`, new Conv2d(channels, channels, 3, { stride: 2, padding: 1 })]]
+        : [];
+  return new Sequential(new Map<string, AnyModule>([
+    ['cv1', new Conv2d(1, nChannel, 5, { stride })],
+    ...down('1', nChannel),
+    ['relu1', new ReLU()],
+    ['cv2', new Conv2d(nChannel, 20, 5, { stride })],
+    ...down('2', 20),
+    ['relu2', new ReLU()],
+    ['flatten', new Flatten()],
+    ['fc1', new Linear(320, nHidden)],
+    ['relu3', new ReLU()],
+    ['fc2', new Linear(nHidden, 10)],
+  ]));
 }

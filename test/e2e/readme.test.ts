@@ -10,7 +10,7 @@ test.each(['conv-backward.ts', 'train-mnist.ts'])('README shows examples/%s verb
 
 test('the conv forward + backward example runs as written', async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  await import('../../examples/conv-backward.ts');
+  await import('../../examples/conv-backward.js');
   const lines = log.mock.calls.map((c) => c.join(' '));
   log.mockRestore();
   expect(lines[0]).toMatch(/^output 2,3,3,3 loss \d/);
@@ -21,7 +21,7 @@ test('the training example runs as written and learns', async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  await import('../../examples/train-mnist.ts');
+  await import('../../examples/train-mnist.js');
   const calls = log.mock.calls.map((c) => c.join(' '));
   [log, out, err].forEach((s) => s.mockRestore());
   expect(calls[0]).toContain('21,840');

@@ -3,10 +3,7 @@
  * same parameter names and shapes (and the same spec again). Big families are built at reduced width
  * (channel multipliers, classifier widths). Small models are also checked end to end: the shape
  * check runs, and copied weights give identical outputs.
- *
- * The lectures' first two models (mnist-convnet*, lenet5) are classes with their own forward code,
- * which a spec can't describe: for them toSpec must fail with a clear message (until they are
- * rebuilt from nn containers, when the full round trip applies to them too).
+
  */
 import { describe, expect, test } from 'vitest';
 import * as nc from '../../src/index.js';
@@ -30,8 +27,6 @@ const SMALL: Record<string, models.ModelOptions> = {
   wavenet: { layers: 4, skipChannels: 32 },
 };
 
-/** Registered models whose class has its own forward code (not a tree of nn containers). */
-const CUSTOM_FORWARD = ['mnist-convnet', 'mnist-convnet-stride2', 'mnist-convnet-conv3x3', 'lenet5'];
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -49,10 +44,6 @@ describe('every zoo model round-trips through a spec', () => {
       // Small inputs and models: declare the input so fromSpec also runs the shape check.
       const small = size(entry.inputShape) <= 20_000 && model.numParameters() <= 2_000_000;
       const opts = { name: entry.name, ...(small ? { inputShape: entry.inputShape } : {}) };
-      if (CUSTOM_FORWARD.includes(entry.name) && typeOfModule(model) === undefined) {
-        expect(() => toSpec(model)).toThrow(`spec: toSpec: module '(root)' is a ${model.constructor.name}, which is not a registered layer type`);
-        return;
-      }
       const spec = toSpec(model, opts);
       const copy = fromSpec(parseSpec(toSpecJson(spec)));
       expect(paramShapes(copy)).toEqual(paramShapes(model));

@@ -106,7 +106,7 @@ export class WasmBackend implements Backend {
     return this.rt?.threads ?? 1;
   }
 
-  /** Jobs handed to worker threads so far. */
+  /** Kernel chunks that worker threads ran so far. */
   get workerJobs(): number {
     return this.rt?.dispatched ?? 0;
   }
