@@ -27,3 +27,4 @@ export * as spec from './spec/index.js';
 export { fit, evaluate, predict, summary } from './train/index.js';
 export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';
 export * as models from './models/index.js';
+export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
