@@ -290,7 +290,7 @@ async function main(): Promise<void> {
 function versions(torch: TorchEnv): string[] {
   return [
     `node ${process.version}`,
-    ...['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'convnetjs'].map((n) => `${n} ${pkgVersion(ROOT, n) ?? 'not installed'}`),
+    ...['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'convnetjs'].map((n) => `${n} ${pkgVersion(resolve(ROOT, 'bench'), n) ?? 'not installed'}`),
     torch.available ? `torch ${torch.version}` : 'torch: not available',
   ];
 }

@@ -61,7 +61,7 @@ export function threadSupport(): Feature {
   } catch {
     return { ok: false, reason: 'this engine cannot create shared WebAssembly memory' };
   }
-  if (!isNode) return { ok: false, reason: 'the Web Worker thread pool is not implemented yet (Node worker_threads only)' };
+  if (!isNode) return { ok: false, reason: 'browser threads need a Web Worker pool, which neocog does not have yet (threads run under Node worker_threads only)' };
   if (!nodeModule('node:worker_threads')) return { ok: false, reason: 'node:worker_threads is unavailable' };
   return { ok: true, reason: '' };
 }
