@@ -4,10 +4,11 @@
  * verified copy is already cached. The fetch function is injectable so tests never touch the network;
  * file:// URLs are read from disk.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface FetchResponseLike {
   ok: boolean;
@@ -22,18 +23,8 @@ export function md5Hex(bytes: Uint8Array): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
-/** Writes `bytes` to a temp file beside `path`, then renames it over `path`. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+/** Atomic writes (temp file + rename) are shared with src/io. */
+export { writeFileAtomic };
 
 /** The default fetch: file:// from disk, anything else through the global fetch. */
 export const defaultFetch: FetchLike = async (url) => {

@@ -12,7 +12,7 @@ import { nodeModule } from './features.js';
 
 /** One kernel call: an export name and its numeric arguments (MY_BP / MY_TMP name per-thread scratch). */
 export type Call = readonly [name: string, ...args: number[]];
-/** Argument placeholders replaced by the executing thread's own scratch addresses. */
+/** Argument sentinels replaced by the executing thread's own scratch addresses. */
 export const MY_BP = -1, MY_TMP = -2;
 
 /**
