@@ -26,7 +26,6 @@ tools/gen_safetensors_fixture.py). Regenerate from the repository root:
 import json
 import math
 import os
-import struct
 from collections import OrderedDict
 
 import numpy as np
@@ -38,29 +37,8 @@ torch.set_num_threads(1)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "test", "models", "fixtures")
-TORCH_TO_ST = {torch.float32: "F32", torch.float64: "F64", torch.int32: "I32", torch.int64: "I64"}
-ST_TO_NUMPY = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4"}
-
-
-def save_safetensors(path, tensors, metadata=None):
-    header = {}
-    if metadata:
-        header["__metadata__"] = dict(metadata)
-    blobs = []
-    offset = 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        raw = t.numpy().astype(ST_TO_NUMPY[TORCH_TO_ST[t.dtype]], copy=False).tobytes()
-        header[name] = {"dtype": TORCH_TO_ST[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    js = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    js += b" " * (-len(js) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(js)))
-        f.write(js)
-        for b in blobs:
-            f.write(b)
+# The safetensors writer is shared with the small-CNN fixture generator (same directory).
+from gen_safetensors_fixture import TORCH_TO_ST, save_safetensors  # noqa: E402
 
 
 def fmt(v):
