@@ -5,3 +5,5 @@ export { packA, packB, packIm2col, packIm2colT } from './pack';
 export { col2im, dwConv, dwConvBackpropInput, dwConvBackpropFilter } from './conv';
 export { maxPool, avgPool, avgPoolGrad, scatterPlane } from './pool';
 export { binary, relu, sumAxes } from './elementwise';
+export { padImage, convTaps, convEpilogue, packDyPanels, convFilterTaps } from './direct';
+export { reluGrad, sumMiddle } from './elementwise';

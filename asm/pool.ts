@@ -2,15 +2,24 @@
 // (window sums in f64 in the same order, the same divisor rules and argmax tie/NaN rules), so the
 // results are bit-identical to the reference backend. Every kernel handles planes [p0, p1).
 
+/** The later of two candidates wins when it is larger or NaN (the reference's sequential rule). */
+// @ts-ignore: decorator
+@inline function laterWins(later: v128, earlier: v128): v128 {
+  return v128.or(f32x4.gt(later, earlier), f32x4.ne(later, later));
+}
+
 /**
- * 2x2 stride-2 windows, 4 outputs at a time: the reference's sequential rule (take v when v > best or v
- * is NaN, scanning (h, w), (h, w+1), (h+1, w), (h+1, w+1)) applied lane-wise with masks.
+ * 2x2 stride-2 windows, 4 outputs at a time. The reference scans (h, w), (h, w+1), (h+1, w), (h+1, w+1)
+ * and takes v when v > best or v is NaN: the first maximum, or the last NaN. A tree gives the same
+ * winner (each row's pair, then the lower row's winner against the upper's) with a shorter dependency
+ * chain; indices are offsets {0, 1, W, W+1} selected alongside.
  */
 function maxPool2x2(xp: usize, o: usize, io: usize, W: i32, OH: i32, OW: i32): void {
   const Wb = <usize>W << 2;
-  const step = i32x4(0, 2, 4, 6);
+  const one = i32x4.splat(1), w0 = i32x4.splat(W);
   for (let oh = 0; oh < OH; oh++) {
     const r0 = xp + (<usize>(2 * oh) * Wb), r1 = r0 + Wb;
+    let base = i32x4.add(i32x4.splat(2 * oh * W), i32x4(0, 2, 4, 6));
     let ow = 0;
     for (; ow + 4 <= OW; ow += 4) {
       const c = <usize>(8 * ow);
@@ -18,16 +27,14 @@ function maxPool2x2(xp: usize, o: usize, io: usize, W: i32, OH: i32, OW: i32): v
       const l0 = v128.load(r1 + c), l1 = v128.load(r1 + c, 16);
       const a = v128.shuffle<i32>(u0, u1, 0, 2, 4, 6), b = v128.shuffle<i32>(u0, u1, 1, 3, 5, 7);
       const cc = v128.shuffle<i32>(l0, l1, 0, 2, 4, 6), d = v128.shuffle<i32>(l0, l1, 1, 3, 5, 7);
-      const ia = i32x4.add(i32x4.splat(2 * oh * W + 2 * ow), step);
-      let best = a, bi = ia;
-      let m = v128.or(f32x4.gt(b, best), f32x4.ne(b, b));
-      best = v128.bitselect(b, best, m); bi = v128.bitselect(i32x4.add(ia, i32x4.splat(1)), bi, m);
-      m = v128.or(f32x4.gt(cc, best), f32x4.ne(cc, cc));
-      best = v128.bitselect(cc, best, m); bi = v128.bitselect(i32x4.add(ia, i32x4.splat(W)), bi, m);
-      m = v128.or(f32x4.gt(d, best), f32x4.ne(d, d));
-      best = v128.bitselect(d, best, m); bi = v128.bitselect(i32x4.add(ia, i32x4.splat(W + 1)), bi, m);
-      v128.store(o, best);
-      v128.store(io, bi);
+      const mab = laterWins(b, a), mcd = laterWins(d, cc);
+      const top = v128.bitselect(b, a, mab), bottom = v128.bitselect(d, cc, mcd);
+      const m = laterWins(bottom, top);
+      // Offsets: top row 0 or 1, bottom row W or W+1.
+      const topOff = v128.and(mab, one), bottomOff = i32x4.add(w0, v128.and(mcd, one));
+      v128.store(o, v128.bitselect(bottom, top, m));
+      v128.store(io, i32x4.add(base, v128.bitselect(bottomOff, topOff, m)));
+      base = i32x4.add(base, i32x4.splat(8));
       o += 16;
       io += 16;
     }
@@ -191,12 +198,58 @@ export function avgPool(
   }
 }
 
+/**
+ * The adjoint of avgPool2x2: each dx tap is written once, as the reference's f32(+0 + dy / divisor) (the
+ * +0 turns -0 into +0), 4 windows at a time. Rows and columns beyond 2*OH x 2*OW are left to the caller.
+ */
+function avgPoolGrad2x2(g: usize, dp: usize, W: i32, OH: i32, OW: i32, divisor: f64): void {
+  const Wb = <usize>W << 2;
+  const dv = f64x2.splat(divisor), z = f64x2.splat(0);
+  for (let oh = 0; oh < OH; oh++) {
+    const r0 = dp + (<usize>(2 * oh) * Wb), r1 = r0 + Wb;
+    let ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const v = v128.load(g);
+      const lo = f32x4.demote_f64x2_zero(f64x2.add(z, f64x2.div(f64x2.promote_low_f32x4(v), dv)));
+      const hi = f32x4.demote_f64x2_zero(f64x2.add(z, f64x2.div(f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3)), dv)));
+      const s = v128.shuffle<i32>(lo, hi, 0, 1, 4, 5);
+      const a = v128.shuffle<i32>(s, s, 0, 0, 1, 1), b = v128.shuffle<i32>(s, s, 2, 2, 3, 3);
+      const c = <usize>(8 * ow);
+      v128.store(r0 + c, a);
+      v128.store(r0 + c, b, 16);
+      v128.store(r1 + c, a);
+      v128.store(r1 + c, b, 16);
+      g += 16;
+    }
+    for (; ow < OW; ow++) {
+      const share = <f32>(0 + <f64>load<f32>(g) / divisor);
+      const c = <usize>(8 * ow);
+      store<f32>(r0 + c, share);
+      store<f32>(r0 + c, share, 4);
+      store<f32>(r1 + c, share);
+      store<f32>(r1 + c, share, 4);
+      g += 4;
+    }
+  }
+}
+
 /** AvgPool2DGrad: every tap of a window receives dy / divisor (dx planes overwritten). */
 export function avgPoolGrad(
   dy: usize, dx: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32, sH: i32, sW: i32,
   pH: i32, pW: i32, countIncludePad: i32, divisorOverride: f64, p0: i32, p1: i32,
 ): void {
   const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  if (kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && 2 * OH <= H && 2 * OW <= W) {
+    // Windows tile the plane without overlap; an odd last row or column gets no gradient.
+    const divisor: f64 = divisorOverride != 0 ? divisorOverride : 4;
+    const tiled = 2 * OH == H && 2 * OW == W;
+    for (let p = p0; p < p1; p++) {
+      const dp = dx + (<usize>p * plane << 2);
+      if (!tiled) memory.fill(dp, 0, plane << 2);
+      avgPoolGrad2x2(dy + (<usize>p * oplane << 2), dp, W, OH, OW, divisor);
+    }
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const dp = dx + (<usize>p * plane << 2);
     memory.fill(dp, 0, plane << 2);
@@ -221,15 +274,23 @@ export function avgPoolGrad(
   }
 }
 
-/** ScatterPlane: out.plane[idx] += src over `per` entries per plane (indices checked by the caller). */
-export function scatterPlane(src: usize, idx: usize, out: usize, per: i32, plane: i32, p0: i32, p1: i32): void {
+/**
+ * ScatterPlane: out.plane[idx] += src over `per` entries per plane. An index outside the plane is
+ * skipped and sets the i32 at `bad` to 1, so the caller can raise the reference's error.
+ */
+export function scatterPlane(src: usize, idx: usize, out: usize, per: i32, plane: i32, p0: i32, p1: i32, bad: usize): void {
   for (let p = p0; p < p1; p++) {
     const op = out + (<usize>p * <usize>plane << 2);
     memory.fill(op, 0, <usize>plane << 2);
     const base = <usize>p * <usize>per << 2;
     for (let i = 0; i < per; i++) {
       const o = <usize>i << 2;
-      const d = op + (<usize>load<i32>(idx + base + o) << 2);
+      const j = load<i32>(idx + base + o);
+      if (<u32>j >= <u32>plane) {
+        store<i32>(bad, 1);
+        continue;
+      }
+      const d = op + (<usize>j << 2);
       store<f32>(d, load<f32>(d) + load<f32>(src + base + o));
     }
   }

@@ -15,17 +15,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** How each wasm kernel works (every one is float32 only: float64 / int32 calls run the reference kernel). */
 const WASM_NOTES: Partial<Record<KernelName, string>> = {
   BatchMatMul: 'GEMM: GotoBLAS blocking, 4x8 f32x4 microkernel, strided packing covers every transpose; threads split N (or M), or the batch when matrices are small',
-  Conv2D: 'im2col written straight into packed GEMM B blocks + GEMM per image and group; one input channel and < 4 filters per group (depthwise): direct SIMD kernel',
-  Conv2DBackpropInput: 'GEMM W^T.dY then col2im (threads split input channels, or images); depthwise: direct SIMD kernel',
-  Conv2DBackpropFilter: 'GEMM dY.col^T with transposed im2col packing, accumulated over the batch (threads split dW columns, or images with partial sums); depthwise: direct SIMD kernel',
-  MaxPool2D: 'bit-identical to reference (same argmax/NaN rules); 2x2 stride-2 SIMD fast path; threads split planes',
-  AvgPool2D: 'bit-identical to reference (f64 window sums); threads split planes',
-  AvgPool2DGrad: 'bit-identical to reference; threads split planes',
-  ScatterPlane: 'bit-identical to reference (max-pool gradient); indices checked in JS first',
-  Relu: 'bit-identical (f32x4.max)',
-  Sum: 'bit-identical (f64 accumulation in the reference order); up to 4 alternating kept/reduced dim groups',
+  Conv2D: 'bias fused. Kernel covering the whole input: one GEMM over the batch. Stride 1 where a cost model favours it: direct implicit GEMM over the zero-padded image (no im2col; bias in the epilogue). Otherwise im2col written straight into packed GEMM B blocks + GEMM per image and group. One input channel and < 4 filters per group (depthwise): direct SIMD kernel',
+  Conv2DBackpropInput: 'kernel covering the input: one GEMM over the batch; stride 1 on large images: the direct forward kernel on dy with flipped, transposed weights; otherwise GEMM W^T.dY then col2im (threads split input channels, or images); depthwise: direct SIMD kernel',
+  Conv2DBackpropFilter: 'kernel covering the input: one GEMM over the batch; stride 1 where the cost model favours it (few input channels, e.g. the first layer): direct kernel reading taps from the padded image against dy panels; otherwise GEMM dY.col^T with transposed im2col packing, accumulated over the batch (threads split dW columns, or images with partial sums); depthwise: direct SIMD kernel',
+  MaxPool2D: 'bit-identical to reference (same argmax/NaN rules); 2x2 stride-2 SIMD fast path; threads split planes, one thread streams them',
+  AvgPool2D: 'bit-identical to reference (f64 window sums); threads split planes, one thread streams them',
+  AvgPool2DGrad: 'bit-identical to reference; 2x2 stride-2 SIMD fast path; threads split planes, one thread streams them',
+  ScatterPlane: 'bit-identical to reference (max-pool gradient); the kernel flags bad indices, JS names the first',
+  Relu: 'bit-identical (f32x4.max); one thread streams blocks',
+  ReluGrad: 'bit-identical (f32x4 compare and mask); one thread streams blocks',
+  Sum: 'bit-identical (f64 accumulation in the reference order); up to 4 alternating kept/reduced dim groups; a kept middle axis (bias gradients) runs its channel chains side by side',
 };
-const BINARY_NOTE = 'bit-identical; any broadcast that coalesces to <= 4 strided dims';
+const BINARY_NOTE = 'bit-identical; any broadcast that coalesces to <= 4 strided dims; one thread streams blocks';
 for (const k of ['Add', 'Sub', 'Mul', 'Div'] as const) WASM_NOTES[k] = `${BINARY_NOTE}; float32 with float32 or int32 (values within 2^24)`;
 for (const k of ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'] as const) WASM_NOTES[k] = `${BINARY_NOTE}; float32 pairs, int32 0/1 out`;
 

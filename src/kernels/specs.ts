@@ -60,6 +60,8 @@ export interface KernelSpecs {
   Elu: { alpha: number }; LeakyRelu: { negativeSlope: number };
   Clamp: { min: number; max: number };
   Cast: { dtype: DType };
+  /** inputs [dy, y] (same shape; y = relu's output) -> y <= 0 ? 0 : dy, PyTorch's threshold_backward (NaN y passes dy). */
+  ReluGrad: NoAttrs;
   /** inputs [cond(int32), a, b] with broadcasting. */
   Where: NoAttrs;
   // Reductions over `axes` (sorted, unique); the output drops those axes.
@@ -77,6 +79,7 @@ export interface KernelSpecs {
   /** inputs [a [B,M,K], b [B,K,N]] (after optional transposes). */
   BatchMatMul: { transposeA: boolean; transposeB: boolean };
   // Convolution: x [N,C,H,W], w [K, C/groups, kh, kw].
+  /** inputs [x, w] or [x, w, bias [K]]: bias is added in the kernel (fused). */
   Conv2D: Conv2DAttrs;
   /** inputs [dy, w] -> dx of `inputShape` (also the forward of transposed convolution). */
   Conv2DBackpropInput: Conv2DAttrs & { inputShape: [number, number, number, number] };

@@ -16,7 +16,7 @@ function checkInput(op: string, x: Tensor): void {
 export function relu(x: Tensor): Tensor {
   checkInput('relu', x);
   const out = run1('Relu', [x], {});
-  return record('relu', out, [x], (dy) => [run1('Mul', [dy, run1('Greater', [out, scalar(0, x.dtype)], {})], {})]);
+  return record('relu', out, [x], (dy) => [run1('ReluGrad', [dy, out], {})]);
 }
 
 /** min(max(x, 0), 6): MobileNet's activation. */

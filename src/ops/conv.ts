@@ -80,8 +80,7 @@ function prepare(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null 
 
 /** Conv2D (+ bias) on 4D tensors, with its gradient rule. */
 function convCore(op: string, x: Tensor, w: Tensor, b: Tensor | null | undefined, attrs: Conv2DAttrs): Tensor {
-  let y = run1('Conv2D', [x, w], attrs);
-  if (b) y = run1('Add', [y, shareStorage(b, [1, b.size, 1, 1])], {});
+  const y = run1('Conv2D', b ? [x, w, b] : [x, w], attrs);
   return record(op, y, [x, w, b], (dy) => [
     x.requiresGrad ? run1('Conv2DBackpropInput', [dy, w], { ...attrs, inputShape: x.shape as [number, number, number, number] }) : null,
     w.requiresGrad ? run1('Conv2DBackpropFilter', [x, dy], { ...attrs, filterShape: w.shape as [number, number, number, number] }) : null,

@@ -47,7 +47,8 @@ export class SGD extends Optimizer<SGDOptions> {
         buf = this.buffer(clone(d));
         state.momentumBuffer = buf;
       } else {
-        buf = existing.assign(add(mul(existing, g.momentum), mul(d, 1 - g.dampening)));
+        // d * 1 is d exactly: skip that kernel in the common dampening = 0 case.
+        buf = existing.assign(add(mul(existing, g.momentum), g.dampening === 0 ? d : mul(d, 1 - g.dampening)));
       }
       d = g.nesterov ? add(d, mul(buf, g.momentum)) : buf;
     }

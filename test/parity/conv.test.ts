@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Conv2DAttrs } from '../../src/kernels/specs.js';
+import { convPaths } from '../../src/backends/wasm/conv.js';
 import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
 
 interface Case {
@@ -37,6 +38,14 @@ const CASES: Case[] = [
   { name: 'threaded: many small images (threads split the batch)', N: 16, C: 8, H: 12, W: 11, K: 16, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded: small images, groups 2', N: 32, C: 8, H: 10, W: 10, K: 12, groups: 2, kh: 3, kw: 3, stride: [2, 1], pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded: one input channel, 10 filters, 5x5', N: 16, C: 1, H: 28, W: 28, K: 10, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'dense: kernel covers the input (LeNet C5)', N: 5, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5 },
+  { name: 'dense: 1x1 input, 1x1 kernel', N: 3, C: 7, H: 1, W: 1, K: 9, groups: 1, kh: 1, kw: 1 },
+  { name: 'direct: dilation 2, asymmetric pads', N: 3, C: 5, H: 13, W: 15, K: 6, groups: 1, kh: 3, kw: 3, pads: [2, 1, 0, 2], dilation: [2, 2] },
+  { name: 'direct: groups 2, Kg 5, 1 x 4 kernel', N: 2, C: 6, H: 9, W: 17, K: 10, groups: 2, kh: 1, kw: 4, pads: [0, 0, 2, 1] },
+  { name: 'direct: pad beyond the dilated kernel (input gradient by im2col)', N: 2, C: 4, H: 12, W: 12, K: 8, groups: 1, kh: 1, kw: 1, pads: [1, 1, 1, 1] },
+  { name: 'threaded direct: one image, tiles split', N: 1, C: 16, H: 40, W: 40, K: 32, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded direct: FuaNet conv2', N: 16, C: 10, H: 12, W: 12, K: 20, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'threaded dense', N: 64, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'threaded depthwise', N: 2, C: 32, H: 34, W: 34, K: 32, groups: 32, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
 ];
 
@@ -63,8 +72,10 @@ for (const threads of [1, 2]) {
         const x = randBuf(rand, [c.N, c.C, c.H, c.W]);
         const w = randBuf(rand, [c.K, Cg, c.kh, c.kw]);
         const dy = randBuf(rand, [c.N, c.K, OH, OW]);
+        const bias = randBuf(rand, [c.K]);
         const fwd = runBoth(be, 'Conv2D', [x, w], a);
         expectClose(fwd, Cg * c.kh * c.kw, `${c.name} Conv2D`);
+        expectClose(runBoth(be, 'Conv2D', [x, w, bias], a), Cg * c.kh * c.kw, `${c.name} Conv2D + bias`);
         const bi = runBoth(be, 'Conv2DBackpropInput', [dy, w], { ...a, inputShape: [c.N, c.C, c.H, c.W] });
         expectClose(bi, Kg * c.kh * c.kw, `${c.name} Conv2DBackpropInput`);
         const bf = runBoth(be, 'Conv2DBackpropFilter', [x, dy], { ...a, filterShape: [c.K, Cg, c.kh, c.kw] });
@@ -76,6 +87,16 @@ for (const threads of [1, 2]) {
     }
   });
 }
+
+describe('conv paths', () => {
+  it('every wasm path (dense GEMM, depthwise, direct, im2col) ran for every conv kernel', () => {
+    for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
+      for (const path of ['dense', 'depthwise', 'direct', 'im2col']) {
+        expect(convPaths.get(`${kernel}:${path}`) ?? 0, `${kernel} via ${path}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
 
 describe('conv fallbacks', () => {
   it('float64 inputs and empty outputs run the reference kernels', async () => {

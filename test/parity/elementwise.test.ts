@@ -1,5 +1,5 @@
 /**
- * Add/Sub/Mul/Div and comparisons (broadcasting), Relu and Sum: the wasm kernels must equal the reference bit for bit
+ * Add/Sub/Mul/Div and comparisons (broadcasting), Relu, ReluGrad and Sum: the wasm kernels must equal the reference bit for bit
  * (f32 arithmetic rounds exactly like the reference's f64-then-f32; Sum keeps its f64 order), with 1 and
  * 2 threads; shapes that coalesce to more than 4 strided dims fall back.
  */
@@ -30,6 +30,16 @@ for (const threads of [1, 2]) {
         }
       });
     }
+
+    it('Add, Mul and Greater with rows wider than a stream window', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(50 + threads);
+      for (const [sa, sb] of [[[3, 20000], [20000]], [[2, 3, 17001], [2, 1, 1]], [[1, 40000], [1, 40000]], [[5, 1], [1, 9000]]]) {
+        for (const name of ['Add', 'Mul', 'Greater'] as const) {
+          expectClose(runBoth(be, name, [randBuf(rand, sa), randBuf(rand, sb)], {}), 0, `${name} [${sa}] [${sb}]`);
+        }
+      }
+    });
 
     it('comparisons give int32 0/1 (NaN, -0 == +0, ties)', async () => {
       const be = await wasmBackend(threads);
@@ -65,12 +75,32 @@ for (const threads of [1, 2]) {
       }
     });
 
+    it('ReluGrad (y <= 0 gives 0 even for dy = inf or NaN; NaN y passes dy)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(24 + threads);
+      for (const shape of [[1], [7], [1, 3, 5, 9], [2, 6, 13, 11], [64, 6, 28, 28], [1 << 20]]) {
+        const dy = randBuf(rand, shape), y = randBuf(rand, shape);
+        const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45];
+        for (let i = 0; i < Math.min(y.values.length, 49); i++) {
+          y.values[i] = special[i % 7];
+          dy.values[i] = special[Math.floor(i / 7)];
+        }
+        const r = runBoth(be, 'ReluGrad', [dy, y], {});
+        expectClose(r, 0, `ReluGrad [${shape}]`);
+        if (threads > 1 && dy.values.length >= 1 << 20) expect(r.threaded).toBe(true);
+      }
+    });
+
     it('Sum over axes (f64 order kept: bit-identical)', async () => {
       const be = await wasmBackend(threads);
       const rand = prng(22);
       const cases: [number[], number[]][] = [
         [[16, 10, 24, 24], [0, 2, 3]], [[5, 7], [0]], [[5, 7], [1]], [[5, 7], [0, 1]], [[3, 4, 5], []],
         [[2, 3, 4, 5], [1, 3]], [[2, 1, 3], [1]], [[1000], [0]], [[4, 3, 1, 6], [0, 2]],
+        // Bias gradients (kept middle axis): batch 1, odd channel counts, H*W not a multiple of 4,
+        // slices larger than a stream window, many windows.
+        [[1, 6, 5, 5], [0, 2, 3]], [[3, 7, 5, 3], [0, 2, 3]], [[2, 1, 9, 9], [0, 2, 3]], [[1, 3, 101, 99], [0, 2, 3]],
+        [[64, 6, 28, 28], [0, 2, 3]], [[9, 5, 1, 1], [0, 2, 3]], [[3, 4, 2, 5], [0, 3]], [[2, 4, 6], [0, 2]],
       ];
       for (const [shape, axes] of cases) {
         expectClose(runBoth(be, 'Sum', [randBuf(rand, shape)], { axes }), 0, `Sum [${shape}] axes [${axes}]`);
@@ -80,7 +110,7 @@ for (const threads of [1, 2]) {
 }
 
 describe('elementwise fallbacks', () => {
-  it('int32 beyond 2^24, mixed comparisons, float64, int32 pairs, rank > 4 after coalescing, alternating Sum axes run the reference', async () => {
+  it('int32 beyond 2^24, mixed comparisons, float64, int32 pairs, rank > 4 after coalescing, alternating Sum axes, ReluGrad shape mismatch run the reference', async () => {
     const be = await wasmBackend(1);
     const rand = prng(23);
     const big = randBuf(rand, [4, 5], 'int32');
@@ -92,5 +122,8 @@ describe('elementwise fallbacks', () => {
     const alt = [2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
     expectClose(runBoth(be, 'Add', [randBuf(rand, alt.map(() => 2)), randBuf(rand, alt)], {}, true), 0, 'rank 10 broadcast');
     expectClose(runBoth(be, 'Sum', [randBuf(rand, [2, 3, 2, 3, 2, 3])], { axes: [0, 2, 4] }, true), 0, 'Sum alternating');
+    expectClose(runBoth(be, 'ReluGrad', [randBuf(rand, [4, 5], 'float64'), randBuf(rand, [4, 5], 'float64')], {}, true), 0, 'ReluGrad float64');
+    const info = [randBuf(rand, [4, 5]), randBuf(rand, [5, 4])].map((b) => ({ dataId: be.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+    expect(() => be.runKernel('ReluGrad', info, {})).toThrow('ReluGrad: dy [4,5] and y [5,4] must have the same shape');
   });
 });

@@ -23,6 +23,9 @@ const CASES: PoolCase[] = [
   { shape: [2, 2, 9, 9], kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilation: [2, 2] },
   { shape: [1, 4, 5, 6], kernel: [5, 6], stride: [1, 1], pad: [2, 3] },
   { shape: [8, 16, 56, 56], kernel: [3, 3], stride: [2, 2], pad: [1, 1], ceil: true },
+  // LeNet-sized 2x2 pools: planes stream through several windows on one thread.
+  { shape: [5, 16, 24, 24], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
+  { shape: [3, 7, 27, 29], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
 ];
 
 function geometry(c: PoolCase): Pool2DAttrs {
@@ -68,6 +71,7 @@ for (const threads of [1, 2]) {
           for (const i of [0, 1, W, W + 1]) x.values[i] = -0; // an all -0 window: the sum starts at +0
           expectClose(runBoth(be, 'AvgPool2D', [x], a), 0, `AvgPool2D ${c.shape}`);
           const dy = randBuf(rand, [c.shape[0], c.shape[1], ...a.outSize]);
+          dy.values.set([-0, 1e-45, -1e-45, NaN, Infinity].slice(0, dy.values.length)); // 0 + -0 is +0; dy / 4 of a denormal rounds to a signed 0
           expectClose(runBoth(be, 'AvgPool2DGrad', [dy], { ...a, inputShape: c.shape }), 0, `AvgPool2DGrad ${c.shape}`);
         }
       }
@@ -88,8 +92,8 @@ for (const threads of [1, 2]) {
 }
 
 describe('pooling fallbacks and errors', () => {
-  it('float64 runs the reference kernel; bad indices and dilated avg-pool raise the reference errors', async () => {
-    const be = await wasmBackend(1);
+  it.each([1, 2])('float64 runs the reference kernel; bad indices and dilated avg-pool raise the reference errors (%i thread(s))', async (threads) => {
+    const be = await wasmBackend(threads);
     const rand = prng(9);
     const g = geometry(CASES[1]);
     expectClose(runBoth(be, 'MaxPool2D', [randBuf(rand, CASES[1].shape, 'float64')], g, true), 0, 'float64 MaxPool2D');

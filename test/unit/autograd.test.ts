@@ -47,6 +47,13 @@ describe('autograd', () => {
     y.sum().backward();
     expect(x.grad!.item()).toBe(1);
   });
+  test("relu's gradient follows PyTorch's threshold_backward: 0 where the output is <= 0, dy elsewhere (NaN too)", () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = nc.tensor([-1, 0, -0, 2, NaN], [5], { dtype, requiresGrad: true });
+      nc.relu(x).backward(nc.tensor([Infinity, NaN, 5, 3, 7], [5], { dtype }));
+      expect(x.grad!.toArray()).toEqual([0, 0, 0, 3, 7]);
+    }
+  });
   test('only floats can require grad', () => {
     expect(() => nc.arange(3).requiresGrad_()).toThrow(/only floating-point tensors/);
   });

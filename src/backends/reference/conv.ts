@@ -58,8 +58,8 @@ function geometry(
   };
 }
 
-/** y[n,k,oy,ox] = sum_{c,ky,kx} x[n, g*Cg+c, oy*sh+ky*dh-pt, ox*sw+kx*dw-pl] * w[k,c,ky,kx]. */
-const Conv2D: RefKernel<'Conv2D'> = ([x, w], attrs) => {
+/** y[n,k,oy,ox] = sum_{c,ky,kx} x[n, g*Cg+c, oy*sh+ky*dh-pt, ox*sw+kx*dw-pl] * w[k,c,ky,kx] (+ bias[k], added to the rounded sum). */
+const Conv2D: RefKernel<'Conv2D'> = ([x, w, bias], attrs) => {
   const g = geometry(x.shape, w.shape, null, attrs);
   const { N, C, H, W, K, Cg, Kg, kh, kw, OH, OW, sh, sw, rowTaps, colTaps } = g;
   const xv = x.values, wv = w.values;
@@ -85,7 +85,9 @@ const Conv2D: RefKernel<'Conv2D'> = ([x, w], attrs) => {
           }
         }
       }
-      y.set(acc, (n * K + k) * OH * OW);
+      const at = (n * K + k) * OH * OW;
+      y.set(acc, at);
+      if (bias) for (let i = at, b = bias.values[k]; i < at + OH * OW; i++) y[i] += b;
     }
   }
   return [{ values: y, shape: [N, K, OH, OW], dtype: x.dtype }];

@@ -1,4 +1,4 @@
-/** Elementwise kernels: broadcasting binary ops, comparisons, unary maths, cast and select. */
+/** Elementwise kernels: broadcasting binary ops, comparisons, unary maths (and relu's gradient), cast and select. */
 import { allocArray, promoteTypes, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { shapesEqual, sizeOf } from '../../tensor/shape.js';
 import type { Buf, RefKernel, RefKernelTable } from './types.js';
@@ -64,6 +64,17 @@ const LeakyRelu: RefKernel<'LeakyRelu'> = (inputs, { negativeSlope }) =>
 const Clamp: RefKernel<'Clamp'> = (inputs, { min, max }) =>
   unary((x) => (x < min ? min : x > max ? max : x))(inputs, {});
 
+/** Relu's backward from its output: select, not multiply, so dy = inf or NaN at y <= 0 still gives 0. */
+const ReluGrad: RefKernel<'ReluGrad'> = ([dy, y]) => {
+  if (!shapesEqual(dy.shape, y.shape)) {
+    throw new Error(`ReluGrad: dy [${dy.shape.join(',')}] and y [${y.shape.join(',')}] must have the same shape`);
+  }
+  const out = allocArray(dy.dtype, dy.values.length);
+  const g = dy.values, yv = y.values;
+  for (let i = 0; i < out.length; i++) out[i] = yv[i] <= 0 ? 0 : g[i];
+  return [{ values: out, shape: [...dy.shape], dtype: dy.dtype }];
+};
+
 // PyTorch's maximum/minimum propagate NaN.
 const maxNaN: BinaryFn = (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b);
 const minNaN: BinaryFn = (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b);
@@ -93,6 +104,7 @@ export const elementwiseKernels = {
   Abs: unary(Math.abs),
   Sign: unary((x) => (x > 0 ? 1 : x < 0 ? -1 : x)),
   Relu: unary((x) => (x > 0 ? x : x !== x ? x : 0)),
+  ReluGrad,
   // Split on sign so exp never overflows.
   Sigmoid: unary((x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))),
   Tanh: unary(Math.tanh),
@@ -104,5 +116,5 @@ export const elementwiseKernels = {
 } satisfies Pick<RefKernelTable,
   | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Maximum' | 'Minimum'
   | 'Equal' | 'NotEqual' | 'Greater' | 'GreaterEqual' | 'Less' | 'LessEqual'
-  | 'Neg' | 'Exp' | 'Log' | 'Log1p' | 'Sqrt' | 'Abs' | 'Sign' | 'Relu' | 'Sigmoid' | 'Tanh'
+  | 'Neg' | 'Exp' | 'Log' | 'Log1p' | 'Sqrt' | 'Abs' | 'Sign' | 'Relu' | 'ReluGrad' | 'Sigmoid' | 'Tanh'
   | 'Elu' | 'LeakyRelu' | 'Clamp' | 'Cast' | 'Where'>;

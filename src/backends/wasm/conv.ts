@@ -10,7 +10,8 @@
  * whose 4-row panels would be mostly padding.
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
-import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemmPackedA, packA, packedASize } from './gemm.js';
+import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
+import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
 
@@ -29,6 +30,49 @@ function check(inputs: Buf[], sizes: number[]): string | null {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
+/** Testing and measuring aid: force (true) or forbid (false) the direct path where it applies; null = the built-in choice. */
+export const convPathOverride: { direct: boolean | null } = { direct: null };
+
+/**
+ * Whether the direct path (stride 1 only) runs, by a cost model in multiply-add units fitted to
+ * measurements (LeNet/FuaNet layers, the 56x56 W3 layer, ResNet at 32/16/8 pixels): the direct path
+ * pays for every padded position it computes; im2col pays ~8 multiply-adds per element it packs or folds.
+ */
+function chooseDirect(a: Conv2DAttrs, geo: DirectGeometry | null, directCost: number, im2colCost: number): geo is DirectGeometry {
+  if (geo === null || a.stride[0] !== 1 || a.stride[1] !== 1) return false;
+  if (convPathOverride.direct !== null) return convPathOverride.direct;
+  return directCost < im2colCost;
+}
+/** Element packing or folding, in multiply-adds (see chooseDirect). */
+const PACK_COST = 8;
+/** The filter-gradient microkernel (4 strided row loads per step) runs ~1.3x slower per multiply-add than the others. */
+const FILTER_DIRECT_COST = 1.3;
+const up = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/** Calls per path and kernel (tests use it to prove every path ran). */
+export const convPaths = new Map<string, number>();
+const took = (kernel: string, path: 'dense' | 'depthwise' | 'direct' | 'im2col') => {
+  const key = `${kernel}:${path}`;
+  convPaths.set(key, (convPaths.get(key) ?? 0) + 1);
+};
+
+/** A convolution whose kernel covers the whole unpadded input is a fully connected layer: one GEMM over the batch. */
+function isDense(H: number, W: number, kh: number, kw: number, a: Conv2DAttrs): boolean {
+  return a.groups === 1 && kh === H && kw === W && a.pads.every((p) => p === 0);
+}
+
+/** Adds bias[k] to every position of channel k (for the paths whose kernels have no bias epilogue). */
+function addBias(y: Float32Array, bias: Buf | undefined, N: number, K: number, P: number): void {
+  if (!bias) return;
+  const b = bias.values;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const bk = b[k], at = (n * K + k) * P;
+      for (let i = at; i < at + P; i++) y[i] += bk;
+    }
+  }
+}
+
 /**
  * Groups with one input channel run the direct kernels only below this many filters per group: from 4
  * filters on, a GEMM with one 4-row panel per group beats per-row SIMD taps.
@@ -45,7 +89,7 @@ function imageChunks(rt: WasmRuntime, N: number, G: number, workPerImage: number
 }
 
 export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
-  const [x, w] = inputs;
+  const [x, w, bias] = inputs;
   const [N, C, H, W] = x.shape;
   const [K, Cg, kh, kw] = w.shape;
   const OH = outSize(H, kh, a.pads[0], a.pads[1], a.stride[0], a.dilation[0]);
@@ -55,11 +99,24 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a);
   rt.reset();
   const xp = rt.put(x.values), wp = rt.put(w.values), y = rt.alloc(N * K * P);
-  if (Cg === 1 && Kg < DIRECT_MAX_KG) {
+  const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
+  let biasDone = false;
+  if (isDense(H, W, kh, kw, a)) {
+    took('Conv2D', 'dense');
+    const ckk = C * kh * kw;
+    gemm(rt, N, K, ckk, { ptr: xp, rs: ckk, cs: 1 }, { ptr: wp, rs: 1, cs: ckk }, y, K, false, rt.alloc(packedASize(N, ckk)));
+  } else if (Cg === 1 && Kg < DIRECT_MAX_KG) {
+    took('Conv2D', 'depthwise');
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(N * K, S, 1).map(([p0, p1]): Call[] =>
       [['dwConv', xp, wp, y, C, H, W, K, Kg, kh, kw, ...g10.slice(4), OH, OW, p0, p1]]));
+  } else if (chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST))) {
+    took('Conv2D', 'direct');
+    const bp = bias ? rt.put(bias.values) : 0;
+    runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
+    biasDone = true;
   } else {
+    took('Conv2D', 'im2col');
     const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk), Ap = rt.alloc(G * aSize);
     const S = rt.chunksFor(Kg * P * ckk);
     for (let g = 0; g < G; g++) packA(rt, S, { ptr: wp + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
@@ -85,7 +142,9 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
       }
     }
   }
-  return [{ values: rt.takeF32(y, N * K * P), shape: [N, K, OH, OW], dtype: 'float32' }];
+  const out = rt.takeF32(y, N * K * P);
+  if (!biasDone) addBias(out, bias, N, K, P);
+  return [{ values: out, shape: [N, K, OH, OW], dtype: 'float32' }];
 };
 
 export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, inputs, a) => {
@@ -97,7 +156,23 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a);
   rt.reset();
-  const dyp = rt.put(dy.values), wp = rt.put(w.values), dx = rt.alloc(N * C * H * W);
+  const dyp = rt.put(dy.values), dx = rt.alloc(N * C * H * W);
+  const adj = adjointPads(kh, kw, a), direct = directGeometry(Kg, OH, OW, kh, kw, a.dilation[0], a.dilation[1], adj);
+  if (isDense(H, W, kh, kw, a)) {
+    took('Conv2DBackpropInput', 'dense');
+    const ckk = C * kh * kw, wp = rt.put(w.values);
+    gemm(rt, N, ckk, K, { ptr: dyp, rs: K, cs: 1 }, { ptr: wp, rs: ckk, cs: 1 }, dx, ckk, false, rt.alloc(packedASize(N, K)));
+    return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+  }
+  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W
+    && chooseDirect(a, direct, up(Cg, 4) * direct.tiles * 8 * Kg, Cg * P * (Kg + PACK_COST))) {
+    took('Conv2DBackpropInput', 'direct');
+    const wt = rt.put(flipTranspose(w.values as Float32Array, G, Kg, Cg, kh, kw));
+    runDirectConv(rt, { x: dyp, w: wt, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: adj }, direct);
+    return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+  }
+  const wp = rt.put(w.values);
+  took('Conv2DBackpropInput', Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise' : 'im2col');
   if (Cg === 1 && Kg < DIRECT_MAX_KG) {
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(N * C, S, 1).map(([p0, p1]): Call[] =>
@@ -145,7 +220,22 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, ckk = Cg * kh * kw, g10 = geo(H, W, kh, kw, a);
   rt.reset();
-  const xp = rt.put(x.values), dyp = rt.put(dy.values), dwt = rt.alloc(K * ckk);
+  const xp = rt.put(x.values), dyp = rt.put(dy.values);
+  const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
+  if (isDense(H, W, kh, kw, a)) {
+    took('Conv2DBackpropFilter', 'dense');
+    const dwd = rt.alloc(K * ckk);
+    gemm(rt, K, ckk, N, { ptr: dyp, rs: 1, cs: K }, { ptr: xp, rs: ckk, cs: 1 }, dwd, ckk, false, rt.alloc(packedASize(K, N)));
+    return [{ values: rt.takeF32(dwd, K * ckk), shape: [...a.filterShape], dtype: 'float32' }];
+  }
+  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW
+    && chooseDirect(a, direct, FILTER_DIRECT_COST * up(Kg, 8) * up(ckk, 4) * direct.Pv, ckk * P * (up(Kg, 4) + PACK_COST))) {
+    took('Conv2DBackpropFilter', 'direct');
+    const values = runDirectFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
+    return [{ values, shape: [...a.filterShape], dtype: 'float32' }];
+  }
+  const dwt = rt.alloc(K * ckk);
+  took('Conv2DBackpropFilter', Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise' : 'im2col');
   if (Cg === 1 && Kg < DIRECT_MAX_KG) {
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(K, S, 1).map(([k0, k1]): Call[] =>

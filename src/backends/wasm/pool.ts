@@ -1,17 +1,12 @@
 /**
  * Pooling kernels on the wasm runtime (asm/pool.ts): bit-identical to the reference kernels, threads
- * split the (n, c) planes.
+ * split the (n, c) planes; on one thread the planes stream through small windows (stream.ts).
  */
 import type { AvgPool2DAttrs } from '../../kernels/specs.js';
-import { splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type WasmKernel } from './types.js';
+import { mapPlanes, outputArray } from './stream.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** Runs `call(p0, p1)` over the planes, split across threads when the work is large enough. */
-function planes(rt: WasmRuntime, count: number, work: number, call: (p0: number, p1: number) => Call): void {
-  rt.run(splitRange(count, rt.chunksFor(work), 1).map(([p0, p1]) => [call(p0, p1)]));
-}
 
 function avgArgs(a: AvgPool2DAttrs): number[] | string {
   if (a.dilation[0] !== 1 || a.dilation[1] !== 1) return 'dilation (the reference kernel reports the error)';
@@ -26,17 +21,15 @@ export const MaxPool2D: WasmKernel<'MaxPool2D'> = (rt, inputs, a) => {
   const [N, C, H, W] = x.shape;
   const [OH, OW] = a.outSize;
   const n = N * C * OH * OW;
+  const out = outputArray(rt, Float32Array, n), idx = outputArray(rt, Int32Array, n);
   rt.reset();
-  const xp = rt.put(x.values), out = rt.alloc(n), idx = rt.alloc(n);
-  planes(rt, N * C, n * a.kernel[0] * a.kernel[1], (p0, p1) => [
-    'maxPool', xp, out, idx, H, W, OH, OW, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1],
-    a.pad[0], a.pad[1], a.dilation[0], a.dilation[1], p0, p1,
-  ]);
+  mapPlanes(rt, N * C, rt.chunksFor(n * a.kernel[0] * a.kernel[1]), [{ values: x.values as Float32Array, per: H * W }],
+    [{ values: out, per: OH * OW }, { values: idx, per: OH * OW }], ([xp], [op, ip], p0, p1) => [
+      'maxPool', xp, op, ip, H, W, OH, OW, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1],
+      a.pad[0], a.pad[1], a.dilation[0], a.dilation[1], p0, p1,
+    ]);
   const shape = [N, C, OH, OW];
-  return [
-    { values: rt.takeF32(out, n), shape, dtype: 'float32' },
-    { values: rt.takeI32(idx, n), shape: [...shape], dtype: 'int32' },
-  ];
+  return [{ values: out, shape, dtype: 'float32' }, { values: idx, shape: [...shape], dtype: 'int32' }];
 };
 
 export const AvgPool2D: WasmKernel<'AvgPool2D'> = (rt, inputs, a) => {
@@ -45,11 +38,11 @@ export const AvgPool2D: WasmKernel<'AvgPool2D'> = (rt, inputs, a) => {
   const [x] = inputs;
   const [N, C, H, W] = x.shape;
   const [OH, OW] = a.outSize;
-  const n = N * C * OH * OW;
+  const out = outputArray(rt, Float32Array, N * C * OH * OW);
   rt.reset();
-  const xp = rt.put(x.values), out = rt.alloc(n);
-  planes(rt, N * C, n * a.kernel[0] * a.kernel[1], (p0, p1) => ['avgPool', xp, out, H, W, OH, OW, ...args, p0, p1]);
-  return [{ values: rt.takeF32(out, n), shape: [N, C, OH, OW], dtype: 'float32' }];
+  mapPlanes(rt, N * C, rt.chunksFor(out.length * a.kernel[0] * a.kernel[1]), [{ values: x.values as Float32Array, per: H * W }],
+    [{ values: out, per: OH * OW }], ([xp], [op], p0, p1) => ['avgPool', xp, op, H, W, OH, OW, ...args, p0, p1]);
+  return [{ values: out, shape: [N, C, OH, OW], dtype: 'float32' }];
 };
 
 export const AvgPool2DGrad: WasmKernel<'AvgPool2DGrad'> = (rt, inputs, a) => {
@@ -58,11 +51,11 @@ export const AvgPool2DGrad: WasmKernel<'AvgPool2DGrad'> = (rt, inputs, a) => {
   const [dy] = inputs;
   const [N, C, H, W] = a.inputShape;
   const [OH, OW] = a.outSize;
-  const n = N * C * H * W;
+  const dx = outputArray(rt, Float32Array, N * C * H * W);
   rt.reset();
-  const dyp = rt.put(dy.values), dx = rt.alloc(n);
-  planes(rt, N * C, N * C * OH * OW * a.kernel[0] * a.kernel[1], (p0, p1) => ['avgPoolGrad', dyp, dx, H, W, OH, OW, ...args, p0, p1]);
-  return [{ values: rt.takeF32(dx, n), shape: [...a.inputShape], dtype: 'float32' }];
+  mapPlanes(rt, N * C, rt.chunksFor(N * C * OH * OW * a.kernel[0] * a.kernel[1]), [{ values: dy.values as Float32Array, per: OH * OW }],
+    [{ values: dx, per: H * W }], ([gp], [dp], p0, p1) => ['avgPoolGrad', gp, dp, H, W, OH, OW, ...args, p0, p1]);
+  return [{ values: dx, shape: [...a.inputShape], dtype: 'float32' }];
 };
 
 export const ScatterPlane: WasmKernel<'ScatterPlane'> = (rt, inputs, a) => {
@@ -72,13 +65,17 @@ export const ScatterPlane: WasmKernel<'ScatterPlane'> = (rt, inputs, a) => {
   const [N, C] = src.shape;
   const [PH, PW] = a.planeShape;
   const plane = PH * PW, per = size(src.shape.slice(2));
-  const iv = indices.values;
-  for (let i = 0; i < iv.length; i++) {
-    const j = iv[i];
-    if (!(j >= 0 && j < plane)) throw new Error(`ScatterPlane: index ${j} is outside the ${PH}x${PW} plane`);
-  }
+  const iv = indices.values as Int32Array;
+  const out = outputArray(rt, Float32Array, N * C * plane);
   rt.reset();
-  const sp = rt.put(src.values), ip = rt.put(iv), out = rt.alloc(N * C * plane);
-  planes(rt, N * C, N * C * (per + plane), (p0, p1) => ['scatterPlane', sp, ip, out, per, plane, p0, p1]);
-  return [{ values: rt.takeF32(out, N * C * plane), shape: [N, C, PH, PW], dtype: 'float32' }];
+  const bad = rt.alloc(1);
+  rt.setI32(bad, [0]);
+  mapPlanes(rt, N * C, rt.chunksFor(N * C * (per + plane)), [{ values: src.values as Float32Array, per }, { values: iv, per }],
+    [{ values: out, per: plane }], ([sp, ip], [op], p0, p1) => ['scatterPlane', sp, ip, op, per, plane, p0, p1, bad]);
+  // The kernel only flags bad indices; the first one in order names the reference's error.
+  if (new Int32Array(rt.memory.buffer, bad, 1)[0] !== 0) {
+    const j = iv.find((v) => !(v >= 0 && v < plane));
+    throw new Error(`ScatterPlane: index ${j} is outside the ${PH}x${PW} plane`);
+  }
+  return [{ values: out, shape: [N, C, PH, PW], dtype: 'float32' }];
 };

@@ -15,6 +15,8 @@ export const KERNEL_EXPORTS = [
   'gemm', 'packA', 'packB', 'packIm2col', 'packIm2colT', 'zero', 'col2im',
   'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane',
   'binary', 'relu', 'sumAxes',
+  'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
+  'reluGrad', 'sumMiddle',
 ] as const;
 export type KernelExport = (typeof KERNEL_EXPORTS)[number];
 type Fn = (...args: number[]) => number;

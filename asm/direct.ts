@@ -1,0 +1,186 @@
+// AssemblyScript: stride-1 convolution as an implicit GEMM over a zero-padded image (no im2col).
+// Flatten the padded image [C][Hp][Wp]; output position p = oy*Wp + ox reads tap k = (c, ky, kx) at
+// xpad[off[k] + p] with off[k] = c*Hp*Wp + ky*dh*Wp + kx*dw, so 8 consecutive outputs are one
+// contiguous 8-float load per tap. Columns ox >= OW of that "virtual" output are wasted work
+// (fraction (Wp - OW) / Wp) and dropped by the epilogue. Offset tables hold byte offsets.
+
+/** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
+export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
+  memory.fill(dst, 0, <usize>total << 2);
+  const rowBytes = <usize>W << 2;
+  for (let c = 0; c < C; c++) {
+    const s = src + (<usize>(c * H * W) << 2);
+    const d = dst + (<usize>((c * Hp + pt) * Wp + pl) << 2);
+    for (let y = 0; y < H; y++) memory.copy(d + (<usize>(y * Wp) << 2), s + (<usize>(y * W) << 2), rowBytes);
+  }
+}
+
+/** Stores a 4 x 8 tile (rows `ldc` bytes apart). */
+// @ts-ignore: decorator
+@inline function store4x8(c: usize, ldc: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
+  v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
+  v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
+  v128.store(c, c30); v128.store(c, c31, 16);
+}
+
+/** C[4 x 8] (+)= A-panel[kc x 4]^T . X[off[k] + 0..8); ldc in bytes. */
+// @ts-ignore: decorator
+@inline function microTaps(kc: i32, a: usize, offs: usize, x: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = offs + (<usize>kc << 2);
+  while (offs < end) {
+    const b = x + <usize>load<i32>(offs);
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    a += 16;
+    offs += 4;
+  }
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+  }
+  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** Taps per block: a tile's block of taps (8 KiB) stays in L1 while every row panel reads it. */
+const KC: i32 = 256;
+
+/**
+ * Virtual output columns [8*t0, 8*t1) of every 4-row panel: yv[row][p] = sum_k Ap[row][k] * xpad[off[k] + p].
+ * Ap: packA of the [rows x ckk] weights; yv has `ldy` floats per row and ceil(rows/4)*4 rows.
+ */
+export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i32, yv: usize, ldy: i32, t0: i32, t1: i32): void {
+  const ldc = <usize>ldy << 2;
+  // Balanced tap blocks of at most KC (blocks are summed in order: results do not depend on t0, t1).
+  const nk = (ckk + KC - 1) / KC;
+  const kcb = (ckk + nk - 1) / nk;
+  for (let pc = 0; pc < ckk; pc += kcb) {
+    const kc = min(kcb, ckk - pc);
+    const o = offs + (<usize>pc << 2);
+    for (let t = t0; t < t1; t++) {
+      const x = xpad + (<usize>t << 5);
+      for (let i = 0; i < rows; i += 4) {
+        microTaps(kc, Ap + ((<usize>(i >> 2) * <usize>ckk + <usize>pc) << 4), o, x, yv + <usize>i * ldc + (<usize>t << 5), ldc, pc > 0);
+      }
+    }
+  }
+}
+
+/**
+ * Keeps the OW valid columns of each virtual output row: y[r][oy][ox] = yv[r][oy*Wp + ox] (+ bias[r] when
+ * bias != 0), for rows [0, rows).
+ */
+export function convEpilogue(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, bias: usize, y: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const b = bias != 0 ? load<f32>(bias + (<usize>r << 2)) : <f32>0;
+    const bv = f32x4.splat(b);
+    const src = yv + (<usize>(r * ldy) << 2);
+    const dst = y + (<usize>(r * OH * OW) << 2);
+    for (let oy = 0; oy < OH; oy++) {
+      const s = src + (<usize>(oy * Wp) << 2), d = dst + (<usize>(oy * OW) << 2);
+      let ox = 0;
+      for (; ox + 4 <= OW; ox += 4) {
+        const o = <usize>ox << 2;
+        v128.store(d + o, f32x4.add(v128.load(s + o), bv));
+      }
+      for (; ox < OW; ox++) {
+        const o = <usize>ox << 2;
+        store<f32>(d + o, load<f32>(s + o) + b);
+      }
+    }
+  }
+}
+
+/**
+ * Packs dy of one image and group ([K][OH][OW]) into 8-filter panels over virtual positions,
+ * Bp[panel][p][8] for p < Pv (= OH*Wp): column j of panel q is filter 8q+j, zero at wasted columns
+ * (ox >= OW), at p >= OH*Wp and for filters >= K.
+ */
+export function packDyPanels(dy: usize, K: i32, OH: i32, OW: i32, Wp: i32, Pv: i32, Bp: usize): void {
+  const panels = (K + 7) >> 3;
+  memory.fill(Bp, 0, <usize>(panels * Pv) << 5);
+  for (let k = 0; k < K; k++) {
+    const panel = Bp + (<usize>((k >> 3) * Pv) << 5) + (<usize>(k & 7) << 2);
+    const src = dy + (<usize>(k * OH * OW) << 2);
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        store<f32>(panel + (<usize>(oy * Wp + ox) << 5), load<f32>(src + (<usize>(oy * OW + ox) << 2)));
+      }
+    }
+  }
+}
+
+/** C[4 x 8] (+)= sum_q splat(rows_i[q]) * Bp[q][0..8) for q < n, where row i starts at x + off_i; ldc in bytes. */
+// @ts-ignore: decorator
+@inline function microRows(n: i32, r0: usize, r1: usize, r2: usize, r3: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = <usize>n << 2;
+  for (let q: usize = 0; q < end; q += 4) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(r0 + q);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = v128.load32_splat(r1 + q);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = v128.load32_splat(r2 + q);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = v128.load32_splat(r3 + q);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    b += 32;
+  }
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+  }
+  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * Filter gradient, transposed: dwt[tap][k] = sum_n sum_{p < Pv} xpad_n[off[tap] + p] * Bp_n[k panel][p][k % 8],
+ * for tap panels [i0, i1) (4 taps each; offs padded to a multiple of 4 entries). Images are summed in
+ * order 0..N-1, so each element's sum order does not depend on how tap panels are split across threads.
+ * xpad images are `xStride` bytes apart, dy panels `bStride` bytes apart; dwt has ceil(K/8)*8 columns.
+ */
+export function convFilterTaps(
+  xpad: usize, xStride: i32, N: i32, offs: usize, Bp: usize, bStride: i32, K: i32, Pv: i32, dwt: usize, i0: i32, i1: i32,
+): void {
+  const Kp = ((K + 7) >> 3) << 3;
+  const ldc = <usize>Kp << 2;
+  for (let i = i0; i < i1; i++) {
+    const o = offs + (<usize>i << 4);
+    const o0 = <usize>load<i32>(o), o1 = <usize>load<i32>(o, 4), o2 = <usize>load<i32>(o, 8), o3 = <usize>load<i32>(o, 12);
+    for (let q = 0; q < Kp; q += 8) {
+      const c = dwt + (<usize>i << 2) * ldc + (<usize>q << 2);
+      for (let n = 0; n < N; n++) {
+        const x = xpad + <usize>n * <usize>xStride;
+        const b = Bp + <usize>n * <usize>bStride + (<usize>((q >> 3) * Pv) << 5);
+        microRows(Pv, x + o0, x + o1, x + o2, x + o3, b, c, ldc, n > 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Stride-1 convolutions without im2col (asm/direct.ts): each image is zero-padded once and the GEMM
+ * microkernel reads its taps straight from the flattened padded planes. The input gradient of a
+ * stride-1 convolution is itself one (dy, padded by dilation*(k-1) - pad, against the flipped and
+ * transposed weights), and the filter gradient runs the same layout with dy packed into panels.
+ * Threads split whole images (forward) or tap panels (filter gradient), so every output element is
+ * summed in the same order whatever the thread count.
+ */
+import type { Conv2DAttrs } from '../../kernels/specs.js';
+import { packA, packedASize } from './gemm.js';
+import { splitRange, type Call, type WasmRuntime } from './runtime.js';
+
+type Pads = readonly [number, number, number, number];
+
+/** A stride-1 convolution over a zero-padded image, in the flattened layout's terms. */
+export interface DirectGeometry {
+  Hp: number;
+  Wp: number;
+  OH: number;
+  OW: number;
+  /** Virtual outputs per image (OH * Wp) and their 8-column tiles. */
+  Pv: number;
+  tiles: number;
+  /** Floats of one padded image (plus the slack the last tile reads past the planes). */
+  padFloats: number;
+}
+
+/** Geometry of a stride-1 convolution of C-channel H x W images; null when padding would crop. */
+export function directGeometry(C: number, H: number, W: number, kh: number, kw: number, dh: number, dw: number, pads: Pads): DirectGeometry | null {
+  if (pads.some((p) => p < 0)) return null;
+  const Hp = H + pads[0] + pads[1], Wp = W + pads[2] + pads[3];
+  const OH = Hp - dh * (kh - 1), OW = Wp - dw * (kw - 1);
+  if (OH < 1 || OW < 1) return null;
+  const Pv = OH * Wp, tiles = Math.ceil(Pv / 8);
+  return { Hp, Wp, OH, OW, Pv, tiles, padFloats: C * Hp * Wp + dw * (kw - 1) + 8 };
+}
+
+/** Byte offsets of taps (c, ky, kx) in a padded image, padded with zeros to a multiple of `multiple` entries. */
+function tapOffsets(Cg: number, kh: number, kw: number, dh: number, dw: number, g: DirectGeometry, multiple: number): number[] {
+  const offs: number[] = [];
+  for (let c = 0; c < Cg; c++) {
+    for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) offs.push(4 * (c * g.Hp * g.Wp + ky * dh * g.Wp + kx * dw));
+  }
+  while (offs.length % multiple !== 0) offs.push(0);
+  return offs;
+}
+
+/** Sizes of a grouped stride-1 convolution: N images of G*Cg channels, G*Kg filters of Cg x kh x kw. */
+interface ConvSizes {
+  N: number;
+  G: number;
+  Cg: number;
+  Kg: number;
+  H: number;
+  W: number;
+  kh: number;
+  kw: number;
+  dh: number;
+  dw: number;
+  pads: Pads;
+}
+
+export interface DirectConv extends ConvSizes {
+  /** Arena pointers: input [N][G*Cg][H][W], weights [G*Kg][Cg][kh][kw], bias [G*Kg] or 0, output [N][G*Kg][OH][OW]. */
+  x: number;
+  w: number;
+  bias: number;
+  y: number;
+}
+
+/** y = conv(x, w) + bias, stride 1, on the arena (the geometry must come from directGeometry). */
+export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometry): void {
+  const { N, G, Cg, Kg, H, W, kh, kw } = c;
+  const ckk = Cg * kh * kw, P = geo.OH * geo.OW, ldy = geo.tiles * 8, rows = Math.ceil(Kg / 4) * 4;
+  const offs = rt.alloc(ckk);
+  rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
+  const aSize = packedASize(Kg, ckk), Ap = rt.alloc(G * aSize);
+  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+  const pad = (n: number, g: number, xpad: number): Call =>
+    ['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats];
+  const taps = (g: number, xpad: number, yv: number, t0: number, t1: number): Call =>
+    ['convTaps', xpad, offs, ckk, Ap + 4 * g * aSize, Kg, yv, ldy, t0, t1];
+  const epilogue = (n: number, g: number, yv: number): Call =>
+    ['convEpilogue', yv, ldy, Kg, geo.Wp, geo.OH, geo.OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P];
+  const S = rt.chunksFor(N * G * Kg * ckk * geo.Pv);
+  if (N * G >= S) {
+    const chunks = splitRange(N * G, S, 1);
+    const scratch = chunks.map(() => [rt.alloc(geo.padFloats), rt.alloc(rows * ldy)]);
+    rt.run(chunks.map(([i0, i1], i): Call[] => {
+      const [xpad, yv] = scratch[i], calls: Call[] = [];
+      for (let j = i0; j < i1; j++) {
+        const n = Math.floor(j / G), g = j % G;
+        calls.push(pad(n, g, xpad), taps(g, xpad, yv, 0, geo.tiles), epilogue(n, g, yv));
+      }
+      return calls;
+    }));
+  } else {
+    // Fewer images than threads: split each image's tiles instead.
+    const xpad = rt.alloc(geo.padFloats), yv = rt.alloc(rows * ldy), tiles = splitRange(geo.tiles, S, 1);
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < G; g++) {
+        rt.run([[pad(n, g, xpad)]]);
+        rt.run(tiles.map(([t0, t1]): Call[] => [taps(g, xpad, yv, t0, t1)]));
+        rt.run([[epilogue(n, g, yv)]]);
+      }
+    }
+  }
+}
+
+/** Weights of the input-gradient convolution: wt[g*Cg + c][k][kh-1-ky][kw-1-kx] = w[g*Kg + k][c][ky][kx]. */
+export function flipTranspose(w: Float32Array, G: number, Kg: number, Cg: number, kh: number, kw: number): Float32Array {
+  const taps = kh * kw, out = new Float32Array(w.length);
+  for (let g = 0; g < G; g++) {
+    for (let k = 0; k < Kg; k++) {
+      for (let c = 0; c < Cg; c++) {
+        const src = ((g * Kg + k) * Cg + c) * taps, dst = ((g * Cg + c) * Kg + k) * taps;
+        for (let t = 0; t < taps; t++) out[dst + taps - 1 - t] = w[src + t];
+      }
+    }
+  }
+  return out;
+}
+
+/** Padding of the input-gradient convolution (negative when the forward padding exceeds the dilated kernel). */
+export function adjointPads(kh: number, kw: number, a: Conv2DAttrs): [number, number, number, number] {
+  const eh = a.dilation[0] * (kh - 1), ew = a.dilation[1] * (kw - 1);
+  return [eh - a.pads[0], eh - a.pads[1], ew - a.pads[2], ew - a.pads[3]];
+}
+
+export interface DirectFilterGrad extends ConvSizes {
+  /** Arena pointers: input [N][G*Cg][H][W], dy [N][G*Kg][OH][OW]. */
+  x: number;
+  dy: number;
+}
+
+/** dw = sum over images of x (*) dy, stride 1; returns the filter gradient [G*Kg][Cg*kh*kw]. */
+export function runDirectFilterGrad(rt: WasmRuntime, c: DirectFilterGrad, geo: DirectGeometry): Float32Array {
+  const { N, G, Cg, Kg, H, W, kh, kw } = c;
+  const ckk = Cg * kh * kw, P = geo.OH * geo.OW, Kp = Math.ceil(Kg / 8) * 8, panels = Math.ceil(ckk / 4);
+  const offs = rt.alloc(panels * 4);
+  rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 4));
+  const xStride = geo.padFloats + ((16 - (geo.padFloats % 16)) % 16), bStride = Kp * geo.Pv;
+  const xpads = rt.alloc(N * xStride), bps = rt.alloc(N * bStride), dwt = rt.alloc(panels * 4 * Kp);
+  const out = new Float32Array(G * Kg * ckk);
+  const S = rt.chunksFor(N * Kg * ckk * geo.Pv);
+  for (let g = 0; g < G; g++) {
+    rt.run(splitRange(N, S, 1).map(([n0, n1]): Call[] => {
+      const calls: Call[] = [];
+      for (let n = n0; n < n1; n++) {
+        calls.push(['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpads + 4 * n * xStride, geo.padFloats]);
+        calls.push(['packDyPanels', c.dy + 4 * (n * G + g) * Kg * P, Kg, geo.OH, geo.OW, geo.Wp, geo.Pv, bps + 4 * n * bStride]);
+      }
+      return calls;
+    }));
+    rt.run(splitRange(panels, S, 1).map(([i0, i1]): Call[] =>
+      [['convFilterTaps', xpads, 4 * xStride, N, offs, bps, 4 * bStride, Kg, geo.Pv, dwt, i0, i1]]));
+    const t = rt.takeF32(dwt, panels * 4 * Kp);
+    for (let k = 0; k < Kg; k++) {
+      const row = (g * Kg + k) * ckk;
+      for (let tap = 0; tap < ckk; tap++) out[row + tap] = t[tap * Kp + k];
+    }
+  }
+  return out;
+}
