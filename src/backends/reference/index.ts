@@ -33,6 +33,8 @@ export class ReferenceBackend implements Backend {
   private readonly buffers = new Map<number, Entry>();
   private nextId = 1;
   private bytes = 0;
+  /** Called with the values of every buffer whose last reference is released (the wasm backend recycles them). */
+  onFree: ((values: TypedArray) => void) | null = null;
 
   describe(): string {
     return 'reference: plain TypeScript kernels (the oracle)';
@@ -63,6 +65,7 @@ export class ReferenceBackend implements Backend {
     if (--e.refs > 0) return;
     this.buffers.delete(dataId.id);
     this.bytes -= e.values.byteLength;
+    this.onFree?.(e.values);
   }
 
   memory(): MemoryInfo {

@@ -11,6 +11,7 @@ import { ReferenceBackend } from '../reference/index.js';
 import { defaultThreads, envVar, simdSupport } from './features.js';
 import { loadWasm } from './loader.js';
 import { ScratchLimitError, WasmRuntime } from './runtime.js';
+import { ArrayPool } from './array-pool.js';
 import { BatchMatMul } from './gemm.js';
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from './conv.js';
 import { AvgPool2D, AvgPool2DGrad, MaxPool2D, ScatterPlane } from './pool.js';
@@ -72,6 +73,8 @@ export class WasmBackend implements Backend {
   /** Calls per kernel on each path (tests use it to prove a kernel ran in wasm). */
   readonly stats = new Map<string, KernelCount>();
   private readonly ref = new ReferenceBackend();
+  /** Kernel outputs come from here and return here when their storage is released. */
+  readonly arrays = new ArrayPool();
   private rt: WasmRuntime | null = null;
   private off = '';
   private threadsWanted: number;
@@ -83,6 +86,7 @@ export class WasmBackend implements Backend {
     this.threadsWanted = options.threads ?? wasmThreads();
     this.workerFirst = options.workerFirst ?? false;
     this.poison = options.poison ?? false;
+    this.ref.onFree = (values) => this.arrays.recycle(values);
     this.start();
     live.add(this);
   }
@@ -201,6 +205,7 @@ export class WasmBackend implements Backend {
     }
     try {
       this.rt = new WasmRuntime(this.threadsWanted);
+      this.rt.arrays = this.arrays;
       this.rt.workerFirst = this.workerFirst;
       this.rt.poison = this.poison;
       this.off = '';

@@ -6,6 +6,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import { loadWasm } from './loader.js';
 import { threadSupport } from './features.js';
+import { ArrayPool } from './array-pool.js';
 import { MY_BP, MY_TMP, ThreadPool, type Call } from './threads.js';
 
 export { MY_BP, MY_TMP, type Call } from './threads.js';
@@ -142,12 +143,26 @@ export class WasmRuntime {
     return ptr;
   }
 
+  /** Where output arrays come from (the backend shares its pool so released outputs are reused). */
+  arrays = new ArrayPool();
+
+  /** A fresh output array of n elements that the caller fills completely (NaN bits under `poison`). */
+  outputArray<T extends Float32ArrayConstructor | Int32ArrayConstructor>(type: T, n: number): InstanceType<T> {
+    const out = this.arrays.acquire(type, n);
+    if (this.poison) new Int32Array(out.buffer, out.byteOffset, n).fill(0x7fc00000);
+    return out;
+  }
+
   takeF32(ptr: number, n: number): Float32Array {
-    return this.f32.slice(ptr >> 2, (ptr >> 2) + n);
+    const out = this.outputArray(Float32Array, n);
+    out.set(this.f32.subarray(ptr >> 2, (ptr >> 2) + n));
+    return out;
   }
 
   takeI32(ptr: number, n: number): Int32Array {
-    return this.i32.slice(ptr >> 2, (ptr >> 2) + n);
+    const out = this.outputArray(Int32Array, n);
+    out.set(this.i32.subarray(ptr >> 2, (ptr >> 2) + n));
+    return out;
   }
 
   /**

@@ -10,20 +10,9 @@ import { splitRange, type Call, type WasmRuntime } from './runtime.js';
 /** Elements per block: the few 64 KB windows of a kernel fit in L2 together. */
 export const BLOCK = 16384;
 
-type UnsafeAlloc = { allocUnsafeSlow(bytes: number): { buffer: ArrayBuffer } };
-const NodeBuffer = (globalThis as { Buffer?: UnsafeAlloc }).Buffer;
-
-/**
- * A fresh output array that the caller fills completely. In Node it skips the zero-fill (an unpooled
- * Buffer owns its whole ArrayBuffer, so the array is as private as `new Float32Array(n)`), which saves
- * a pass over memory; under the runtime's `poison` it starts as NaN bits so an unwritten element shows.
- */
+/** A fresh output array that the caller fills completely (from the runtime's array pool). */
 export function outputArray<T extends Float32ArrayConstructor | Int32ArrayConstructor>(rt: WasmRuntime, type: T, n: number): InstanceType<T> {
-  const out = (NodeBuffer && n >= 1024
-    ? new type(NodeBuffer.allocUnsafeSlow(4 * n).buffer, 0, n)
-    : new type(n)) as InstanceType<T>;
-  if (rt.poison) new Int32Array(out.buffer, out.byteOffset, n).fill(0x7fc00000);
-  return out;
+  return rt.outputArray(type, n);
 }
 
 /** A rectangle of an output viewed as [rows, cols], contiguous in it: whole rows, or a piece of one row. */
