@@ -2,8 +2,9 @@
  * A pool of Node worker_threads that run kernel calls on the shared WebAssembly.Memory.
  *
  * Dispatch (measured in ../shared/bench/KERNELS.md): the calling thread always computes too, and each
- * worker spins ~1 ms after a job before it sleeps in Atomics.wait, so back-to-back kernel calls wake it
- * without the futex latency. Work comes as a list of independent chunks that every thread claims with
+ * worker spins 50 us after a job before it sleeps in Atomics.wait, so back-to-back kernel calls wake it
+ * without the futex latency. (A 1 ms spin made LeNet-5 training ~5% slower on 2 cores: a spinning
+ * worker takes the core that V8's garbage-collector threads need.) Work comes as a list of independent chunks that every thread claims with
  * an atomic counter, so a worker that wakes late or that the OS descheduled (the machine is shared)
  * delays at most the chunk it holds. Workers are unref'd (they never keep the process alive), and only workers that have
  * booted get work, so a caller never blocks on one that is still starting.
@@ -102,7 +103,7 @@ export class ThreadPool {
   /** scratch(t) gives thread t's [bp, tmp] addresses (t = 0 is the calling thread). */
   constructor(
     module: WebAssembly.Module, memory: WebAssembly.Memory, nWorkers: number, names: readonly string[],
-    scratch: (t: number) => [number, number], spinMs = 1,
+    scratch: (t: number) => [number, number], spinMs = 0.05,
   ) {
     const wt = nodeModule<{ Worker: WorkerCtor }>('node:worker_threads');
     if (!wt) throw new Error('node:worker_threads is unavailable');
