@@ -45,8 +45,28 @@ export function simdSupport(): Feature {
   return simdCache;
 }
 
-/** Whether kernels can run on several threads over one shared WebAssembly.Memory here. */
-export function threadSupport(): Feature {
+/** Node worker_threads, or browser Web Workers. */
+export type WorkerKind = 'node' | 'web';
+
+/** The worker kind this runtime can start, or why none. */
+export function workerKind(): WorkerKind | string {
+  if (isNode) return nodeModule('node:worker_threads') ? 'node' : 'node:worker_threads is unavailable';
+  return webWorkerSupport() ?? 'web';
+}
+
+/** Why Web Workers cannot be started from a Blob URL here (null when they can). */
+export function webWorkerSupport(): string | null {
+  const g = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  if (typeof g.Worker !== 'function') return 'this environment has no Web Workers';
+  if (typeof g.Blob !== 'function' || typeof g.URL?.createObjectURL !== 'function') return 'this environment cannot start a Web Worker from a Blob URL';
+  return null;
+}
+
+/**
+ * Whether kernels can run on several threads over one shared WebAssembly.Memory here, with workers of
+ * `kind` (default: what this runtime has).
+ */
+export function threadSupport(kind: WorkerKind | string = workerKind()): Feature {
   if (typeof SharedArrayBuffer !== 'function') {
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     return {
@@ -61,8 +81,12 @@ export function threadSupport(): Feature {
   } catch {
     return { ok: false, reason: 'this engine cannot create shared WebAssembly memory' };
   }
-  if (!isNode) return { ok: false, reason: 'browser threads need a Web Worker pool, which neocog does not have yet (threads run under Node worker_threads only)' };
-  if (!nodeModule('node:worker_threads')) return { ok: false, reason: 'node:worker_threads is unavailable' };
+  if (kind === 'web') {
+    const why = webWorkerSupport();
+    if (why) return { ok: false, reason: why };
+  } else if (kind !== 'node') {
+    return { ok: false, reason: kind };
+  }
   return { ok: true, reason: '' };
 }
 

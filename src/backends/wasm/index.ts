@@ -8,7 +8,7 @@ import type { Backend, DataId, MemoryInfo, TensorInfo } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
 import { ReferenceBackend } from '../reference/index.js';
-import { defaultThreads, envVar, simdSupport } from './features.js';
+import { defaultThreads, envVar, simdSupport, type WorkerKind } from './features.js';
 import { loadWasm } from './loader.js';
 import { ScratchLimitError, WasmRuntime } from './runtime.js';
 import { ArrayPool } from './array-pool.js';
@@ -37,6 +37,8 @@ export interface WasmOptions {
   workerFirst?: boolean;
   /** Testing aid: scratch memory starts as NaN on every kernel call, so a read of unwritten memory shows. */
   poison?: boolean;
+  /** Which workers run the threads (default: Node worker_threads under Node, else Web Workers). */
+  workers?: WorkerKind;
 }
 
 let threadSetting: number | null = null;
@@ -80,12 +82,14 @@ export class WasmBackend implements Backend {
   private threadsWanted: number;
   private workerFirst: boolean;
   private poison: boolean;
+  private readonly workerKind: WorkerKind | undefined;
   private readonly logged = new Set<string>();
 
   constructor(options: WasmOptions = {}) {
     this.threadsWanted = options.threads ?? wasmThreads();
     this.workerFirst = options.workerFirst ?? false;
     this.poison = options.poison ?? false;
+    this.workerKind = options.workers;
     this.ref.onFree = (values) => this.arrays.recycle(values);
     this.start();
     live.add(this);
@@ -133,7 +137,7 @@ export class WasmBackend implements Backend {
     if (!this.rt) return `wasm: ${this.off}; every kernel falls back to reference`;
     const t = this.rt.threads;
     const why = this.rt.threadNote || (this.threadsWanted <= 1 ? 'threads off: 1 thread requested' : '');
-    const threads = t > 1 ? `${t} threads (worker_threads on shared memory)` : `1 thread${why ? ` (${why})` : ''}`;
+    const threads = t > 1 ? `${t} threads (${this.rt.workers} on shared memory)` : `1 thread${why ? ` (${why})` : ''}`;
     return `wasm: SIMD on, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, elementwise), the others fall back to reference`;
   }
 
@@ -204,7 +208,7 @@ export class WasmBackend implements Backend {
       return;
     }
     try {
-      this.rt = new WasmRuntime(this.threadsWanted);
+      this.rt = new WasmRuntime(this.threadsWanted, this.workerKind);
       this.rt.arrays = this.arrays;
       this.rt.workerFirst = this.workerFirst;
       this.rt.poison = this.poison;

@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import { loadWasm } from './loader.js';
-import { threadSupport } from './features.js';
+import { threadSupport, workerKind, type WorkerKind } from './features.js';
 import { ArrayPool } from './array-pool.js';
 import { MY_BP, MY_TMP, ThreadPool, type Call } from './threads.js';
 
@@ -41,6 +41,8 @@ export class WasmRuntime {
   readonly threads: number;
   /** Why fewer threads than asked run (empty when none). */
   readonly threadNote: string;
+  /** What runs the threads: 'worker_threads' or 'Web Workers' (empty on one thread). */
+  readonly workers: string;
   private readonly fns: Record<string, Fn>;
   private readonly tmpBase: number;
   private readonly bpBase: number;
@@ -52,11 +54,12 @@ export class WasmRuntime {
   private pool: ThreadPool | null = null;
 
   /** Throws (with the reason as message) when no kernel module can be loaded. */
-  constructor(wantThreads: number) {
+  /** `kind`: the workers to start (default: what this runtime has; tests force 'web' with a Worker shim). */
+  constructor(wantThreads: number, kind?: WorkerKind) {
     let note = '';
     let build: 'single' | 'threads' = 'single';
     if (wantThreads > 1) {
-      const t = threadSupport();
+      const t = threadSupport(kind ?? workerKind());
       if (!t.ok) note = `threads off: ${t.reason}`;
       else build = 'threads';
     }
@@ -82,7 +85,11 @@ export class WasmRuntime {
     if (pages > 0) this.memory.grow(pages);
     this.refresh();
     if (this.threads > 1) {
-      this.pool = new ThreadPool(mod, this.memory, this.threads - 1, KERNEL_EXPORTS, (t) => [this.bp(t), this.tmp(t)]);
+      const k = kind ?? (workerKind() as WorkerKind);
+      this.pool = new ThreadPool(mod, this.memory, this.threads - 1, KERNEL_EXPORTS, (t) => [this.bp(t), this.tmp(t)], k);
+      this.workers = k === 'node' ? 'worker_threads' : 'Web Workers';
+    } else {
+      this.workers = '';
     }
   }
 

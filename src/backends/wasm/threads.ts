@@ -1,5 +1,6 @@
 /**
- * A pool of Node worker_threads that run kernel calls on the shared WebAssembly.Memory.
+ * A pool of worker threads (Node worker_threads or browser Web Workers, see spawn.ts) that run kernel
+ * calls on the shared WebAssembly.Memory.
  *
  * Dispatch (measured in ../shared/bench/KERNELS.md): the calling thread always computes too, and each
  * worker spins 50 us after a job before it sleeps in Atomics.wait, so back-to-back kernel calls wake it
@@ -9,7 +10,8 @@
  * delays at most the chunk it holds. Workers are unref'd (they never keep the process alive), and only workers that have
  * booted get work, so a caller never blocks on one that is still starting.
  */
-import { nodeModule } from './features.js';
+import type { WorkerKind } from './features.js';
+import { spawnWorker, type SpawnedWorker } from './spawn.js';
 
 /** One kernel call: an export name and its numeric arguments (MY_BP / MY_TMP name per-thread scratch). */
 export type Call = readonly [name: string, ...args: number[]];
@@ -24,8 +26,8 @@ const CTRL = 16;
 /** Shared argument doubles: [nchunks, offset per chunk..., then per chunk: ncalls, (fn, nargs, ...args)*]. */
 const ARGS = 1 << 17;
 
+/** The worker's script; `workerData` holds its start data (spawn.ts provides it per worker kind). */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl, args, slot, names, spinMs, bp, tmp } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const fns = names.map((n) => inst.exports[n]);
@@ -72,15 +74,10 @@ for (;;) {
 }
 `;
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: 'error', fn: (e: Error) => void): void;
-}
-type WorkerCtor = new (src: string, opts: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
-
 export class ThreadPool {
-  private readonly workers: NodeWorker[] = [];
+  private readonly workers: SpawnedWorker[] = [];
+  /** Whether this thread may block in Atomics.wait (a browser page's main thread may not: it spins). */
+  private canBlock = true;
   private readonly ctrl: Int32Array;
   private readonly args: Float64Array;
   private readonly fnIndex = new Map<string, number>();
@@ -103,10 +100,8 @@ export class ThreadPool {
   /** scratch(t) gives thread t's [bp, tmp] addresses (t = 0 is the calling thread). */
   constructor(
     module: WebAssembly.Module, memory: WebAssembly.Memory, nWorkers: number, names: readonly string[],
-    scratch: (t: number) => [number, number], spinMs = 0.05,
+    scratch: (t: number) => [number, number], kind: WorkerKind, spinMs = 0.05,
   ) {
-    const wt = nodeModule<{ Worker: WorkerCtor }>('node:worker_threads');
-    if (!wt) throw new Error('node:worker_threads is unavailable');
     const ctrl = new SharedArrayBuffer(4 * CTRL * (nWorkers + 1));
     const args = new SharedArrayBuffer(8 * ARGS);
     this.ctrl = new Int32Array(ctrl);
@@ -114,13 +109,9 @@ export class ThreadPool {
     names.forEach((n, i) => this.fnIndex.set(n, i));
     for (let slot = 0; slot < nWorkers; slot++) {
       const [bp, tmp] = scratch(slot + 1);
-      const w = new wt.Worker(WORKER_SOURCE, {
-        eval: true, name: `neocog-wasm-${slot + 1}`,
-        workerData: { module, memory, ctrl, args, slot, names, spinMs, bp, tmp },
-      });
-      w.on('error', () => Atomics.store(this.ctrl, (slot + 1) * CTRL + 3, 1));
-      w.unref();
-      this.workers.push(w);
+      const data = { module, memory, ctrl, args, slot, names, spinMs, bp, tmp };
+      this.workers.push(spawnWorker(kind, WORKER_SOURCE, data, `neocog-wasm-${slot + 1}`,
+        () => Atomics.store(this.ctrl, (slot + 1) * CTRL + 3, 1)));
     }
   }
 
@@ -182,7 +173,13 @@ export class ThreadPool {
       const at = w * CTRL + 1;
       let spins = 0;
       for (let d = Atomics.load(this.ctrl, at); d !== seq; d = Atomics.load(this.ctrl, at)) {
-        if (++spins > 20_000) Atomics.wait(this.ctrl, at, d, 50);
+        if (++spins > 20_000 && this.canBlock) {
+          try {
+            Atomics.wait(this.ctrl, at, d, 50);
+          } catch {
+            this.canBlock = false;
+          }
+        }
       }
       if (Atomics.load(this.ctrl, w * CTRL + 3) !== 0) error ??= new Error(`wasm threads: worker ${w} failed`);
     }
@@ -220,7 +217,7 @@ export class ThreadPool {
     for (let w = 1; w <= this.workers.length; w++) {
       Atomics.store(this.ctrl, w * CTRL, -1);
       Atomics.notify(this.ctrl, w * CTRL);
-      void this.workers[w - 1].terminate().catch(() => undefined);
+      this.workers[w - 1].terminate();
     }
   }
 
