@@ -5,11 +5,12 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray, zeros } from '../tensor/creation.js';
+import { scalar } from './util.js';
 import { allocArray } from '../tensor/dtype.js';
 import { fmtShape } from '../tensor/shape.js';
 import { noGrad, record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
-import { add, cast, div, maximum, mul, pow, sqrt, sub } from './elementwise.js';
+import { add, cast, div, maximum, mul, neg, pow, sqrt, sub } from './elementwise.js';
 import { mean } from './reduce.js';
 import { cat, reshape, slice } from './shape.js';
 import { assertFloat, assertInt, assertNumber, assertRank, assertTensor, fail } from './validate.js';
@@ -76,8 +77,12 @@ export function batchNorm(
       });
     }
   } else {
-    centered = sub(x, perChannel(runningMean));
-    variance = perChannel(runningVar);
+    // Running statistics: fold everything into one per-channel scale and shift (PyTorch's CPU kernel
+    // does the same), so the full-size tensor sees 2 ops instead of 4.
+    const scale = div(weight ?? scalar(1, x.dtype), sqrt(add(runningVar, eps)));
+    let shift = neg(mul(runningMean, scale));
+    if (bias) shift = add(shift, bias);
+    return add(mul(x, perChannel(scale)), perChannel(shift));
   }
   let y = div(centered, sqrt(add(variance, eps)));
   if (weight) y = mul(y, perChannel(weight));
