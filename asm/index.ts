@@ -7,3 +7,4 @@ export { maxPool, avgPool, avgPoolGrad, scatterPlane } from './pool';
 export { binary, relu, sumAxes } from './elementwise';
 export { padImage, convTaps, convEpilogue, packDyPanels, convFilterTaps } from './direct';
 export { reluGrad, sumMiddle } from './elementwise';
+export { winoInput, winoOutput } from './winograd';

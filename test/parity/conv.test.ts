@@ -45,6 +45,11 @@ const CASES: Case[] = [
   { name: 'direct: pad beyond the dilated kernel (input gradient by im2col)', N: 2, C: 4, H: 12, W: 12, K: 8, groups: 1, kh: 1, kw: 1, pads: [1, 1, 1, 1] },
   { name: 'threaded direct: one image, tiles split', N: 1, C: 16, H: 40, W: 40, K: 32, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded direct: FuaNet conv2', N: 16, C: 10, H: 12, W: 12, K: 20, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'Winograd 3x3: 16 -> 20 channels, odd height', N: 2, C: 16, H: 11, W: 16, K: 20, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1] },
+  { name: 'Winograd 3x3: asymmetric pads, groups 2', N: 1, C: 32, H: 9, W: 16, K: 32, groups: 2, kh: 3, kw: 3, pads: [0, 1, 2, 0] },
+  { name: 'Winograd 3x3: valid, odd output width rounds up', N: 3, C: 17, H: 10, W: 17, K: 18, groups: 1, kh: 3, kw: 3 },
+  { name: 'threaded Winograd: batch', N: 4, C: 32, H: 16, W: 16, K: 32, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded Winograd: one image, tiles split', N: 1, C: 32, H: 30, W: 32, K: 48, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded dense', N: 64, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'threaded depthwise', N: 2, C: 32, H: 34, W: 34, K: 32, groups: 32, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
 ];
@@ -89,9 +94,10 @@ for (const threads of [1, 2]) {
 }
 
 describe('conv paths', () => {
-  it('every wasm path (dense GEMM, depthwise, direct, im2col) ran for every conv kernel', () => {
+  it('every wasm path (dense GEMM, depthwise, Winograd, direct, im2col) ran for every conv kernel', () => {
     for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
-      for (const path of ['dense', 'depthwise', 'direct', 'im2col']) {
+      for (const path of ['dense', 'depthwise', 'winograd', 'direct', 'im2col']) {
+        if (kernel === 'Conv2DBackpropFilter' && path === 'winograd') continue; // forward and input gradient only
         expect(convPaths.get(`${kernel}:${path}`) ?? 0, `${kernel} via ${path}`).toBeGreaterThan(0);
       }
     }

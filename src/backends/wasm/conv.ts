@@ -11,6 +11,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
+import { runWinograd, winogradFits } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -30,8 +31,8 @@ function check(inputs: Buf[], sizes: number[]): string | null {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-/** Testing and measuring aid: force (true) or forbid (false) the direct path where it applies; null = the built-in choice. */
-export const convPathOverride: { direct: boolean | null } = { direct: null };
+/** Testing and measuring aid: force (true) or forbid (false) the direct path where it applies (null = the built-in choice); allow Winograd. */
+export const convPathOverride: { direct: boolean | null; winograd: boolean } = { direct: null, winograd: true };
 
 /**
  * Whether the direct path (stride 1 only) runs, by a cost model in multiply-add units fitted to
@@ -51,7 +52,7 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Calls per path and kernel (tests use it to prove every path ran). */
 export const convPaths = new Map<string, number>();
-const took = (kernel: string, path: 'dense' | 'depthwise' | 'direct' | 'im2col') => {
+const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'direct' | 'im2col') => {
   const key = `${kernel}:${path}`;
   convPaths.set(key, (convPaths.get(key) ?? 0) + 1);
 };
@@ -110,6 +111,11 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(N * K, S, 1).map(([p0, p1]): Call[] =>
       [['dwConv', xp, wp, y, C, H, W, K, Kg, kh, kw, ...g10.slice(4), OH, OW, p0, p1]]));
+  } else if (convPathOverride.winograd && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH, OW)) {
+    took('Conv2D', 'winograd');
+    const bp = bias ? rt.put(bias.values) : 0;
+    runWinograd(rt, { x: xp, w: w.values as Float32Array, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads });
+    biasDone = true;
   } else if (chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST))) {
     took('Conv2D', 'direct');
     const bp = bias ? rt.put(bias.values) : 0;
@@ -162,6 +168,12 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
     took('Conv2DBackpropInput', 'dense');
     const ckk = C * kh * kw, wp = rt.put(w.values);
     gemm(rt, N, ckk, K, { ptr: dyp, rs: K, cs: 1 }, { ptr: wp, rs: ckk, cs: 1 }, dx, ckk, false, rt.alloc(packedASize(N, K)));
+    return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+  }
+  if (convPathOverride.winograd && adj.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H, W)) {
+    took('Conv2DBackpropInput', 'winograd');
+    const wt = flipTranspose(w.values as Float32Array, G, Kg, Cg, kh, kw);
+    runWinograd(rt, { x: dyp, w: wt, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
     return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W

@@ -46,7 +46,7 @@ function tapOffsets(Cg: number, kh: number, kw: number, dh: number, dw: number, 
 }
 
 /** Sizes of a grouped stride-1 convolution: N images of G*Cg channels, G*Kg filters of Cg x kh x kw. */
-interface ConvSizes {
+export interface ConvSizes {
   N: number;
   G: number;
   Cg: number;

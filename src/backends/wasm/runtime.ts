@@ -16,6 +16,7 @@ export const KERNEL_EXPORTS = [
   'gemm', 'packA', 'packB', 'packIm2col', 'packIm2colT', 'zero', 'col2im',
   'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane',
   'binary', 'relu', 'sumAxes',
+  'winoInput', 'winoOutput',
   'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
   'reluGrad', 'sumMiddle',
 ] as const;
