@@ -131,7 +131,8 @@ function conv(backward: boolean): () => unknown {
   const x = tf.randomNormal([N, H, W, C]) as T4;
   const w = tf.randomNormal([k, k, C, K]) as T4;
   const b = tf.randomNormal([K]) as tf.Tensor1D;
-  if (!backward) return () => tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: 1, bias: b }));
+  // The output is freed at the end of each call (tidy), as PyTorch frees it when the next one replaces it.
+  if (!backward) return () => tf.tidy(() => void tf.fused.conv2d({ x, filter: w, strides: 1, pad: 1, bias: b }));
   const dy = tf.randomNormal([N, H, W, K]) as T4;
   const attrs = { strides: 1, pad: 1, dataFormat: 'NHWC', dimRoundingMode: undefined };
   const run = (name: string, inputs: Record<string, tf.Tensor>, a: object) =>
@@ -148,7 +149,7 @@ function conv(backward: boolean): () => unknown {
 function sgemm(): () => unknown {
   const a = tf.randomNormal([SGEMM_N, SGEMM_N]) as tf.Tensor2D;
   const b = tf.randomNormal([SGEMM_N, SGEMM_N]) as tf.Tensor2D;
-  return () => tf.tidy(() => tf.matMul(a, b));
+  return () => tf.tidy(() => void tf.matMul(a, b));
 }
 
 export const setup: Setup = async (w: Workload, peer) => {
