@@ -11,7 +11,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
-import { runWinograd, winogradFits } from './winograd.js';
+import { runWinograd, winogradFits, winogradTiles } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -170,7 +170,9 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
     gemm(rt, N, ckk, K, { ptr: dyp, rs: K, cs: 1 }, { ptr: wp, rs: ckk, cs: 1 }, dx, ckk, false, rt.alloc(packedASize(N, K)));
     return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
   }
-  if (convPathOverride.winograd && adj.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H, W)) {
+  const wino = winogradTiles(OH, OW, adj);
+  if (convPathOverride.winograd && adj.every((p) => p >= 0) && wino.OH === H && wino.OW === W
+    && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H, W)) {
     took('Conv2DBackpropInput', 'winograd');
     const wt = flipTranspose(w.values as Float32Array, G, Kg, Cg, kh, kw);
     runWinograd(rt, { x: dyp, w: wt, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });

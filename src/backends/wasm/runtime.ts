@@ -54,8 +54,10 @@ export class WasmRuntime {
   private i32 = new Int32Array(0);
   private pool: ThreadPool | null = null;
 
-  /** Throws (with the reason as message) when no kernel module can be loaded. */
-  /** `kind`: the workers to start (default: what this runtime has; tests force 'web' with a Worker shim). */
+  /**
+   * Throws (with the reason as message) when no kernel module can be loaded. `kind`: the workers to start
+   * (default: what this runtime has; tests force 'web' with a Web Worker shim).
+   */
   constructor(wantThreads: number, kind?: WorkerKind) {
     let note = '';
     let build: 'single' | 'threads' = 'single';

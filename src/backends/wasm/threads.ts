@@ -5,10 +5,11 @@
  * Dispatch (measured in ../shared/bench/KERNELS.md): the calling thread always computes too, and each
  * worker spins 50 us after a job before it sleeps in Atomics.wait, so back-to-back kernel calls wake it
  * without the futex latency. (A 1 ms spin made LeNet-5 training ~5% slower on 2 cores: a spinning
- * worker takes the core that V8's garbage-collector threads need.) Work comes as a list of independent chunks that every thread claims with
- * an atomic counter, so a worker that wakes late or that the OS descheduled (the machine is shared)
- * delays at most the chunk it holds. Workers are unref'd (they never keep the process alive), and only workers that have
- * booted get work, so a caller never blocks on one that is still starting.
+ * worker takes the core that V8's garbage-collector threads need.) Work comes as a list of independent
+ * chunks that every thread claims with an atomic counter, so a worker that wakes late or that the OS
+ * descheduled (the machine is shared) delays at most the chunk it holds. Node workers are unref'd (they
+ * never keep the process alive), and only workers that have booted get work, so a caller never blocks
+ * on one that is still starting.
  */
 import type { WorkerKind } from './features.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';
