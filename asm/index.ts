@@ -8,3 +8,4 @@ export { binary, relu, sumAxes } from './elementwise';
 export { padImage, convTaps, convEpilogue, packDyPanels, convFilterTaps } from './direct';
 export { reluGrad, sumMiddle } from './elementwise';
 export { winoInput, winoOutput } from './winograd';
+export { expf, tanhf, sigmoidf } from './transcendental';

@@ -112,7 +112,7 @@ function binary(name: keyof typeof OPS): WasmKernelFn<Record<string, never>> {
  * An elementwise kernel `fn(...inputs, out, i0, i1)` over same-size float32 operands, writing over the
  * copy of the first: threads split one whole copy, a single thread streams blocks.
  */
-function mapSameSize(rt: WasmRuntime, inputs: Buf[], fn: 'relu' | 'reluGrad'): Float32Array {
+function mapSameSize(rt: WasmRuntime, inputs: Buf[], fn: 'relu' | 'reluGrad' | 'expf' | 'tanhf' | 'sigmoidf'): Float32Array {
   const n = inputs[0].values.length, S = rt.chunksFor(n / 2);
   rt.reset();
   if (S > 1) {
@@ -132,6 +132,15 @@ const Relu: WasmKernel<'Relu'> = (rt, inputs) => {
   if (why) return why;
   return [{ values: mapSameSize(rt, inputs, 'relu'), shape: [...inputs[0].shape], dtype: 'float32' }];
 };
+
+/** Exp, Tanh, Sigmoid (asm/transcendental.ts): polynomials within a few float32 ulp of the reference. */
+function transcendental(fn: 'expf' | 'tanhf' | 'sigmoidf'): WasmKernelFn<Record<string, never>> {
+  return (rt, inputs) => {
+    const why = float32Only(inputs);
+    if (why) return why;
+    return [{ values: mapSameSize(rt, inputs, fn), shape: [...inputs[0].shape], dtype: 'float32' }];
+  };
+}
 
 const ReluGrad: WasmKernel<'ReluGrad'> = (rt, inputs) => {
   const why = float32Only(inputs);
@@ -177,4 +186,5 @@ export const elementwiseKernels = {
   Add: binary('Add'), Sub: binary('Sub'), Mul: binary('Mul'), Div: binary('Div'),
   Greater: binary('Greater'), GreaterEqual: binary('GreaterEqual'), Less: binary('Less'), LessEqual: binary('LessEqual'),
   Equal: binary('Equal'), NotEqual: binary('NotEqual'), Relu, ReluGrad, Sum,
+  Exp: transcendental('expf'), Tanh: transcendental('tanhf'), Sigmoid: transcendental('sigmoidf'),
 } satisfies { [K in KernelName]?: WasmKernel<K> };

@@ -18,7 +18,7 @@ export const KERNEL_EXPORTS = [
   'binary', 'relu', 'sumAxes',
   'winoInput', 'winoOutput',
   'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
-  'reluGrad', 'sumMiddle',
+  'reluGrad', 'sumMiddle', 'expf', 'tanhf', 'sigmoidf',
 ] as const;
 export type KernelExport = (typeof KERNEL_EXPORTS)[number];
 type Fn = (...args: number[]) => number;
