@@ -1,6 +1,7 @@
 // AssemblyScript: pooling on NCHW planes, following the reference kernels' arithmetic exactly
 // (window sums in f64 in the same order, the same divisor rules and argmax tie/NaN rules), so the
 // results are bit-identical to the reference backend. Every kernel handles planes [p0, p1).
+import { MAX, firstMatch, gather4, lanesExtreme } from './reduce';
 
 /** The later of two candidates wins when it is larger or NaN (the reference's sequential rule). */
 // @ts-ignore: decorator
@@ -292,6 +293,200 @@ export function scatterPlane(src: usize, idx: usize, out: usize, per: i32, plane
       }
       const d = op + (<usize>j << 2);
       store<f32>(d, load<f32>(d) + load<f32>(src + base + o));
+    }
+  }
+}
+
+// Adaptive pooling: `win` holds the reference's window tables as i32 [hLo[OH], hHi[OH], wLo[OW], wHi[OW]]
+// (PyTorch's [floor(o*n/outN), ceil((o+1)*n/outN))), so windows may overlap and are never empty.
+
+/**
+ * Global average pooling (1x1 output) of planes [p0, p1), n values each: every plane's sum is one f64
+ * chain in the reference's order. Four planes run side by side in the lanes of two f64x2 chains.
+ */
+function globalAvgPool(x: usize, out: usize, n: i32, p0: i32, p1: i32): void {
+  const plane = <usize>n << 2, n4 = n & ~3, dv = <f64>n;
+  let p = p0;
+  for (; p + 4 <= p1; p += 4) {
+    const xa = x + <usize>p * plane, xb = xa + plane, xc = xb + plane, xd = xc + plane;
+    let s01 = f64x2.splat(0), s23 = f64x2.splat(0);
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const va = v128.load(xa + o), vb = v128.load(xb + o), vc = v128.load(xc + o), vd = v128.load(xd + o);
+      // Lane pairs (a[j], b[j]) and (c[j], d[j]) for j = 0..3, added in order of j.
+      const ab0 = v128.shuffle<i32>(va, vb, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(va, vb, 2, 6, 3, 7);
+      const cd0 = v128.shuffle<i32>(vc, vd, 0, 4, 1, 5), cd1 = v128.shuffle<i32>(vc, vd, 2, 6, 3, 7);
+      s01 = f64x2.add(s01, f64x2.promote_low_f32x4(ab0));
+      s23 = f64x2.add(s23, f64x2.promote_low_f32x4(cd0));
+      s01 = f64x2.add(s01, f64x2.promote_low_f32x4(v128.shuffle<i32>(ab0, ab0, 2, 3, 2, 3)));
+      s23 = f64x2.add(s23, f64x2.promote_low_f32x4(v128.shuffle<i32>(cd0, cd0, 2, 3, 2, 3)));
+      s01 = f64x2.add(s01, f64x2.promote_low_f32x4(ab1));
+      s23 = f64x2.add(s23, f64x2.promote_low_f32x4(cd1));
+      s01 = f64x2.add(s01, f64x2.promote_low_f32x4(v128.shuffle<i32>(ab1, ab1, 2, 3, 2, 3)));
+      s23 = f64x2.add(s23, f64x2.promote_low_f32x4(v128.shuffle<i32>(cd1, cd1, 2, 3, 2, 3)));
+    }
+    let sa = f64x2.extract_lane(s01, 0), sb = f64x2.extract_lane(s01, 1);
+    let sc = f64x2.extract_lane(s23, 0), sd = f64x2.extract_lane(s23, 1);
+    for (let i = n4; i < n; i++) {
+      const o = <usize>i << 2;
+      sa += <f64>load<f32>(xa + o); sb += <f64>load<f32>(xb + o);
+      sc += <f64>load<f32>(xc + o); sd += <f64>load<f32>(xd + o);
+    }
+    const q = out + (<usize>p << 2);
+    store<f32>(q, <f32>(sa / dv)); store<f32>(q, <f32>(sb / dv), 4);
+    store<f32>(q, <f32>(sc / dv), 8); store<f32>(q, <f32>(sd / dv), 12);
+  }
+  for (; p < p1; p++) {
+    const xp = x + <usize>p * plane;
+    let s: f64 = 0;
+    for (let i = 0; i < n; i++) s += <f64>load<f32>(xp + (<usize>i << 2));
+    store<f32>(out + (<usize>p << 2), <f32>(s / dv));
+  }
+}
+
+/** AdaptiveAvgPool2D: each window's f64 sum (rows, then columns) / its tap count, as the reference. */
+export function adaptiveAvgPool(x: usize, out: usize, win: usize, H: i32, W: i32, OH: i32, OW: i32, p0: i32, p1: i32): void {
+  if (OH == 1 && OW == 1) {
+    globalAvgPool(x, out, H * W, p0, p1);
+    return;
+  }
+  const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  const hLo = win, hHi = hLo + (<usize>OH << 2), wLo = hHi + (<usize>OH << 2), wHi = wLo + (<usize>OW << 2);
+  for (let p = p0; p < p1; p++) {
+    const xp = x + (<usize>p * plane << 2);
+    let o = out + (<usize>p * oplane << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = load<i32>(hLo + (<usize>oh << 2)), h1 = load<i32>(hHi + (<usize>oh << 2));
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = load<i32>(wLo + (<usize>ow << 2)), w1 = load<i32>(wHi + (<usize>ow << 2));
+        let sum: f64 = 0;
+        for (let h = h0; h < h1; h++) {
+          const row = xp + (<usize>(h * W) << 2);
+          for (let w = w0; w < w1; w++) sum += <f64>load<f32>(row + (<usize>w << 2));
+        }
+        store<f32>(o, <f32>(sum / <f64>((h1 - h0) * (w1 - w0))));
+        o += 4;
+      }
+    }
+  }
+}
+
+/**
+ * AdaptiveAvgPool2DGrad: every tap of a window gets dy / tap count, added in f64 to its f32 dx value
+ * in the reference's order (windows may overlap). A 1x1 output fills each plane with f32(+0 + share).
+ */
+export function adaptiveAvgPoolGrad(dy: usize, dx: usize, win: usize, H: i32, W: i32, OH: i32, OW: i32, p0: i32, p1: i32): void {
+  const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  if (OH == 1 && OW == 1) {
+    const dv = <f64>(H * W);
+    for (let p = p0; p < p1; p++) {
+      const share = <f32>(0 + <f64>load<f32>(dy + (<usize>p << 2)) / dv);
+      const dp = dx + (<usize>p * plane << 2), sv = f32x4.splat(share);
+      let i: usize = 0;
+      for (; i + 4 <= plane; i += 4) v128.store(dp + (i << 2), sv);
+      for (; i < plane; i++) store<f32>(dp + (i << 2), share);
+    }
+    return;
+  }
+  const hLo = win, hHi = hLo + (<usize>OH << 2), wLo = hHi + (<usize>OH << 2), wHi = wLo + (<usize>OW << 2);
+  for (let p = p0; p < p1; p++) {
+    const dp = dx + (<usize>p * plane << 2);
+    memory.fill(dp, 0, plane << 2);
+    let g = dy + (<usize>p * oplane << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = load<i32>(hLo + (<usize>oh << 2)), h1 = load<i32>(hHi + (<usize>oh << 2));
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = load<i32>(wLo + (<usize>ow << 2)), w1 = load<i32>(wHi + (<usize>ow << 2));
+        const share = <f64>load<f32>(g) / <f64>((h1 - h0) * (w1 - w0));
+        for (let h = h0; h < h1; h++) {
+          const row = dp + (<usize>(h * W) << 2);
+          for (let w = w0; w < w1; w++) {
+            const d = row + (<usize>w << 2);
+            store<f32>(d, <f32>(<f64>load<f32>(d) + share));
+          }
+        }
+        g += 4;
+      }
+    }
+  }
+}
+
+/**
+ * Global max pooling (1x1 output) of planes [p0, p1), n values each, by the rule: take v when v > best
+ * or v is NaN, so the last NaN wins, else the first value equal to the maximum (-0 == +0). Small planes
+ * run four at a time, one per lane, each lane the sequential rule. Large ones find the maximum with
+ * order-free f32x4.max, then scan for the element the rule picks, whose bits are the output.
+ */
+function globalMaxPool(x: usize, out: usize, idx: usize, n: i32, p0: i32, p1: i32): void {
+  const plane = <usize>n << 2;
+  let p = p0;
+  if (n < 64) {
+    for (; p + 4 <= p1; p += 4) {
+      const xp = x + <usize>p * plane;
+      let best = f32x4.splat(-Infinity), bi = i32x4.splat(0);
+      for (let i = 0; i < n; i++) {
+        const v = gather4(xp + (<usize>i << 2), plane);
+        const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, take);
+        bi = v128.bitselect(i32x4.splat(i), bi, take);
+      }
+      v128.store(out + (<usize>p << 2), best);
+      v128.store(idx + (<usize>p << 2), bi);
+    }
+  }
+  for (; p < p1; p++) {
+    const xp = x + <usize>p * plane;
+    let i = 0;
+    if (n >= 16) {
+      const m = lanesExtreme(MAX, xp, n);
+      if (m != m) {
+        i = n - 1;
+        while (load<f32>(xp + (<usize>i << 2)) == load<f32>(xp + (<usize>i << 2))) i--;
+      } else {
+        i = firstMatch(xp, n, false, m);
+      }
+    } else {
+      let best: f32 = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = load<f32>(xp + (<usize>j << 2));
+        if (v > best || v != v) { best = v; i = j; }
+      }
+    }
+    store<f32>(out + (<usize>p << 2), load<f32>(xp + (<usize>i << 2)));
+    store<i32>(idx + (<usize>p << 2), i);
+  }
+}
+
+/** AdaptiveMaxPool2D: out (f32) and flat in-plane argmax indices (i32), MaxPool2D's rules. */
+export function adaptiveMaxPool(x: usize, out: usize, idx: usize, win: usize, H: i32, W: i32, OH: i32, OW: i32, p0: i32, p1: i32): void {
+  if (OH == 1 && OW == 1) {
+    globalMaxPool(x, out, idx, H * W, p0, p1);
+    return;
+  }
+  const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  const hLo = win, hHi = hLo + (<usize>OH << 2), wLo = hHi + (<usize>OH << 2), wHi = wLo + (<usize>OW << 2);
+  for (let p = p0; p < p1; p++) {
+    const xp = x + (<usize>p * plane << 2);
+    let o = <usize>p * oplane << 2;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = load<i32>(hLo + (<usize>oh << 2)), h1 = load<i32>(hHi + (<usize>oh << 2));
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = load<i32>(wLo + (<usize>ow << 2)), w1 = load<i32>(wHi + (<usize>ow << 2));
+        let best: f32 = -Infinity;
+        let bestIdx = h0 * W + w0;
+        for (let h = h0; h < h1; h++) {
+          const row = xp + (<usize>(h * W) << 2);
+          for (let w = w0; w < w1; w++) {
+            const v = load<f32>(row + (<usize>w << 2));
+            const take = v > best || v != v;
+            best = select<f32>(v, best, take);
+            bestIdx = select<i32>(h * W + w, bestIdx, take);
+          }
+        }
+        store<f32>(out + o, best);
+        store<i32>(idx + o, bestIdx);
+        o += 4;
+      }
     }
   }
 }

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Conv2DAttrs } from '../../src/kernels/specs.js';
 import { convPaths } from '../../src/backends/wasm/conv.js';
+import { winogradLayout } from '../../src/backends/wasm/winograd.js';
 import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
 
 interface Case {
@@ -49,6 +50,11 @@ const CASES: Case[] = [
   { name: 'Winograd 3x3: asymmetric pads, groups 2', N: 1, C: 32, H: 9, W: 16, K: 32, groups: 2, kh: 3, kw: 3, pads: [0, 1, 2, 0] },
   { name: 'Winograd 3x3: valid, odd output width rounds up', N: 3, C: 17, H: 10, W: 17, K: 18, groups: 1, kh: 3, kw: 3 },
   { name: 'threaded Winograd: batch', N: 4, C: 32, H: 16, W: 16, K: 32, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'Winograd, shared planes: 3 images of 5 x 3, groups 2, odd pads', N: 3, C: 32, H: 5, W: 3, K: 32, groups: 2, kh: 3, kw: 3, pads: [1, 0, 2, 1] },
+  { name: 'threaded Winograd, shared planes: 32 images of 4 x 4 (one plane, split GEMMs)', N: 32, C: 32, H: 4, W: 4, K: 40, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded Winograd, shared planes: 200 images of 4 x 4 (chunks of planes)', N: 200, C: 16, H: 4, W: 4, K: 16, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded Winograd: 8 images, chunks of whole images', N: 8, C: 16, H: 16, W: 16, K: 16, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded Winograd: groups 4, chunks that miss a group', N: 2, C: 64, H: 16, W: 16, K: 64, groups: 4, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded Winograd: one image, tiles split', N: 1, C: 32, H: 30, W: 32, K: 48, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded dense', N: 64, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'threaded depthwise', N: 2, C: 32, H: 34, W: 34, K: 32, groups: 32, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
@@ -97,10 +103,21 @@ describe('conv paths', () => {
   it('every wasm path (dense GEMM, depthwise, Winograd, direct, im2col) ran for every conv kernel', () => {
     for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
       for (const path of ['dense', 'depthwise', 'winograd', 'direct', 'im2col']) {
-        if (kernel === 'Conv2DBackpropFilter' && path === 'winograd') continue; // forward and input gradient only
         expect(convPaths.get(`${kernel}:${path}`) ?? 0, `${kernel} via ${path}`).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('Winograd plane layout', () => {
+  it('narrow images share planes (the shared-plane cases above take that path); wide ones get their own', () => {
+    const pad1 = [1, 1, 1, 1] as const;
+    expect(winogradLayout(32, 4, 4, pad1)).toMatchObject({ per: 32, planes: 1, slot: 6, TH: 2, TW: 96 });
+    expect(winogradLayout(200, 4, 4, pad1)).toMatchObject({ per: 29, planes: 7 });
+    expect(winogradLayout(3, 5, 3, [1, 0, 2, 1])).toMatchObject({ per: 3, planes: 1, slot: 6 });
+    expect(winogradLayout(16, 56, 56, pad1)).toMatchObject({ per: 1, planes: 16, TW: 28 });
+    expect(winogradLayout(32, 8, 8, pad1)).toMatchObject({ per: 1, TW: 4 });
+    expect(winogradLayout(1, 4, 4, pad1)).toMatchObject({ per: 1, TW: 4 });
   });
 });
 

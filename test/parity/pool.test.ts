@@ -1,7 +1,7 @@
 /**
- * MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane: the wasm kernels repeat the reference arithmetic
- * (f64 window sums, same order, same divisor and argmax rules), so they must match it bit for bit —
- * including NaN propagation and ties — with 1 and 2 threads.
+ * MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane and the adaptive pools: the wasm kernels repeat the
+ * reference arithmetic (f64 window sums, same order, same divisor and argmax rules), so they must match
+ * it bit for bit — including NaN propagation and ties — with 1 and 2 threads.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AvgPool2DAttrs, Pool2DAttrs } from '../../src/kernels/specs.js';
@@ -38,6 +38,16 @@ function geometry(c: PoolCase): Pool2DAttrs {
   };
   return { kernel: c.kernel, stride: c.stride, pad: c.pad, dilation, outSize: [out(c.shape[2], 0), out(c.shape[3], 1)] };
 }
+
+/** [input shape, adaptive output size]: global pooling (planes in fours and a remainder), overlapping
+ * windows (sizes that do not divide), adaptive upsampling, identity, and one case big enough for threads. */
+const ADAPTIVE: [[number, number, number, number], [number, number]][] = [
+  [[2, 3, 7, 7], [1, 1]], [[4, 8, 4, 4], [1, 1]], [[3, 5, 7, 9], [1, 1]], [[1, 1, 1, 1], [1, 1]], [[1, 2, 1, 3], [1, 1]],
+  [[2, 3, 10, 13], [3, 4]], [[1, 2, 5, 5], [7, 7]], [[2, 2, 14, 14], [7, 7]], [[1, 3, 6, 8], [6, 8]], [[2, 2, 9, 9], [1, 3]],
+  [[16, 128, 16, 16], [1, 1]],
+];
+const isBig = (shape: number[]) => shape[1] === 128;
+/** Worker threads run only the exports that runtime.ts registers; the others must stay on one thread. */
 
 afterAll(closeBackends);
 
@@ -77,6 +87,40 @@ for (const threads of [1, 2]) {
       }
     });
 
+    it('AdaptiveAvgPool2D and AdaptiveAvgPool2DGrad (-0 sums, NaN, infinities)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(10 + threads);
+      for (const [shape, outSize] of ADAPTIVE) {
+        const x = randBuf(rand, shape);
+        const plane = shape[2] * shape[3];
+        x.values.fill(-0, 0, plane); // an all -0 plane: the f64 sum starts at +0
+        if (x.values.length > 3 * plane) x.values.set([NaN, Infinity, -Infinity], 2 * plane + 1);
+        const r = runBoth(be, 'AdaptiveAvgPool2D', [x], { outSize });
+        expectClose(r, 0, `AdaptiveAvgPool2D ${shape} -> ${outSize}`);
+        if (threads > 1 && isBig(shape)) expect(r.threaded, 'split across threads').toBe(true);
+        const dy = randBuf(rand, [shape[0], shape[1], ...outSize]);
+        dy.values.set([-0, 1e-45, -1e-45, NaN, Infinity].slice(0, dy.values.length)); // +0 + -0 is +0; a denormal / n rounds to a signed 0
+        const g = runBoth(be, 'AdaptiveAvgPool2DGrad', [dy], { inputShape: shape });
+        expectClose(g, 0, `AdaptiveAvgPool2DGrad ${shape} -> ${outSize}`);
+        if (threads > 1 && isBig(shape)) expect(g.threaded, 'split across threads').toBe(true);
+      }
+    });
+
+    it('AdaptiveMaxPool2D (values, indices, NaN and ties)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(12 + threads);
+      for (const [shape, outSize] of ADAPTIVE) {
+        const x = randBuf(rand, shape);
+        const v = x.values;
+        for (let i = 0; i < v.length; i++) if (i % 5 < 3) v[i] = Math.round(v[i] * 2) / 2; // ties, -0 and +0
+        v[0] = NaN;
+        if (v.length > 20) { v[11] = NaN; v[12] = NaN; v[17] = -Infinity; }
+        const r = runBoth(be, 'AdaptiveMaxPool2D', [x], { outSize });
+        expectClose(r, 0, `AdaptiveMaxPool2D ${shape} -> ${outSize}`);
+        if (threads > 1 && isBig(shape)) expect(r.threaded, 'split across threads').toBe(true);
+      }
+    });
+
     it('ScatterPlane (max-pool gradient: repeated indices accumulate)', async () => {
       const be = await wasmBackend(threads);
       const rand = prng(8);
@@ -92,7 +136,7 @@ for (const threads of [1, 2]) {
 }
 
 describe('pooling fallbacks and errors', () => {
-  it.each([1, 2])('float64 runs the reference kernel; bad indices and dilated avg-pool raise the reference errors (%i thread(s))', async (threads) => {
+  it.each([1, 2])('float64 runs the reference kernels; bad indices and dilated avg-pool raise the reference errors (%i thread(s))', async (threads) => {
     const be = await wasmBackend(threads);
     const rand = prng(9);
     const g = geometry(CASES[1]);
@@ -103,5 +147,9 @@ describe('pooling fallbacks and errors', () => {
     expect(() => be.runKernel('ScatterPlane', info, { planeShape: [3, 3] })).toThrow('ScatterPlane: index 99 is outside the 3x3 plane');
     const x = { dataId: be.write(randBuf(rand, [1, 1, 5, 5]).values, 'float32'), shape: [1, 1, 5, 5], dtype: 'float32' as const };
     expect(() => be.runKernel('AvgPool2D', [x], { ...geometry(CASES[3]), countIncludePad: true, divisorOverride: null })).toThrow(/dilation/);
+    const x64 = randBuf(rand, [2, 3, 5, 5], 'float64');
+    expectClose(runBoth(be, 'AdaptiveAvgPool2D', [x64], { outSize: [2, 2] }, true), 0, 'float64 AdaptiveAvgPool2D');
+    expectClose(runBoth(be, 'AdaptiveMaxPool2D', [x64], { outSize: [1, 1] }, true), 0, 'float64 AdaptiveMaxPool2D');
+    expectClose(runBoth(be, 'AdaptiveAvgPool2DGrad', [randBuf(rand, [2, 3, 2, 2], 'float64')], { inputShape: [2, 3, 5, 5] }, true), 0, 'float64 AdaptiveAvgPool2DGrad');
   });
 });

@@ -12,10 +12,10 @@ type PoolKernelName =
   | 'AdaptiveMaxPool2D' | 'ScatterPlane' | 'GatherPlane';
 
 /** Per-output window along one axis: taps run over [lo, hi) clipped to the input; `span` feeds divisors. */
-interface AxisWindows { lo: Int32Array; hi: Int32Array; span: Int32Array }
+export interface AxisWindows { lo: Int32Array; hi: Int32Array; span: Int32Array }
 
 /** PyTorch's adaptive windows: [floor(o*n/outN), ceil((o+1)*n/outN)). */
-function adaptiveAxis(n: number, outN: number): AxisWindows {
+export function adaptiveAxis(n: number, outN: number): AxisWindows {
   const lo = new Int32Array(outN), hi = new Int32Array(outN), span = new Int32Array(outN);
   for (let o = 0; o < outN; o++) {
     lo[o] = Math.floor((o * n) / outN);

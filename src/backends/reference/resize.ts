@@ -10,9 +10,9 @@ import type { Resize2DAttrs, ResizeMode } from '../../kernels/specs.js';
 import type { Buf, RefKernelTable } from './types.js';
 
 /** For every output position along one axis: input taps i0, i1 with weights l0, l1. */
-interface AxisTaps { i0: Int32Array; i1: Int32Array; l0: Float64Array; l1: Float64Array }
+export interface AxisTaps { i0: Int32Array; i1: Int32Array; l0: Float64Array; l1: Float64Array }
 
-function axisTaps(mode: ResizeMode, n: number, outN: number, alignCorners: boolean, scale: number): AxisTaps {
+export function axisTaps(mode: ResizeMode, n: number, outN: number, alignCorners: boolean, scale: number): AxisTaps {
   const i0 = new Int32Array(outN), i1 = new Int32Array(outN);
   const l0 = new Float64Array(outN), l1 = new Float64Array(outN);
   // PyTorch computes the nearest source index in float32 whatever the dtype; the floor makes that visible.

@@ -11,7 +11,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
-import { runWinograd, winogradFits, winogradTiles } from './winograd.js';
+import { runWinograd, runWinogradFilterGrad, winogradFits, winogradOutput } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -111,10 +111,10 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(N * K, S, 1).map(([p0, p1]): Call[] =>
       [['dwConv', xp, wp, y, C, H, W, K, Kg, kh, kw, ...g10.slice(4), OH, OW, p0, p1]]));
-  } else if (convPathOverride.winograd && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH, OW)) {
+  } else if (convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH)) {
     took('Conv2D', 'winograd');
     const bp = bias ? rt.put(bias.values) : 0;
-    runWinograd(rt, { x: xp, w: w.values as Float32Array, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads });
+    runWinograd(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads });
     biasDone = true;
   } else if (chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST))) {
     took('Conv2D', 'direct');
@@ -170,12 +170,11 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
     gemm(rt, N, ckk, K, { ptr: dyp, rs: K, cs: 1 }, { ptr: wp, rs: ckk, cs: 1 }, dx, ckk, false, rt.alloc(packedASize(N, K)));
     return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
   }
-  const wino = winogradTiles(OH, OW, adj);
+  const wino = winogradOutput(OH, OW, adj);
   if (convPathOverride.winograd && adj.every((p) => p >= 0) && wino.OH === H && wino.OW === W
-    && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H, W)) {
+    && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H)) {
     took('Conv2DBackpropInput', 'winograd');
-    const wt = flipTranspose(w.values as Float32Array, G, Kg, Cg, kh, kw);
-    runWinograd(rt, { x: dyp, w: wt, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
+    runWinograd(rt, { x: dyp, w: rt.put(w.values), adjoint: true, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
     return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W
@@ -241,6 +240,11 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     const dwd = rt.alloc(K * ckk);
     gemm(rt, K, ckk, N, { ptr: dyp, rs: 1, cs: K }, { ptr: xp, rs: ckk, cs: 1 }, dwd, ckk, false, rt.alloc(packedASize(K, N)));
     return [{ values: rt.takeF32(dwd, K * ckk), shape: [...a.filterShape], dtype: 'float32' }];
+  }
+  if (convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH)) {
+    took('Conv2DBackpropFilter', 'winograd');
+    const values = runWinogradFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, pads: a.pads });
+    return [{ values, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW
     && chooseDirect(a, direct, FILTER_DIRECT_COST * up(Kg, 8) * up(ckk, 4) * direct.Pv, ckk * P * (up(Kg, 4) + PACK_COST))) {

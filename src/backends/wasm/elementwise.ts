@@ -1,13 +1,15 @@
 /**
- * Elementwise kernels on the wasm runtime (asm/elementwise.ts), bit-identical to the reference:
- * Add/Sub/Mul/Div and the comparisons with broadcasting (shapes coalesced to at most 4 strided dims),
- * Relu and its gradient, and Sum over axes (f64 accumulation in the reference's order). They pay a
- * copy in and out of wasm memory (streamed in blocks on one thread, see stream.ts), which still beats
- * the reference's generic broadcast/reduce loops several times over.
+ * Elementwise kernels on the wasm runtime (asm/elementwise.ts). One asm entry (`binary`) runs every op
+ * on a broadcast grid (shapes coalesced to at most 4 strided dims): Add/Sub/Mul/Div, the comparisons,
+ * Maximum/Minimum, Where, the unary ops (Neg, Abs, Sign, Sqrt, LeakyRelu, Clamp: bit-identical to the
+ * reference) and Log, Log1p, Elu and Pow (within 1-2 float32 ulp, see test/parity/transcendental.test.ts).
+ * Also Relu and its gradient, Exp/Tanh/Sigmoid, and Sum over axes (f64 accumulation in the reference's
+ * order). They pay a copy in and out of wasm memory (streamed in blocks on one thread, see stream.ts),
+ * which still beats the reference's generic broadcast/reduce loops several times over.
  */
 import { broadcastShapes, shapesEqual, sizeOf, stridesOf } from '../../tensor/shape.js';
 import { broadcastStrides } from '../reference/broadcast.js';
-import type { KernelName } from '../../kernels/specs.js';
+import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { BLOCK, mapPlanes, outputArray, streamBlocks } from './stream.js';
@@ -39,19 +41,27 @@ export function coalesce(shape: readonly number[], strides: readonly (readonly n
   return [dims, ...sets];
 }
 
-const OPS = { Add: 0, Sub: 1, Mul: 2, Div: 3, Greater: 4, GreaterEqual: 5, Less: 6, LessEqual: 7, Equal: 8, NotEqual: 9 } as const;
+/** Op codes of asm/elementwise.ts `binary`, which runs every op on a broadcast grid. */
+const OPS = {
+  Add: 0, Sub: 1, Mul: 2, Div: 3, Greater: 4, GreaterEqual: 5, Less: 6, LessEqual: 7, Equal: 8, NotEqual: 9,
+  Maximum: 10, Minimum: 11, Pow: 12,
+  Neg: 13, Abs: 14, Sign: 15, Sqrt: 16, Log: 17, Log1p: 18, LeakyRelu: 19, Clamp: 20, Elu: 21,
+  PowOne: 22, PowSquare: 23, PowSqrt: 24, PowRecip: 25, Where: 26,
+} as const;
+type Op = keyof typeof OPS;
 /** int32 values that float32 holds exactly, so converting them first changes no result. */
 const F32_EXACT_INT = 1 << 24;
 
 /**
- * Arithmetic takes float32 with float32 or int32 (promoted to float32, as the reference does, provided
- * every |value| <= 2^24); comparisons take float32 pairs and give int32 0/1.
+ * float32 operands, or float32 with int32 ones (the result is float32 either way, as the reference
+ * promotes). `exactInts`: int32 values must stay within 2^24, because the reference computes on them
+ * before rounding (arithmetic, Pow); selects (Maximum, Minimum, Where) round the picked value to
+ * float32 only, which equals picking among the values converted first (rounding is monotonic).
  */
-function mixedOk(inputs: Buf[], arithmetic: boolean): string | null {
+function float32Result(inputs: Buf[], exactInts: boolean): string | null {
   if (inputs.every((b) => b.dtype === 'float32')) return null;
-  if (!arithmetic || !inputs.some((b) => b.dtype === 'float32') || inputs.some((b) => b.dtype === 'float64')) {
-    return float32Only(inputs);
-  }
+  if (!inputs.some((b) => b.dtype === 'float32') || inputs.some((b) => b.dtype === 'float64')) return float32Only(inputs);
+  if (!exactInts) return null;
   for (const b of inputs) {
     if (b.dtype !== 'int32') continue;
     const v = b.values;
@@ -60,53 +70,148 @@ function mixedOk(inputs: Buf[], arithmetic: boolean): string | null {
   return null;
 }
 
-function binary(name: keyof typeof OPS): WasmKernelFn<Record<string, never>> {
-  const arithmetic = OPS[name] < 4;
+/** Parameter block words (asm/elementwise.ts `rows`): dims, 3 stride sets, 4 shifts, c's address, then 4 f64 attributes. */
+const PRM_WORDS = 32, PRM_SHIFTS = 16, PRM_C = 20, PRM_ATTRS = 24;
+
+/** f64 values as little-endian i32 word pairs (the parameter block is written as i32). */
+function f64Words(values: readonly number[]): number[] {
+  const words = new Int32Array(new Float64Array(values).buffer);
+  return Array.from(words);
+}
+
+/**
+ * Runs op code `op` over the broadcast output grid of `outShape`. Operands: [a, b, c] (the asm kernel's
+ * roles; unary ops repeat a, binary ops pass a as c); their int32 values convert to float32. Returns
+ * null when the shapes need more than 4 strided dims.
+ */
+function runGrid(
+  rt: WasmRuntime, op: number, [a, b, c]: [Buf, Buf, Buf], outShape: number[], outType: 'float32' | 'int32', attrs: number[] = [],
+): Float32Array | Int32Array | null {
+  const n = sizeOf(outShape);
+  const co = coalesce(outShape, [a, b, c].map((x) => broadcastStrides(x.shape, outShape)));
+  if (!co) return null;
+  const [dims, sa, sb, sc] = co;
+  const rows = dims[0] * dims[1] * dims[2], cols = dims[3], S = rt.chunksFor(n / 2);
+  const distinct = [...new Set([a, b, c])];
+  rt.reset();
+  const prm = rt.alloc(PRM_WORDS);
+  rt.setI32(prm, [...dims, ...sa, ...sb, ...sc, 0, 0, 0, 0]);
+  rt.setI32(prm + 4 * PRM_ATTRS, f64Words([0, 1, 2, 3].map((i) => attrs[i] ?? 0)));
+  if (S > 1) {
+    // Threads split one whole copy of the operands.
+    const ptr = new Map(distinct.map((x) => [x, rt.putF32(x.values)]));
+    const out = rt.alloc(n);
+    rt.setI32(prm + 4 * PRM_C, [ptr.get(c)!]);
+    const call = (r0: number, r1: number, c0: number, c1: number): Call[] => [['binary', op, ptr.get(a)!, ptr.get(b)!, out, prm, r0, r1, c0, c1]];
+    rt.run(rows >= S
+      ? splitRange(rows, S, 1).map(([r0, r1]) => call(r0, r1, 0, cols))
+      : splitRange(cols, S, 16).map(([c0, c1]) => call(0, rows, c0, c1)));
+    return outType === 'float32' ? rt.takeF32(out, n) : rt.takeI32(out, n);
+  }
+  // One thread: operands of the output's size stream through windows (the result overwrites the first
+  // one's); broadcast operands are copied whole, once.
+  const staged: { values: TypedArray; window: number }[] = [];
+  const ptr = new Map(distinct.map((x) => {
+    if (x.values.length !== n) return [x, rt.putF32(x.values)];
+    staged.push({ values: x.values, window: rt.alloc(BLOCK) });
+    return [x, staged[staged.length - 1].window];
+  }));
+  const out = staged.length > 0 ? staged[0].window : rt.alloc(BLOCK);
+  const result = outputArray(rt, outType === 'float32' ? Float32Array : Int32Array, n);
+  rt.setI32(prm + 4 * PRM_C, [ptr.get(c)!]);
+  const shift = (x: Buf, e0: number) => (x.values.length === n ? e0 : 0);
+  streamBlocks(rt, rows, cols, staged, out, result, (blk) => {
+    rt.setI32(prm + 4 * PRM_SHIFTS, [shift(a, blk.e0), shift(b, blk.e0), shift(c, blk.e0), blk.e0]);
+    return ['binary', op, ptr.get(a)!, ptr.get(b)!, out, prm, blk.r0, blk.r1, blk.c0, blk.c1];
+  });
+  return result;
+}
+
+/** Runs a grid op and wraps its output, or says why it falls back. */
+function gridKernel(
+  rt: WasmRuntime, op: Op, roles: [Buf, Buf, Buf], outShape: number[], outType: 'float32' | 'int32', attrs?: number[],
+): Buf[] | string {
+  if (sizeOf(outShape) === 0) return 'empty tensor';
+  const values = runGrid(rt, OPS[op], roles, outShape, outType, attrs);
+  if (!values) return 'more than 4 broadcast dims';
+  return [{ values, shape: outShape, dtype: outType }];
+}
+
+const COMPARISONS = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'] as const;
+
+/**
+ * Arithmetic takes float32 with float32 or int32 (within 2^24), Maximum and Minimum float32 with
+ * float32 or any int32; comparisons take float32 pairs and give int32 0/1.
+ */
+function binary(name: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Maximum' | 'Minimum' | (typeof COMPARISONS)[number]): WasmKernelFn<Record<string, never>> {
+  const comparison = (COMPARISONS as readonly Op[]).includes(name);
   return (rt, inputs) => {
-    const why = mixedOk(inputs, arithmetic);
+    const why = comparison ? float32Only(inputs) : float32Result(inputs, name !== 'Maximum' && name !== 'Minimum');
     if (why) return why;
     const [a, b] = inputs;
     const outShape = broadcastShapes(a.shape, b.shape);
     if (!outShape) return 'shapes do not broadcast (the reference kernel reports it)';
-    const n = sizeOf(outShape);
-    if (n === 0) return 'empty tensor';
-    const c = coalesce(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
-    if (!c) return 'more than 4 broadcast dims';
-    const [dims, sa, sb] = c;
-    const rows = dims[0] * dims[1] * dims[2], cols = dims[3], S = rt.chunksFor(n / 2);
-    const op = OPS[name];
-    rt.reset();
-    const prm = rt.alloc(15);
-    const shape = (values: Float32Array | Int32Array): Buf => ({ values, shape: outShape, dtype: arithmetic ? 'float32' : 'int32' });
-    if (S > 1) {
-      // Threads split one whole copy of the operands.
-      const ap = rt.putF32(a.values), bp = rt.putF32(b.values), out = rt.alloc(n);
-      rt.setI32(prm, [...dims, ...sa, ...sb, 0, 0, 0]);
-      const chunks: Call[][] = rows >= S
-        ? splitRange(rows, S, 1).map(([r0, r1]) => [['binary', op, ap, bp, out, prm, r0, r1, 0, cols]])
-        : splitRange(cols, S, 16).map(([c0, c1]) => [['binary', op, ap, bp, out, prm, 0, rows, c0, c1]]);
-      rt.run(chunks);
-      return [shape(arithmetic ? rt.takeF32(out, n) : rt.takeI32(out, n))];
-    }
-    // One thread: operands of the output's size stream through windows (the result overwrites the
-    // first one's); broadcast operands are copied whole, once.
-    const staged: { values: TypedArray; window: number }[] = [];
-    const ptrs = [a, b].map((x) => {
-      if (x.values.length !== n) return rt.putF32(x.values);
-      staged.push({ values: x.values, window: rt.alloc(BLOCK) });
-      return staged[staged.length - 1].window;
-    });
-    const out = staged.length > 0 ? staged[0].window : rt.alloc(BLOCK);
-    const aFull = a.values.length === n, bFull = b.values.length === n;
-    const result = outputArray(rt, arithmetic ? Float32Array : Int32Array, n);
-    rt.setI32(prm, [...dims, ...sa, ...sb]);
-    streamBlocks(rt, rows, cols, staged, out, result, (blk) => {
-      rt.setI32(prm + 48, [aFull ? blk.e0 : 0, bFull ? blk.e0 : 0, blk.e0]);
-      return ['binary', op, ptrs[0], ptrs[1], out, prm, blk.r0, blk.r1, blk.c0, blk.c1];
-    });
-    return [shape(result)];
+    return gridKernel(rt, name, [a, b, a], outShape, comparison ? 'int32' : 'float32');
   };
 }
+
+/** Exponents with an exact shortcut (Math.pow(x, 2) is x*x, (x, 0.5) sqrt(x) but for -0 and -inf, (x, -1) 1/x). */
+const POW_SCALAR: ReadonlyMap<number, Op> = new Map([[1, 'PowOne'], [2, 'PowSquare'], [0.5, 'PowSqrt'], [-1, 'PowRecip']]);
+
+/** Pow: a scalar exponent of POW_SCALAR runs its shortcut (bit-identical), others e^(y ln|x|) in f64 (within 1 ulp). */
+const Pow: WasmKernel<'Pow'> = (rt, inputs) => {
+  const why = float32Result(inputs, true);
+  if (why) return why;
+  const [a, b] = inputs;
+  const outShape = broadcastShapes(a.shape, b.shape);
+  if (!outShape) return 'shapes do not broadcast (the reference kernel reports it)';
+  const shortcut = b.values.length === 1 ? POW_SCALAR.get(b.values[0]) : undefined;
+  return gridKernel(rt, shortcut ?? 'Pow', [a, b, a], outShape, 'float32');
+};
+
+/** A float32 unary op; `attrs` turns the kernel's attributes into the asm op's f64 parameters. */
+function unary<A>(name: Op, attrs: (a: A) => number[] = () => []): WasmKernelFn<A> {
+  return (rt, inputs, a) => {
+    const why = float32Only(inputs);
+    if (why) return why;
+    const [x] = inputs;
+    return gridKernel(rt, name, [x, x, x], [...x.shape], 'float32', attrs(a));
+  };
+}
+
+const f32Bits = new Float32Array(1), i32Bits = new Int32Array(f32Bits.buffer);
+
+/** The float32 next to f (a float32) in direction dir (+1 up, -1 down); NaN past an infinity. */
+function nextFloat32(f: number, dir: 1 | -1): number {
+  if (f === dir * Infinity) return NaN;
+  if (f === 0) return dir * 2 ** -149;
+  f32Bits[0] = f;
+  i32Bits[0] += f > 0 === dir > 0 ? 1 : -1;
+  return f32Bits[0];
+}
+
+/**
+ * Clamp's f32 form of `x < min ? min : x > max ? max : x` on f64 bounds: for float32 x, x < min iff
+ * x <= the largest float32 below min (NaN when there is none, or min is NaN: never true), likewise
+ * for max; the outputs are min and max rounded to float32, as the reference stores them.
+ */
+function clampAttrs({ min, max }: { min: number; max: number }): number[] {
+  const below = (v: number) => (Number.isNaN(v) ? NaN : Math.fround(v) < v ? Math.fround(v) : nextFloat32(Math.fround(v), -1));
+  const above = (v: number) => (Number.isNaN(v) ? NaN : Math.fround(v) > v ? Math.fround(v) : nextFloat32(Math.fround(v), 1));
+  return [below(min), Math.fround(min), above(max), Math.fround(max)];
+}
+
+/** Where: a float32 condition, or an int32 one (converted: non-zero stays non-zero); a, b as Maximum's. */
+const Where: WasmKernel<'Where'> = (rt, inputs) => {
+  const [cond, a, b] = inputs;
+  if (cond.dtype === 'float64') return 'float64 condition (wasm kernels are float32 only)';
+  const why = float32Result([a, b], false);
+  if (why) return why;
+  const ab = broadcastShapes(a.shape, b.shape);
+  const outShape = ab && broadcastShapes(cond.shape, ab);
+  if (!outShape) return 'shapes do not broadcast (the reference kernel reports it)';
+  return gridKernel(rt, 'Where', [a, b, cond], outShape, 'float32');
+};
 
 /**
  * An elementwise kernel `fn(...inputs, out, i0, i1)` over same-size float32 operands, writing over the
@@ -187,4 +292,9 @@ export const elementwiseKernels = {
   Greater: binary('Greater'), GreaterEqual: binary('GreaterEqual'), Less: binary('Less'), LessEqual: binary('LessEqual'),
   Equal: binary('Equal'), NotEqual: binary('NotEqual'), Relu, ReluGrad, Sum,
   Exp: transcendental('expf'), Tanh: transcendental('tanhf'), Sigmoid: transcendental('sigmoidf'),
+  Maximum: binary('Maximum'), Minimum: binary('Minimum'), Pow, Where,
+  Neg: unary('Neg'), Abs: unary('Abs'), Sign: unary('Sign'), Sqrt: unary('Sqrt'), Log: unary('Log'), Log1p: unary('Log1p'),
+  LeakyRelu: unary<KernelSpecs['LeakyRelu']>('LeakyRelu', ({ negativeSlope }) => [negativeSlope]),
+  Clamp: unary('Clamp', clampAttrs),
+  Elu: unary<KernelSpecs['Elu']>('Elu', ({ alpha }) => [alpha]),
 } satisfies { [K in KernelName]?: WasmKernel<K> };

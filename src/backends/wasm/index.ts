@@ -14,7 +14,9 @@ import { ScratchLimitError, WasmRuntime } from './runtime.js';
 import { ArrayPool } from './array-pool.js';
 import { BatchMatMul } from './gemm.js';
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from './conv.js';
-import { AvgPool2D, AvgPool2DGrad, MaxPool2D, ScatterPlane } from './pool.js';
+import { AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, AvgPool2D, AvgPool2DGrad, MaxPool2D, ScatterPlane } from './pool.js';
+import { Resize2D, Resize2DGrad } from './resize.js';
+import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
 import type { WasmKernel, WasmKernelTable } from './types.js';
 
@@ -24,7 +26,8 @@ export { simdSupport, threadSupport } from './features.js';
 /** Kernels with a WebAssembly implementation (float32); everything else runs the reference kernel. */
 export const wasmKernels = {
   BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane,
-  ...elementwiseKernels,
+  AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, Resize2D, Resize2DGrad,
+  ...elementwiseKernels, ...reduceKernels,
 } satisfies WasmKernelTable;
 
 export interface WasmOptions {
@@ -138,7 +141,7 @@ export class WasmBackend implements Backend {
     const t = this.rt.threads;
     const why = this.rt.threadNote || (this.threadsWanted <= 1 ? 'threads off: 1 thread requested' : '');
     const threads = t > 1 ? `${t} threads (${this.rt.workers} on shared memory)` : `1 thread${why ? ` (${why})` : ''}`;
-    return `wasm: SIMD on, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, elementwise), the others fall back to reference`;
+    return `wasm: SIMD on, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, resize, elementwise, reductions), the others fall back to reference`;
   }
 
   write(values: TypedArray, dtype: DType): DataId {

@@ -3,8 +3,10 @@
  * split the (n, c) planes; on one thread the planes stream through small windows (stream.ts).
  */
 import type { AvgPool2DAttrs } from '../../kernels/specs.js';
-import { float32Only, type WasmKernel } from './types.js';
+import { adaptiveAxis } from '../reference/pool.js';
+import { float32Only, type Buf, type WasmKernel } from './types.js';
 import { mapPlanes, outputArray } from './stream.js';
+import type { WasmRuntime } from './runtime.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -78,4 +80,64 @@ export const ScatterPlane: WasmKernel<'ScatterPlane'> = (rt, inputs, a) => {
     throw new Error(`ScatterPlane: index ${j} is outside the ${PH}x${PW} plane`);
   }
   return [{ values: out, shape: [N, C, PH, PW], dtype: 'float32' }];
+};
+
+/** The reference's adaptive windows as one i32 block [hLo[OH], hHi[OH], wLo[OW], wHi[OW]] in wasm memory. */
+function putWindows(rt: WasmRuntime, H: number, W: number, OH: number, OW: number): number {
+  const wh = adaptiveAxis(H, OH), ww = adaptiveAxis(W, OW);
+  const ptr = rt.alloc(2 * (OH + OW));
+  rt.setI32(ptr, [...wh.lo, ...wh.hi, ...ww.lo, ...ww.hi]);
+  return ptr;
+}
+
+/** Element visits of adaptive pooling: windows overlap by at most one row/column per neighbour. */
+const adaptiveWork = (N: number, C: number, H: number, W: number, OH: number, OW: number) =>
+  N * C * (H + OH) * (W + OW);
+
+/** The precondition of the single-input kernels: float32 and not empty (the reference handles the rest). */
+export const float32NonEmpty = (x: Buf) => float32Only([x]) ?? (x.values.length === 0 ? 'empty tensor' : null);
+
+export const AdaptiveAvgPool2D: WasmKernel<'AdaptiveAvgPool2D'> = (rt, inputs, a) => {
+  const [x] = inputs;
+  const why = float32NonEmpty(x);
+  if (why) return why;
+  const [N, C, H, W] = x.shape;
+  const [OH, OW] = a.outSize;
+  const out = outputArray(rt, Float32Array, N * C * OH * OW);
+  rt.reset();
+  const win = putWindows(rt, H, W, OH, OW);
+  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [{ values: x.values as Float32Array, per: H * W }],
+    [{ values: out, per: OH * OW }], ([xp], [op], p0, p1) => ['adaptiveAvgPool', xp, op, win, H, W, OH, OW, p0, p1]);
+  return [{ values: out, shape: [N, C, OH, OW], dtype: 'float32' }];
+};
+
+export const AdaptiveAvgPool2DGrad: WasmKernel<'AdaptiveAvgPool2DGrad'> = (rt, inputs, a) => {
+  const [dy] = inputs;
+  const why = float32NonEmpty(dy);
+  if (why) return why;
+  const [N, C, H, W] = a.inputShape;
+  const [OH, OW] = [dy.shape[2], dy.shape[3]];
+  const dx = outputArray(rt, Float32Array, N * C * H * W);
+  rt.reset();
+  const win = putWindows(rt, H, W, OH, OW);
+  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [{ values: dy.values as Float32Array, per: OH * OW }],
+    [{ values: dx, per: H * W }], ([gp], [dp], p0, p1) => ['adaptiveAvgPoolGrad', gp, dp, win, H, W, OH, OW, p0, p1]);
+  return [{ values: dx, shape: [...a.inputShape], dtype: 'float32' }];
+};
+
+export const AdaptiveMaxPool2D: WasmKernel<'AdaptiveMaxPool2D'> = (rt, inputs, a) => {
+  const [x] = inputs;
+  const why = float32NonEmpty(x);
+  if (why) return why;
+  const [N, C, H, W] = x.shape;
+  const [OH, OW] = a.outSize;
+  const n = N * C * OH * OW;
+  const out = outputArray(rt, Float32Array, n), idx = outputArray(rt, Int32Array, n);
+  rt.reset();
+  const win = putWindows(rt, H, W, OH, OW);
+  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [{ values: x.values as Float32Array, per: H * W }],
+    [{ values: out, per: OH * OW }, { values: idx, per: OH * OW }],
+    ([xp], [op, ip], p0, p1) => ['adaptiveMaxPool', xp, op, ip, win, H, W, OH, OW, p0, p1]);
+  const shape = [N, C, OH, OW];
+  return [{ values: out, shape, dtype: 'float32' }, { values: idx, shape: [...shape], dtype: 'int32' }];
 };

@@ -16,9 +16,11 @@ export const KERNEL_EXPORTS = [
   'gemm', 'packA', 'packB', 'packIm2col', 'packIm2colT', 'zero', 'col2im',
   'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane',
   'binary', 'relu', 'sumAxes',
-  'winoInput', 'winoOutput',
+  'winoInput', 'winoOutput', 'winoGradTransform', 'winoFilter', 'winoFilterGrad',
   'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
   'reluGrad', 'sumMiddle', 'expf', 'tanhf', 'sigmoidf',
+  'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',
+  'adaptiveAvgPool', 'adaptiveAvgPoolGrad', 'adaptiveMaxPool', 'resize2D', 'resize2DGrad',
 ] as const;
 export type KernelExport = (typeof KERNEL_EXPORTS)[number];
 type Fn = (...args: number[]) => number;

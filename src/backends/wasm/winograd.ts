@@ -1,12 +1,13 @@
 /**
- * Stride-1 3x3 convolutions by Winograd F(2x2, 3x3) (asm/winograd.ts): per image, the padded input
- * becomes 16 transformed planes V[xi] (C x tiles), the filters 16 matrices U[xi] (K x C, transformed
- * here once per call), the 16 products U[xi] . V[xi] run on the GEMM, and the output transform
- * rebuilds 2x2 tiles. 2.25x fewer multiplies than im2col; sums are regrouped, so results differ from
- * the reference in the last bits (the parity tests bound it). The input gradient of such a
- * convolution is one too (flipped, transposed weights), so Conv2DBackpropInput uses it as well.
+ * Stride-1 3x3 convolutions by Winograd F(2x2, 3x3) (asm/winograd.ts): per plane of images (see
+ * winogradLayout), the padded input becomes 16 transformed planes V[xi] (C x tiles), the filters 16
+ * matrices U[xi] (K x C, transformed once per call straight into packed GEMM panels), the 16 products
+ * U[xi] . V[xi] run on the GEMM, and the output transform rebuilds 2x2 tiles. 2.25x fewer multiplies
+ * than im2col; sums are regrouped, so results differ from the reference in the last bits (the parity
+ * tests bound it). The input gradient of such a convolution is one too (flipped, transposed weights),
+ * so Conv2DBackpropInput uses it as well; the filter gradient has its own transforms (runWinogradFilterGrad).
  */
-import { B_MATRIX, packA, packedASize } from './gemm.js';
+import { B_MATRIX, packedASize } from './gemm.js';
 import { MY_BP, MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import type { ConvSizes } from './direct.js';
 
@@ -15,123 +16,292 @@ type Pads = readonly [number, number, number, number];
 /** Tiles per block of tile rows (see runWinograd). */
 const BLOCK_TILES = 96;
 
+/**
+ * Floats between the 16 xi rows of a transformed block holding n floats each: a whole number of 4 KiB
+ * pages plus one cache line, so the 16 streams a transform writes (or reads) fall in different L1 sets
+ * (a multiple of 4 KiB put them all in one set: the transforms ran 2-3x slower).
+ */
+const xiStride = (n: number) => Math.ceil(n / 1024) * 1024 + 16;
+
 export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 'H' | 'W' | 'pads'> {
-  /** Arena pointers: input [N][G*Cg][H][W], bias [G*Kg] or 0, output [N][G*Kg][OH][OW]; weights as values. */
+  /** Arena pointers: input [N][G*Cg][H][W], bias [G*Kg] or 0, output [N][G*Kg][OH][OW]. */
   x: number;
-  w: Float32Array;
   bias: number;
   y: number;
+  /**
+   * Arena pointer to the conv's weights [G*Kg][Cg][3][3]; `adjoint`: the weights are those of the
+   * convolution this one is the input gradient of ([G*Cg][Kg][3][3]), used flipped and transposed.
+   */
+  w: number;
+  adjoint?: boolean;
 }
 
-/** Tile grid of a stride-1 3x3 convolution with these pads: TH x TW tiles of 2x2 (TW rounded up to 4). */
-export function winogradTiles(H: number, W: number, pads: Pads): { OH: number; OW: number; TH: number; TW: number } {
-  const OH = H + pads[0] + pads[1] - 2, OW = W + pads[2] + pads[3] - 2;
-  return { OH, OW, TH: Math.ceil(OH / 2), TW: Math.ceil(Math.ceil(OW / 2) / 4) * 4 };
+/**
+ * How images sit in the zero-padded planes the transforms read. By default every image has its own
+ * plane, tiled TH x TW (TW rounded up to 4: the transforms run 4 tiles per vector). Images so narrow
+ * that most of a 4-tile row would be wasted (ResNet's 4x4 stage: 2 of 4 tiles) share planes instead:
+ * `per` of them side by side, each in a slot `slot` columns wide (its own zero padding, rounded up to
+ * even so tiles start at every slot); the outputs between slots are dropped.
+ */
+export interface WinogradLayout {
+  OH: number;
+  OW: number;
+  TH: number;
+  TW: number;
+  /** Images per plane, and columns per image in the plane (the padded width rounded up to even). */
+  per: number;
+  slot: number;
+  planes: number;
+}
+
+/**
+ * Measuring aid: how much more of a plane's columns own planes may waste than shared ones before
+ * images share (own planes measured faster at ResNet-18's 8x8 stage, 0% vs 20% waste; on par at 4x4,
+ * 50% vs 33%).
+ */
+export const winogradTuning = { shareAtExtraWaste: 0.1 };
+/** Tiles per shared plane to aim for: enough columns for the GEMMs to reuse each packed filter block. */
+const PLANE_TILES = 192;
+
+/** Output size of a stride-1 3x3 convolution with these pads. */
+export function winogradOutput(H: number, W: number, pads: Pads): { OH: number; OW: number } {
+  return { OH: H + pads[0] + pads[1] - 2, OW: W + pads[2] + pads[3] - 2 };
+}
+
+export function winogradLayout(N: number, H: number, W: number, pads: Pads): WinogradLayout {
+  const { OH, OW } = winogradOutput(H, W, pads);
+  const TH = Math.ceil(OH / 2), slot = OW + 2 + (OW % 2), ownTW = Math.ceil(Math.ceil(OW / 2) / 4) * 4;
+  const ownWaste = 1 - OW / (2 * ownTW), sharedWaste = 1 - OW / slot;
+  if (N === 1 || ownWaste <= sharedWaste + winogradTuning.shareAtExtraWaste) return { OH, OW, TH, TW: ownTW, per: 1, slot, planes: N };
+  const per = Math.ceil(N / Math.min(N, Math.ceil((N * TH * slot) / 2 / PLANE_TILES))), planeOW = (per - 1) * slot + OW;
+  return { OH, OW, TH, TW: Math.ceil(Math.ceil(planeOW / 2) / 4) * 4, per, slot, planes: Math.ceil(N / per) };
 }
 
 /**
  * Whether Winograd pays here (measured on the W3 layer and ResNet-18's): 3x3, stride 1, dilation 1,
- * enough channels for the GEMMs to dominate the transforms, and rows of at least 4 whole tiles.
+ * enough channels for the GEMMs to dominate the transforms, and at least 2 output rows.
  */
-export function winogradFits(kh: number, kw: number, stride: readonly number[], dilation: readonly number[], Cg: number, Kg: number, OH: number, OW: number): boolean {
+export function winogradFits(kh: number, kw: number, stride: readonly number[], dilation: readonly number[], Cg: number, Kg: number, OH: number): boolean {
   return kh === 3 && kw === 3 && stride[0] === 1 && stride[1] === 1 && dilation[0] === 1 && dilation[1] === 1
-    && Cg >= 16 && Kg >= 16 && OH >= 2 && OW >= 8 && Math.ceil(OW / 2) % 4 === 0;
+    && Cg >= 16 && Kg >= 16 && OH >= 2;
 }
 
-/** U[g][xi][k][c] = (G w[g*Kg+k][c] G^T)[xi], G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]. */
-export function transformFilters(w: Float32Array, G: number, Kg: number, Cg: number): Float32Array {
-  const U = new Float32Array(G * 16 * Kg * Cg);
-  const gg = new Float64Array(12);
-  for (let g = 0; g < G; g++) {
-    for (let k = 0; k < Kg; k++) {
-      for (let c = 0; c < Cg; c++) {
-        const src = ((g * Kg + k) * Cg + c) * 9;
-        // Rows: Gg (4 x 3).
-        for (let j = 0; j < 3; j++) {
-          const a = w[src + j], b = w[src + 3 + j], d = w[src + 6 + j];
-          gg[j] = a;
-          gg[3 + j] = (a + b + d) / 2;
-          gg[6 + j] = (a - b + d) / 2;
-          gg[9 + j] = d;
-        }
-        // Columns: (Gg) G^T (4 x 4).
-        for (let i = 0; i < 4; i++) {
-          const a = gg[3 * i], b = gg[3 * i + 1], d = gg[3 * i + 2];
-          const row = [a, (a + b + d) / 2, (a - b + d) / 2, d];
-          for (let j = 0; j < 4; j++) U[(((g * 16 + 4 * i + j) * Kg + k) * Cg) + c] = row[j];
-        }
-      }
-    }
-  }
-  return U;
+/** Tile-row blocks of about `tiles` tiles (at least one row). */
+function tileBlocks(TH: number, TW: number, tiles: number): { blocks: [number, number][]; Tb: number } {
+  const rows = Math.min(TH, Math.max(1, Math.floor(tiles / TW)));
+  return { blocks: splitRange(TH, Math.ceil(TH / rows), 1), Tb: rows * TW };
 }
+
+/** The calls that zero-pad images [n0, n1) (at(n): where image n's `channels` H x W planes start) into one plane. */
+function padPlane(at: (n: number) => number, n0: number, n1: number, channels: number, H: number, W: number, pt: number, pl: number, L: WinogradLayout, Hp: number, Wp: number, dst: number): Call[] {
+  const floats = channels * Hp * Wp;
+  if (L.per === 1) return [['padImage', at(n0), channels, H, W, pt, pl, Hp, Wp, dst, floats]];
+  const calls: Call[] = [['zero', dst, floats]];
+  for (let n = n0; n < n1; n++) calls.push(['padImage', at(n), channels, H, W, pt, pl + (n - n0) * L.slot, Hp, Wp, dst, 0]);
+  return calls;
+}
+
+/** Splits a list of independent calls into at most `parts` chunks. */
+const spread = (calls: Call[], parts: number): Call[][] => splitRange(calls.length, parts, 1).map(([a, b]) => calls.slice(a, b));
 
 /** y = conv3x3(x, w) + bias, stride 1, on the arena. */
 export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   const { N, G, Cg, Kg, H, W, pads } = c;
-  const { OH, OW, TH, TW } = winogradTiles(H, W, pads);
-  const T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2;
+  const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
+  const Hp = 2 * TH + 2, Wp = 2 * TW + 2;
   const padFloats = Cg * Hp * Wp, aSize = packedASize(Kg, Cg);
-  const U = rt.put(transformFilters(c.w, G, Kg, Cg)), Ap = rt.alloc(G * 16 * aSize);
-  for (let i = 0; i < G * 16; i++) packA(rt, 1, { ptr: U + 4 * i * Kg * Cg, rs: Cg, cs: 1 }, Kg, Cg, Ap + 4 * i * aSize);
+  // U[g][xi] = G w G^T, transformed straight into packed GEMM operands (threads split filter panels).
+  const Ap = rt.alloc(G * 16 * aSize), panels = Math.ceil(Kg / 4);
+  const [fs, cs] = c.adjoint ? [9, 9 * Kg] : [9 * Cg, 9];
+  rt.run(splitRange(G * panels, rt.chunksFor(G * Kg * Cg * 64), 1).map(([p0, p1]): Call[] => {
+    const calls: Call[] = [];
+    for (let p = p0; p < p1; p++) {
+      const g = Math.floor(p / panels), k = 4 * (p % panels);
+      calls.push(['winoFilter', c.w + 4 * g * Kg * Cg * 9, Kg, Cg, fs, cs, c.adjoint ? 1 : 0, k, k + 4, Ap + 4 * g * 16 * aSize, aSize]);
+    }
+    return calls;
+  }));
   const P = OH * OW, yRows = 2 * TH, yvFloats = yRows * 2 * TW;
   // Tile-row blocks of ~BLOCK_TILES tiles: a block's V and M stay in L2 between the transforms and the GEMMs.
-  const blockRows = Math.min(TH, Math.max(1, Math.floor(BLOCK_TILES / TW))), Tb = blockRows * TW;
-  const blocks = splitRange(TH, Math.ceil(TH / blockRows), 1);
-  const S = rt.chunksFor(N * G * 16 * Kg * Cg * T);
-  /** Scratch of one chunk: padded image, V and M of one block, the tiled output, 16 GEMM parameter blocks. */
+  const { blocks, Tb } = tileBlocks(TH, TW, BLOCK_TILES);
+  const vStride = xiStride(Cg * Tb), mStride = xiStride(Kg * Tb);
+  const S = rt.chunksFor(L.planes * G * 16 * Kg * Cg * TH * TW);
+  /** Scratch of one chunk: padded plane, V and M of one block, the tiled output, 16 GEMM parameter blocks. */
   const scratch = () => {
-    const xpad = rt.alloc(padFloats), V = rt.alloc(16 * Cg * Tb), M = rt.alloc(16 * Kg * Tb), yv = rt.alloc(Kg * yvFloats);
+    const xpad = rt.alloc(padFloats), V = rt.alloc(16 * vStride), M = rt.alloc(16 * mStride), yv = rt.alloc(Kg * yvFloats);
     // GEMM B operands V[xi] of each block (blocks differ in tile count only at the end).
     const prm = rt.alloc(blocks.length * 16 * 3);
     blocks.forEach(([ty0, ty1], b) => {
       const tb = (ty1 - ty0) * TW;
-      for (let xi = 0; xi < 16; xi++) rt.setI32(prm + 12 * (16 * b + xi), [V + 4 * xi * Cg * tb, tb, 1]);
+      for (let xi = 0; xi < 16; xi++) rt.setI32(prm + 12 * (16 * b + xi), [V + 4 * xi * vStride, tb, 1]);
     });
     return { xpad, V, M, yv, prm };
   };
-  /** The calls for image n, group g: before (pad), per tile block (input transform, GEMMs split into `split` column ranges, output transform), after (crop + bias). */
-  const image = (n: number, g: number, s: ReturnType<typeof scratch>, split: number) => {
-    const blockCalls = blocks.map(([ty0, ty1], b) => {
-      const tb = (ty1 - ty0) * TW;
-      const gemms = splitRange(tb, split, 16).map(([t0, t1]): Call[] => Array.from({ length: 16 }, (_, xi): Call =>
-        ['gemm', B_MATRIX, s.prm + 12 * (16 * b + xi), Kg, t1 - t0, Cg, t0, Ap + 4 * (g * 16 + xi) * aSize, s.M + 4 * (xi * Kg * tb + t0), tb, 0, MY_BP, MY_TMP]));
-      const input: Call = ['winoInput', s.xpad + 4 * 2 * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, MY_TMP];
-      const output: Call = ['winoOutput', s.M, Kg, tb, ty1 - ty0, TW, s.yv + 4 * 2 * ty0 * 2 * TW, yRows];
-      return { input, gemms, output };
-    });
-    const pad: Call = ['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, pads[0], pads[2], Hp, Wp, s.xpad, padFloats];
-    const epilogue: Call = ['convEpilogue', s.yv, yvFloats, Kg, 2 * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P];
-    return { pad, blockCalls, epilogue };
+  type Scratch = ReturnType<typeof scratch>;
+  /** Input transform of block b for channels [c0, c1). */
+  const input = (b: number, s: Scratch, c0: number, c1: number): Call => {
+    const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
+    return ['winoInput', s.xpad + 4 * (c0 * Hp + 2 * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, s.V + 4 * c0 * tb, tb, vStride, MY_TMP];
   };
-  if (N * G >= S) {
-    // Every chunk runs whole images with its own scratch.
-    const chunks = splitRange(N * G, S, 1);
-    const scratches = chunks.map(scratch);
-    rt.run(chunks.map(([i0, i1], i): Call[] => {
-      const calls: Call[] = [];
+  /** Output transform of block b for filters [k0, k1). */
+  const output = (b: number, s: Scratch, k0: number, k1: number): Call => {
+    const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
+    return ['winoOutput', s.M + 4 * k0 * tb, k1 - k0, tb, mStride, ty1 - ty0, TW, s.yv + 4 * (k0 * yvFloats + 2 * ty0 * 2 * TW), yRows];
+  };
+  /** The 16 GEMMs of block b, group g, for tiles [t0, t1) and filters [k0, k1) (k0 a multiple of 4). */
+  const gemms = (b: number, g: number, s: Scratch, t0: number, t1: number, k0: number, k1: number): Call[] => {
+    const tb = (blocks[b][1] - blocks[b][0]) * TW;
+    return Array.from({ length: 16 }, (_, xi): Call => ['gemm', B_MATRIX, s.prm + 12 * (16 * b + xi), k1 - k0, t1 - t0, Cg, t0,
+      Ap + 4 * ((g * 16 + xi) * aSize + k0 * Cg), s.M + 4 * (xi * mStride + k0 * tb + t0), tb, 0, MY_BP, MY_TMP]);
+  };
+  /** Plane p holds images [p*per, ...): padding them, and cropping their outputs (+ bias). */
+  const pad = (p: number, g: number, s: Scratch): Call[] =>
+    padPlane((n) => c.x + 4 * (n * G + g) * Cg * H * W, p * L.per, Math.min(N, (p + 1) * L.per), Cg, H, W, pads[0], pads[2], L, Hp, Wp, s.xpad);
+  const epilogues = (p: number, g: number, s: Scratch): Call[] => {
+    const n0 = p * L.per, n1 = Math.min(N, n0 + L.per), calls: Call[] = [];
+    for (let n = n0; n < n1; n++) {
+      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.slot, yvFloats, Kg, 2 * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P]);
+    }
+    return calls;
+  };
+  if (L.planes * G >= S) {
+    // Every chunk runs whole planes with its own scratch.
+    rt.run(splitRange(L.planes * G, S, 1).map(([i0, i1]): Call[] => {
+      const s = scratch(), calls: Call[] = [];
       for (let j = i0; j < i1; j++) {
-        const { pad, blockCalls, epilogue } = image(Math.floor(j / G), j % G, scratches[i], 1);
-        calls.push(pad);
-        for (const b of blockCalls) calls.push(b.input, ...b.gemms[0], b.output);
-        calls.push(epilogue);
+        const p = Math.floor(j / G), g = j % G;
+        calls.push(...pad(p, g, s));
+        blocks.forEach((_, b) => calls.push(input(b, s, 0, Cg), ...gemms(b, g, s, 0, (blocks[b][1] - blocks[b][0]) * TW, 0, Kg), output(b, s, 0, Kg)));
+        calls.push(...epilogues(p, g, s));
       }
       return calls;
     }));
+    return;
+  }
+  // Fewer planes than chunks: every step splits, the GEMMs by tiles (wide blocks) or by filters (the
+  // filters of a thin block are better read by one thread each than streamed by all).
+  const s = scratch();
+  for (let p = 0; p < L.planes; p++) {
+    for (let g = 0; g < G; g++) {
+      rt.run([pad(p, g, s)]);
+      blocks.forEach(([ty0, ty1], b) => {
+        const tb = (ty1 - ty0) * TW;
+        rt.run(splitRange(Cg, S, 1).map(([c0, c1]) => [input(b, s, c0, c1)]));
+        rt.run(tb >= 32 * S ? splitRange(tb, S, 16).map(([t0, t1]) => gemms(b, g, s, t0, t1, 0, Kg))
+          : splitRange(Kg, S, 4).map(([k0, k1]) => gemms(b, g, s, 0, tb, k0, k1)));
+        rt.run(splitRange(Kg, S, 1).map(([k0, k1]) => [output(b, s, k0, k1)]));
+      });
+      rt.run(spread(epilogues(p, g, s), S));
+    }
+  }
+}
+
+/** Floats of transformed input and gradient tiles (V and Z) per block of the filter gradient: ~1 MB, in L2. */
+const GRAD_BLOCK_FLOATS = 1 << 18;
+
+export interface WinogradFilterGrad extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 'H' | 'W' | 'pads'> {
+  /** Arena pointers: input [N][G*Cg][H][W], output gradient [N][G*Kg][OH][OW]. */
+  x: number;
+  dy: number;
+}
+
+/**
+ * dW of a stride-1 3x3 convolution by Winograd: per plane (winogradLayout) and tile block, V = B^T d B
+ * (winoInput) and Z = A dy A^T (winoGradTransform; dy is zero between and beyond the images, so those
+ * tiles add nothing); 16 GEMMs S[xi] += Z[xi] . V[xi]^T sum over tiles and planes; dW = G^T S G. Chunks
+ * of planes keep partial sums S, added in chunk order (results depend on the thread count in the last
+ * bits only); fewer planes than chunks split their 16 GEMMs across the threads instead.
+ */
+export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): Float32Array {
+  const { N, G, Cg, Kg, H, W, pads } = c;
+  const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
+  const Hp = 2 * TH + 2, Wp = 2 * TW + 2, Hd = 2 * TH, Wd = 2 * TW;
+  // dy needs no padded copy when its tiles cover it exactly.
+  const dyInPlace = L.per === 1 && OH === Hd && OW === Wd;
+  const padFloats = Cg * Hp * Wp, dyFloats = dyInPlace ? 0 : Kg * Hd * Wd, sFloats = G * 16 * Kg * Cg;
+  const { blocks, Tb } = tileBlocks(TH, TW, Math.max(TW, Math.floor(GRAD_BLOCK_FLOATS / (16 * (Cg + Kg)))));
+  const vStride = xiStride(Cg * Tb), zStride = xiStride(Kg * Tb);
+  const S = rt.chunksFor(L.planes * G * 16 * Kg * Cg * TH * TW);
+  const byPlanes = L.planes * G >= S;
+  const partials = byPlanes ? splitRange(L.planes * G, S, 1).length : 1;
+  // (+4: winoFilterGrad reads whole vectors past the last filter-channel pair.)
+  const sums = rt.alloc(partials * sFloats + 4);
+  /** Scratch of one chunk: padded planes of x and dy, V and Z of one block, GEMM parameters. */
+  const scratch = () => {
+    const xpad = rt.alloc(padFloats), dypad = rt.alloc(dyFloats), V = rt.alloc(16 * vStride), Z = rt.alloc(16 * zStride);
+    const prm = rt.alloc(blocks.length * 16 * 3);
+    blocks.forEach(([ty0, ty1], b) => {
+      const tb = (ty1 - ty0) * TW;
+      // B = V[xi]^T (tiles x channels): a transposed operand.
+      for (let xi = 0; xi < 16; xi++) rt.setI32(prm + 12 * (16 * b + xi), [V + 4 * xi * vStride, 1, tb]);
+    });
+    return { xpad, dypad, V, Z, prm };
+  };
+  type Scratch = ReturnType<typeof scratch>;
+  const xAt = (g: number) => (n: number) => c.x + 4 * (n * G + g) * Cg * H * W;
+  const dyAt = (g: number) => (n: number) => c.dy + 4 * (n * G + g) * Kg * OH * OW;
+  /** Padding plane p of group g, and where its dy planes are read from. */
+  const pad = (p: number, g: number, s: Scratch): { calls: Call[]; dy: number } => {
+    const n0 = p * L.per, n1 = Math.min(N, n0 + L.per);
+    const calls = padPlane(xAt(g), n0, n1, Cg, H, W, pads[0], pads[2], L, Hp, Wp, s.xpad);
+    if (dyInPlace) return { calls, dy: dyAt(g)(n0) };
+    return { calls: [...calls, ...padPlane(dyAt(g), n0, n1, Kg, OH, OW, 0, 0, L, Hd, Wd, s.dypad)], dy: s.dypad };
+  };
+  const transforms = (b: number, s: Scratch, dy: number): Call[] => {
+    const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
+    return [
+      ['winoInput', s.xpad + 4 * 2 * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, vStride, MY_TMP],
+      ['winoGradTransform', dy + 4 * 2 * ty0 * Wd, Kg, Hd, Wd, ty1 - ty0, TW, s.Z, tb, zStride],
+    ];
+  };
+  const gemms = (b: number, g: number, xi0: number, xi1: number, s: Scratch, Ap: number, sum: number, acc: boolean): Call[] => {
+    const tb = (blocks[b][1] - blocks[b][0]) * TW, calls: Call[] = [];
+    for (let xi = xi0; xi < xi1; xi++) {
+      calls.push(['packA', s.Z + 4 * xi * zStride, tb, 1, Kg, tb, Ap],
+        ['gemm', B_MATRIX, s.prm + 12 * (16 * b + xi), Kg, Cg, tb, 0, Ap, sum + 4 * (g * 16 + xi) * Kg * Cg, Cg, acc ? 1 : 0, MY_BP, MY_TMP]);
+    }
+    return calls;
+  };
+  const aSize = packedASize(Kg, Tb);
+  if (byPlanes) {
+    rt.run(splitRange(L.planes * G, S, 1).map(([j0, j1], i): Call[] => {
+      const s = scratch(), Ap = rt.alloc(aSize), sum = sums + 4 * i * sFloats, calls: Call[] = [];
+      const started = new Set<number>();
+      for (let j = j0; j < j1; j++) {
+        const p = Math.floor(j / G), g = j % G, padded = pad(p, g, s);
+        calls.push(...padded.calls);
+        blocks.forEach((_, b) => {
+          calls.push(...transforms(b, s, padded.dy), ...gemms(b, g, 0, 16, s, Ap, sum, started.has(g)));
+          started.add(g);
+        });
+      }
+      // A group no plane of this chunk reached (with more groups than planes per chunk).
+      for (let g = 0; g < G; g++) if (!started.has(g)) calls.push(['zero', sum + 4 * g * 16 * Kg * Cg, 16 * Kg * Cg]);
+      return calls;
+    }));
   } else {
-    // Fewer images than threads: the GEMMs of each block split their tiles.
-    const s = scratch();
-    for (let n = 0; n < N; n++) {
+    // Fewer planes than chunks: per block, the threads split the 16 GEMMs.
+    const s = scratch(), xiRanges = splitRange(16, S, 1), Aps = rt.alloc(xiRanges.length * aSize);
+    for (let p = 0; p < L.planes; p++) {
       for (let g = 0; g < G; g++) {
-        const { pad, blockCalls, epilogue } = image(n, g, s, S);
-        rt.run([[pad]]);
-        for (const b of blockCalls) {
-          rt.run([[b.input]]);
-          rt.run(b.gemms);
-          rt.run([[b.output]]);
-        }
-        rt.run([[epilogue]]);
+        const padded = pad(p, g, s);
+        rt.run([padded.calls]);
+        blocks.forEach((_, b) => {
+          rt.run([transforms(b, s, padded.dy)]);
+          rt.run(xiRanges.map(([x0, x1], i) => gemms(b, g, x0, x1, s, Aps + 4 * i * aSize, sums, p > 0 || b > 0)));
+        });
       }
     }
   }
+  // dW = G^T S G, the partial sums added on the way (threads split the filter-channel pairs).
+  const KC = Kg * Cg, dw = rt.alloc(G * KC * 9);
+  rt.run(splitRange(G * KC, rt.chunksFor(G * KC * 16 * (partials + 4)), 4).map(([i0, i1]): Call[] => {
+    const calls: Call[] = [];
+    for (let g = Math.floor(i0 / KC); g * KC < i1; g++) {
+      const kc0 = Math.max(i0 - g * KC, 0), kc1 = Math.min(i1 - g * KC, KC);
+      if (kc1 > kc0) calls.push(['winoFilterGrad', sums + 4 * g * 16 * KC, partials, sFloats, KC, kc0, kc1, dw + 4 * g * KC * 9]);
+    }
+    return calls;
+  }));
+  return rt.takeF32(dw, G * KC * 9);
 }
