@@ -1,6 +1,7 @@
 /** Containers: Sequential, ModuleList and ModuleDict. */
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type AnyModule } from './module.js';
+import { convBatchNormInference } from './fusion.js';
 import { fail, type LayerConfig } from './util.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
@@ -66,9 +67,19 @@ export class Sequential extends Module<[Tensor], Tensor> {
     return this.entries().map(([, m]) => m)[Symbol.iterator]();
   }
 
+  /** Runs the children in order; under noGrad an eval-mode Conv2d + BatchNorm2d pair runs as one conv (nn/fusion.ts). */
   forward(x: Tensor): Tensor {
+    const modules = this.entries().map(([, m]) => m);
     let y = x;
-    for (const [, m] of this.entries()) y = m.call(y);
+    for (let i = 0; i < modules.length; i++) {
+      const fused = i + 1 < modules.length ? convBatchNormInference(modules[i], modules[i + 1], y) : null;
+      if (fused) {
+        y = fused;
+        i++;
+      } else {
+        y = modules[i].call(y);
+      }
+    }
     return y;
   }
 

@@ -92,13 +92,18 @@ abstract class ConvNd extends Module {
     resetLinearLike(this.weight, this.bias);
   }
 
-  protected abstract conv(x: Tensor, padding: ConvPadding): Tensor;
+  protected abstract conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null): Tensor;
 
   forward(x: Tensor): Tensor {
-    if (this.paddingMode === 'zeros') return this.conv(x, this.padding as ConvPadding);
+    return this.forwardWith(x, this.weight, this.bias);
+  }
+
+  /** This layer's forward with other weights (e.g. batch norm folded in: see nn/fusion.ts). */
+  forwardWith(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    if (this.paddingMode === 'zeros') return this.conv(x, this.padding as ConvPadding, weight, bias);
     const pads = [...this.#pads].reverse();
     const padded = this.paddingMode === 'circular' ? circularPad(x, pads) : pad(x, pads.flat(), { mode: this.paddingMode });
-    return this.conv(padded, 0);
+    return this.conv(padded, 0, weight, bias);
   }
 
   override extraRepr(): string {
@@ -126,8 +131,8 @@ export class Conv1d extends ConvNd {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
   }
 
-  protected conv(x: Tensor, padding: ConvPadding): Tensor {
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null): Tensor {
+    return conv1d(x, weight, bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
   }
 }
 
@@ -137,8 +142,8 @@ export class Conv2d extends ConvNd {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
   }
 
-  protected conv(x: Tensor, padding: ConvPadding): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: padding as Exclude<ConvPadding, 'causal'>, dilation: this.dilation, groups: this.groups });
+  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null): Tensor {
+    return conv2d(x, weight, bias, { stride: this.stride, padding: padding as Exclude<ConvPadding, 'causal'>, dilation: this.dilation, groups: this.groups });
   }
 }
 

@@ -72,6 +72,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out;
   }
 
+  /** Whether forward or pre-forward hooks are registered (containers do not fuse such layers away). */
+  get hasHooks(): boolean {
+    return this.#forwardHooks.size + this.#preHooks.size > 0;
+  }
+
   /** hook(module, inputs, output) after every call(); returning a value replaces the output. */
   registerForwardHook(hook: (module: Module<In, Out>, inputs: In, output: Out) => Out | void): HookHandle {
     const id = this.#nextHookId++;

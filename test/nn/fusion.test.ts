@@ -1,0 +1,71 @@
+/** Conv2d + eval-mode BatchNorm2d folded into one conv under noGrad (src/nn/fusion.ts). */
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import * as nc from '../../src/index.js';
+import * as nn from '../../src/nn/index.js';
+import type { Tensor } from '../../src/index.js';
+
+/** A conv + batch norm (+ ReLU) in eval mode with non-trivial running statistics and affine parameters. */
+function convBn(opts: { bias?: boolean; affine?: boolean; paddingMode?: nn.PaddingMode; conv?: nn.Conv2d } = {}): nn.Sequential {
+  nc.manualSeed(7);
+  const conv = opts.conv ?? new nn.Conv2d(3, 8, 3, { padding: 1, bias: opts.bias ?? true, paddingMode: opts.paddingMode ?? 'zeros' });
+  const bn = new nn.BatchNorm2d(8, { affine: opts.affine ?? true });
+  bn.runningMean!.assign(nc.randn([8]));
+  bn.runningVar!.assign(nc.add(nc.rand([8]), 0.5));
+  if (bn.weight) bn.weight.assign(nc.randn([8]));
+  if (bn.bias) bn.bias.assign(nc.randn([8]));
+  const model = new nn.Sequential(conv, bn, new nn.ReLU());
+  model.eval();
+  return model;
+}
+
+function expectNear(a: Tensor, b: Tensor): void {
+  expect(a.shape).toEqual(b.shape);
+  const x = a.dataSync(), y = b.dataSync();
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]) / (1 + Math.abs(y[i])));
+  expect(worst).toBeLessThan(1e-5);
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('conv + batch norm folding', () => {
+  const x = () => { nc.manualSeed(3); return nc.randn([2, 3, 9, 7]); };
+
+  test('under noGrad the batch norm folds into the conv: same output, BatchNorm2d.forward not called', () => {
+    for (const opts of [{}, { bias: false }, { affine: false }, { paddingMode: 'reflect' as const }]) {
+      const model = convBn(opts);
+      const bnForward = vi.spyOn(nn.BatchNorm2d.prototype, 'forward');
+      const unfused = model.call(x());
+      expect(bnForward).toHaveBeenCalledTimes(1);
+      const fused = nc.noGrad(() => model.call(x()));
+      expect(bnForward, JSON.stringify(opts)).toHaveBeenCalledTimes(1);
+      expectNear(fused, unfused);
+      vi.restoreAllMocks();
+    }
+  });
+
+  test('training mode, hooks, and Conv2d subclasses keep the layers apart', () => {
+    const cases: [string, () => nn.Sequential][] = [
+      ['training', () => convBn().train()],
+      ['hook on the batch norm', () => { const m = convBn(); m.at(1).registerForwardHook(() => undefined); return m; }],
+      ['hook on the conv', () => { const m = convBn(); m.at(0).registerForwardPreHook(() => undefined); return m; }],
+      ['Conv2d subclass', () => convBn({ conv: new (class extends nn.Conv2d {})(3, 8, 3, { padding: 1 }) })],
+    ];
+    for (const [name, make] of cases) {
+      const model = make();
+      const bnForward = vi.spyOn(nn.BatchNorm2d.prototype, 'forward');
+      nc.noGrad(() => model.call(x()));
+      expect(bnForward, name).toHaveBeenCalledTimes(1);
+      vi.restoreAllMocks();
+    }
+  });
+
+  test('a hook on the batch norm sees its own output (the unfused path)', () => {
+    const model = convBn();
+    let seen: Tensor | null = null;
+    model.at(1).registerForwardHook((_m, _in, out) => { seen = out as Tensor; });
+    const y = nc.noGrad(() => model.call(x()));
+    expect(seen).not.toBeNull();
+    expectNear(nc.relu(seen!), y);
+  });
+});
