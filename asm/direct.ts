@@ -85,9 +85,17 @@ export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i3
 
 /**
  * Keeps the OW valid columns of each virtual output row: y[r][oy][ox] = yv[r][oy*Wp + ox] (+ bias[r] when
- * bias != 0), for rows [0, rows).
+ * bias != 0, then ReLU when relu != 0), for rows [0, rows).
  */
-export function convEpilogue(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, bias: usize, y: usize): void {
+export function convEpilogue(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, bias: usize, y: usize, relu: i32): void {
+  if (relu != 0) epilogueRows(yv, ldy, rows, Wp, OH, OW, bias, y, true);
+  else epilogueRows(yv, ldy, rows, Wp, OH, OW, bias, y, false);
+}
+
+/** ReLU as the Relu kernel: wasm's max keeps NaN and turns -0 into +0. */
+// @ts-ignore: decorator
+@inline function epilogueRows(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, bias: usize, y: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const b = bias != 0 ? load<f32>(bias + (<usize>r << 2)) : <f32>0;
     const bv = f32x4.splat(b);
@@ -98,11 +106,13 @@ export function convEpilogue(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, O
       let ox = 0;
       for (; ox + 4 <= OW; ox += 4) {
         const o = <usize>ox << 2;
-        v128.store(d + o, f32x4.add(v128.load(s + o), bv));
+        const v = f32x4.add(v128.load(s + o), bv);
+        v128.store(d + o, relu ? f32x4.max(v, zero) : v);
       }
       for (; ox < OW; ox++) {
         const o = <usize>ox << 2;
-        store<f32>(d + o, load<f32>(s + o) + b);
+        const v = load<f32>(s + o) + b;
+        store<f32>(d + o, relu ? max<f32>(v, 0) : v);
       }
     }
   }

@@ -80,7 +80,8 @@ export interface KernelSpecs {
   BatchMatMul: { transposeA: boolean; transposeB: boolean };
   // Convolution: x [N,C,H,W], w [K, C/groups, kh, kw].
   /** inputs [x, w] or [x, w, bias [K]]: bias is added in the kernel (fused). */
-  Conv2D: Conv2DAttrs;
+  /** `activation: 'relu'` applies ReLU after the bias (inference-time fusion; no gradient). */
+  Conv2D: Conv2DAttrs & { activation?: 'relu' };
   /** inputs [dy, w] -> dx of `inputShape` (also the forward of transposed convolution). */
   Conv2DBackpropInput: Conv2DAttrs & { inputShape: [number, number, number, number] };
   /** inputs [x, dy] -> dw of `filterShape`. */

@@ -1,7 +1,7 @@
 /** Containers: Sequential, ModuleList and ModuleDict. */
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type AnyModule } from './module.js';
-import { convBatchNormInference } from './fusion.js';
+import { fuseForInference } from './fusion.js';
 import { fail, type LayerConfig } from './util.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
@@ -67,15 +67,15 @@ export class Sequential extends Module<[Tensor], Tensor> {
     return this.entries().map(([, m]) => m)[Symbol.iterator]();
   }
 
-  /** Runs the children in order; under noGrad an eval-mode Conv2d + BatchNorm2d pair runs as one conv (nn/fusion.ts). */
+  /** Runs the children in order; under noGrad, Conv2d + eval-mode BatchNorm2d / ReLU run as one conv (nn/fusion.ts). */
   forward(x: Tensor): Tensor {
     const modules = this.entries().map(([, m]) => m);
     let y = x;
     for (let i = 0; i < modules.length; i++) {
-      const fused = i + 1 < modules.length ? convBatchNormInference(modules[i], modules[i + 1], y) : null;
+      const fused = fuseForInference(modules, i, y);
       if (fused) {
-        y = fused;
-        i++;
+        y = fused.y;
+        i += fused.consumed - 1;
       } else {
         y = modules[i].call(y);
       }

@@ -3,7 +3,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { fmtShape } from '../tensor/shape.js';
 import { resolveConvPadding, type ConvPadding } from '../kernels/conv-geometry.js';
-import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+import { conv1d, conv2d, conv2dReluInference, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+import { relu } from '../ops/activation.js';
 import { pad } from '../ops/pad.js';
 import { cat, slice } from '../ops/shape.js';
 import { Module } from './module.js';
@@ -92,18 +93,21 @@ abstract class ConvNd extends Module {
     resetLinearLike(this.weight, this.bias);
   }
 
-  protected abstract conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null): Tensor;
+  protected abstract conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor;
 
   forward(x: Tensor): Tensor {
     return this.forwardWith(x, this.weight, this.bias);
   }
 
-  /** This layer's forward with other weights (e.g. batch norm folded in: see nn/fusion.ts). */
-  forwardWith(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-    if (this.paddingMode === 'zeros') return this.conv(x, this.padding as ConvPadding, weight, bias);
+  /**
+   * This layer's forward with other weights (batch norm folded in), optionally followed by ReLU fused
+   * into the kernel (inference only: see nn/fusion.ts).
+   */
+  forwardWith(x: Tensor, weight: Tensor, bias: Tensor | null, reluAfter = false): Tensor {
+    if (this.paddingMode === 'zeros') return this.conv(x, this.padding as ConvPadding, weight, bias, reluAfter);
     const pads = [...this.#pads].reverse();
     const padded = this.paddingMode === 'circular' ? circularPad(x, pads) : pad(x, pads.flat(), { mode: this.paddingMode });
-    return this.conv(padded, 0, weight, bias);
+    return this.conv(padded, 0, weight, bias, reluAfter);
   }
 
   override extraRepr(): string {
@@ -131,8 +135,9 @@ export class Conv1d extends ConvNd {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
   }
 
-  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null): Tensor {
-    return conv1d(x, weight, bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor {
+    const y = conv1d(x, weight, bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+    return reluAfter ? relu(y) : y;
   }
 }
 
@@ -142,8 +147,9 @@ export class Conv2d extends ConvNd {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
   }
 
-  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null): Tensor {
-    return conv2d(x, weight, bias, { stride: this.stride, padding: padding as Exclude<ConvPadding, 'causal'>, dilation: this.dilation, groups: this.groups });
+  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor {
+    const opts = { stride: this.stride, padding: padding as Exclude<ConvPadding, 'causal'>, dilation: this.dilation, groups: this.groups };
+    return reluAfter ? conv2dReluInference(x, weight, bias, opts) : conv2d(x, weight, bias, opts);
   }
 }
 

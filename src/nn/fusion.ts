@@ -1,31 +1,49 @@
 /**
- * Inference-time layer fusion (what ONNX Runtime does to an exported graph): an eval-mode BatchNorm2d
- * right after a Conv2d is a per-channel scale s and shift t on the conv's output, so it folds into the
- * conv's weights, w' = w * s per filter and b' = b * s + t, saving two full passes over the feature
- * map. Only when no gradient is recorded (noGrad), both layers are exactly nn.Conv2d and nn.BatchNorm2d
- * (not subclasses that may override forward), with running statistics and no hooks; results equal the
- * unfused pair up to float32 rounding.
+ * Inference-time layer fusion (what ONNX Runtime does to an exported graph), for a Conv2d followed by
+ * an eval-mode BatchNorm2d and/or a ReLU:
+ * - the batch norm is a per-channel scale s and shift t on the conv's output, so it folds into the
+ *   conv's weights, w' = w * s per filter and b' = b * s + t;
+ * - the ReLU runs in the convolution's epilogue (Conv2D's `activation`).
+ * Each saves full passes over the feature map. Only when no gradient is recorded (noGrad), the layers
+ * are exactly nn.Conv2d, nn.BatchNorm2d and nn.ReLU (not subclasses that may override forward), the
+ * batch norm has running statistics, and no layer has hooks; results equal the unfused layers up to
+ * float32 rounding.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from '../autograd/graph.js';
 import { add, div, mul, neg, sqrt } from '../ops/elementwise.js';
 import { reshape } from '../ops/shape.js';
+import { ReLU } from './activation.js';
 import { Conv2d } from './conv.js';
 import { BatchNorm2d } from './normalization.js';
 import type { AnyModule } from './module.js';
 
-/** conv followed by bn on x with the batch norm folded in, or null where folding does not apply. */
-export function convBatchNormInference(conv: AnyModule, bn: AnyModule, x: Tensor): Tensor | null {
-  if (isGradEnabled() || Object.getPrototypeOf(conv) !== Conv2d.prototype || Object.getPrototypeOf(bn) !== BatchNorm2d.prototype) return null;
-  const c = conv as Conv2d, b = bn as BatchNorm2d;
-  const [mean, variance] = [b.runningMean, b.runningVar];
-  if (b.training || !mean || !variance || c.hasHooks || b.hasHooks || c.outChannels !== b.numFeatures) return null;
-  if (c.weight.dtype !== 'float32' || x.dtype !== 'float32') return null;
-  // The same scale and shift batchNorm computes from running statistics.
-  const scale = b.weight ? div(b.weight, sqrt(add(variance, b.eps))) : div(1, sqrt(add(variance, b.eps)));
-  let shift = neg(mul(mean, scale));
-  if (b.bias) shift = add(shift, b.bias);
-  const weight = mul(c.weight, reshape(scale, [-1, 1, 1, 1]));
-  const bias = c.bias ? add(mul(c.bias, scale), shift) : shift;
-  return c.forwardWith(x, weight, bias);
+const exactly = (m: AnyModule | undefined, cls: { prototype: object }) => m !== undefined && Object.getPrototypeOf(m) === cls.prototype && !m.hasHooks;
+
+/**
+ * modules[i] (a Conv2d) and what follows it fused on x: the output and how many modules it covers,
+ * or null where nothing fuses (then run modules[i] as usual).
+ */
+export function fuseForInference(modules: readonly AnyModule[], i: number, x: Tensor): { y: Tensor; consumed: number } | null {
+  if (isGradEnabled() || !exactly(modules[i], Conv2d)) return null;
+  const conv = modules[i] as Conv2d;
+  if (conv.weight.dtype !== 'float32' || x.dtype !== 'float32') return null;
+  let weight: Tensor = conv.weight, bias: Tensor | null = conv.bias, consumed = 1;
+  const bn = modules[i + 1] as BatchNorm2d | undefined;
+  if (exactly(bn, BatchNorm2d) && !bn!.training && bn!.runningMean && bn!.runningVar && bn!.numFeatures === conv.outChannels) {
+    ({ weight, bias } = foldBatchNorm(weight, bias, bn!));
+    consumed++;
+  }
+  const reluAfter = exactly(modules[i + consumed], ReLU);
+  if (reluAfter) consumed++;
+  return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias, reluAfter), consumed };
+}
+
+/** The same scale and shift batchNorm computes from running statistics, folded into the conv's weight and bias. */
+function foldBatchNorm(weight: Tensor, bias: Tensor | null, bn: BatchNorm2d): { weight: Tensor; bias: Tensor } {
+  const variance = bn.runningVar!;
+  const scale = bn.weight ? div(bn.weight, sqrt(add(variance, bn.eps))) : div(1, sqrt(add(variance, bn.eps)));
+  let shift = neg(mul(bn.runningMean!, scale));
+  if (bn.bias) shift = add(shift, bn.bias);
+  return { weight: mul(weight, reshape(scale, [-1, 1, 1, 1])), bias: bias ? add(mul(bias, scale), shift) : shift };
 }

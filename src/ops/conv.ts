@@ -9,7 +9,7 @@ import { shareStorage } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Conv2DAttrs } from '../kernels/specs.js';
 import { convOutSize, convTransposeOutSize, resolveConvPadding, transposeAdjoint, type ConvPadding } from '../kernels/conv-geometry.js';
-import { record } from '../autograd/graph.js';
+import { isGradEnabled, record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { reshape } from './shape.js';
 import { assertFloat, assertInt, assertRank, assertSameDType, assertTensor, fail, tuple } from './validate.js';
@@ -88,7 +88,7 @@ function convCore(op: string, x: Tensor, w: Tensor, b: Tensor | null | undefined
   ]);
 }
 
-function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: Conv1dOptions): Tensor {
+function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: Conv1dOptions, activation?: 'relu'): Tensor {
   const p = prepare(op, dims, x, w, b, opts, false);
   const pads = resolveConvPadding(opts.padding ?? 0, { kernel: p.kernel, stride: p.stride, dilation: p.dilation, allowCausal: dims === 1 }, (m, h) => fail(op, m, h));
   const out = p.spatial.map((n, i) => {
@@ -103,7 +103,9 @@ function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null |
   });
   const [ph, pw] = dims === 1 ? [[0, 0], pads[0]] : pads;
   const attrs: Conv2DAttrs = { stride: dimsOf(dims, p.stride), pads: [ph[0], ph[1], pw[0], pw[1]], dilation: dimsOf(dims, p.dilation), groups: p.groups };
-  return p.finish(convCore(op, p.x4, p.w4, b, attrs), out);
+  if (!activation) return p.finish(convCore(op, p.x4, p.w4, b, attrs), out);
+  if (isGradEnabled() && [x, w, b].some((t) => t?.requiresGrad)) fail(op, 'a fused activation has no gradient', 'call it under noGrad, or use relu(conv2d(...))');
+  return p.finish(run1('Conv2D', b ? [p.x4, p.w4, b] : [p.x4, p.w4], { ...attrs, activation }), out);
 }
 
 function convTransposeNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
@@ -149,6 +151,14 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
 /** conv2d(x [N,C,H,W], weight [K,C/groups,kh,kw], bias? [K]) -> [N,K,OH,OW], as torch.nn.functional.conv2d (plus [top, bottom, left, right] padding). */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   return convNd('conv2d', 2, x, weight, bias, opts);
+}
+
+/**
+ * relu(conv2d(x, weight, bias, opts)) as one kernel (ReLU in the convolution's epilogue), for inference:
+ * no gradient, so it refuses inputs that require one while autograd records (nn/fusion.ts calls it under noGrad).
+ */
+export function conv2dReluInference(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  return convNd('conv2d', 2, x, weight, bias, opts, 'relu');
 }
 
 /** convTranspose1d(x [N,Cin,L], weight [Cin,Cout/groups,k], bias? [Cout]), as torch.nn.functional.conv_transpose1d. */

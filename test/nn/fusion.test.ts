@@ -1,8 +1,9 @@
-/** Conv2d + eval-mode BatchNorm2d folded into one conv under noGrad (src/nn/fusion.ts). */
+/** Conv2d + eval-mode BatchNorm2d + ReLU fused into one conv under noGrad (src/nn/fusion.ts). */
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as nc from '../../src/index.js';
 import * as nn from '../../src/nn/index.js';
 import type { Tensor } from '../../src/index.js';
+import { conv2dReluInference } from '../../src/ops/conv.js';
 
 /** A conv + batch norm (+ ReLU) in eval mode with non-trivial running statistics and affine parameters. */
 function convBn(opts: { bias?: boolean; affine?: boolean; paddingMode?: nn.PaddingMode; conv?: nn.Conv2d } = {}): nn.Sequential {
@@ -31,17 +32,35 @@ afterEach(() => vi.restoreAllMocks());
 describe('conv + batch norm folding', () => {
   const x = () => { nc.manualSeed(3); return nc.randn([2, 3, 9, 7]); };
 
-  test('under noGrad the batch norm folds into the conv: same output, BatchNorm2d.forward not called', () => {
+  test('under noGrad the batch norm folds into the conv and ReLU runs in its epilogue: same output, neither layer called', () => {
     for (const opts of [{}, { bias: false }, { affine: false }, { paddingMode: 'reflect' as const }]) {
       const model = convBn(opts);
-      const bnForward = vi.spyOn(nn.BatchNorm2d.prototype, 'forward');
+      const bnForward = vi.spyOn(nn.BatchNorm2d.prototype, 'forward'), reluForward = vi.spyOn(nn.ReLU.prototype, 'forward');
       const unfused = model.call(x());
-      expect(bnForward).toHaveBeenCalledTimes(1);
+      expect([bnForward.mock.calls.length, reluForward.mock.calls.length]).toEqual([1, 1]);
       const fused = nc.noGrad(() => model.call(x()));
-      expect(bnForward, JSON.stringify(opts)).toHaveBeenCalledTimes(1);
+      expect([bnForward.mock.calls.length, reluForward.mock.calls.length], JSON.stringify(opts)).toEqual([1, 1]);
       expectNear(fused, unfused);
+      expect(Math.min(...fused.dataSync())).toBe(0);
       vi.restoreAllMocks();
     }
+  });
+
+  test('Conv2d + ReLU alone fuses too; a lone Conv2d runs as usual', () => {
+    nc.manualSeed(5);
+    const model = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.ReLU(), new nn.Conv2d(4, 2, 1));
+    const reluForward = vi.spyOn(nn.ReLU.prototype, 'forward'), convForward = vi.spyOn(nn.Conv2d.prototype, 'forward');
+    const unfused = model.call(x());
+    const fused = nc.noGrad(() => model.call(x()));
+    expectNear(fused, unfused);
+    expect(reluForward).toHaveBeenCalledTimes(1);
+    expect(convForward).toHaveBeenCalledTimes(3); // 2 unfused + the lone 1x1 conv
+  });
+
+  test('the fused kernel has no gradient: it refuses inputs that require one while autograd records', () => {
+    const w = nc.randn([4, 3, 3, 3], { requiresGrad: true });
+    expect(() => conv2dReluInference(x(), w)).toThrow(/fused activation has no gradient/);
+    expect(nc.noGrad(() => conv2dReluInference(x(), w)).shape).toEqual([2, 4, 7, 5]);
   });
 
   test('training mode, hooks, and Conv2d subclasses keep the layers apart', () => {

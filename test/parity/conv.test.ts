@@ -87,6 +87,11 @@ for (const threads of [1, 2]) {
         const fwd = runBoth(be, 'Conv2D', [x, w], a);
         expectClose(fwd, Cg * c.kh * c.kw, `${c.name} Conv2D`);
         expectClose(runBoth(be, 'Conv2D', [x, w, bias], a), Cg * c.kh * c.kw, `${c.name} Conv2D + bias`);
+        const withRelu = runBoth(be, 'Conv2D', [x, w, bias], { ...a, activation: 'relu' });
+        expectClose(withRelu, Cg * c.kh * c.kw, `${c.name} Conv2D + bias + ReLU`);
+        // The reference applies ReLU after the bias: every output is max(conv + bias, 0).
+        const plain = runBoth(be, 'Conv2D', [x, w, bias], a).ref[0].values;
+        expect(withRelu.ref[0].values.every((v, i) => v === Math.max(plain[i], 0)), `${c.name} reference ReLU`).toBe(true);
         const bi = runBoth(be, 'Conv2DBackpropInput', [dy, w], { ...a, inputShape: [c.N, c.C, c.H, c.W] });
         expectClose(bi, Kg * c.kh * c.kw, `${c.name} Conv2DBackpropInput`);
         const bf = runBoth(be, 'Conv2DBackpropFilter', [x, dy], { ...a, filterShape: [c.K, Cg, c.kh, c.kw] });

@@ -58,7 +58,7 @@ function geometry(
   };
 }
 
-/** y[n,k,oy,ox] = sum_{c,ky,kx} x[n, g*Cg+c, oy*sh+ky*dh-pt, ox*sw+kx*dw-pl] * w[k,c,ky,kx] (+ bias[k], added to the rounded sum). */
+/** y[n,k,oy,ox] = sum_{c,ky,kx} x[n, g*Cg+c, oy*sh+ky*dh-pt, ox*sw+kx*dw-pl] * w[k,c,ky,kx] (+ bias[k], added to the rounded sum; then ReLU with activation 'relu'). */
 const Conv2D: RefKernel<'Conv2D'> = ([x, w, bias], attrs) => {
   const g = geometry(x.shape, w.shape, null, attrs);
   const { N, C, H, W, K, Cg, Kg, kh, kw, OH, OW, sh, sw, rowTaps, colTaps } = g;
@@ -88,6 +88,8 @@ const Conv2D: RefKernel<'Conv2D'> = ([x, w, bias], attrs) => {
       const at = (n * K + k) * OH * OW;
       y.set(acc, at);
       if (bias) for (let i = at, b = bias.values[k]; i < at + OH * OW; i++) y[i] += b;
+      // Relu's rule: NaN stays, -0 becomes +0.
+      if (attrs.activation === 'relu') for (let i = at; i < at + OH * OW; i++) y[i] = y[i] > 0 || y[i] !== y[i] ? y[i] : 0;
     }
   }
   return [{ values: y, shape: [N, K, OH, OW], dtype: x.dtype }];

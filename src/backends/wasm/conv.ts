@@ -62,16 +62,19 @@ function isDense(H: number, W: number, kh: number, kw: number, a: Conv2DAttrs): 
   return a.groups === 1 && kh === H && kw === W && a.pads.every((p) => p === 0);
 }
 
-/** Adds bias[k] to every position of channel k (for the paths whose kernels have no bias epilogue). */
-function addBias(y: Float32Array, bias: Buf | undefined, N: number, K: number, P: number): void {
-  if (!bias) return;
-  const b = bias.values;
-  for (let n = 0; n < N; n++) {
-    for (let k = 0; k < K; k++) {
-      const bk = b[k], at = (n * K + k) * P;
-      for (let i = at; i < at + P; i++) y[i] += bk;
+/** Adds bias[k] to every position of channel k, then ReLU (for the paths whose kernels have no epilogue). */
+function addBias(y: Float32Array, bias: Buf | undefined, relu: boolean, N: number, K: number, P: number): void {
+  if (bias) {
+    const b = bias.values;
+    for (let n = 0; n < N; n++) {
+      for (let k = 0; k < K; k++) {
+        const bk = b[k], at = (n * K + k) * P;
+        for (let i = at; i < at + P; i++) y[i] += bk;
+      }
     }
   }
+  // Relu's rule: NaN stays, -0 becomes +0.
+  if (relu) for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 || y[i] !== y[i] ? y[i] : 0;
 }
 
 /**
@@ -97,11 +100,11 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const OW = outSize(W, kw, a.pads[2], a.pads[3], a.stride[1], a.dilation[1]);
   const why = check(inputs, [N, C, H, W, K, OH, OW]);
   if (why) return why;
-  const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a);
+  const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a), relu = a.activation === 'relu';
   rt.reset();
   const xp = rt.put(x.values), wp = rt.put(w.values), y = rt.alloc(N * K * P);
   const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
-  let biasDone = false;
+  let epilogueDone = false;
   if (isDense(H, W, kh, kw, a)) {
     took('Conv2D', 'dense');
     const ckk = C * kh * kw;
@@ -114,13 +117,13 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   } else if (convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH)) {
     took('Conv2D', 'winograd');
     const bp = bias ? rt.put(bias.values) : 0;
-    runWinograd(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads });
-    biasDone = true;
+    runWinograd(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads, relu });
+    epilogueDone = true;
   } else if (chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST))) {
     took('Conv2D', 'direct');
     const bp = bias ? rt.put(bias.values) : 0;
-    runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
-    biasDone = true;
+    runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, direct);
+    epilogueDone = true;
   } else {
     took('Conv2D', 'im2col');
     const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk), Ap = rt.alloc(G * aSize);
@@ -149,7 +152,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     }
   }
   const out = rt.takeF32(y, N * K * P);
-  if (!biasDone) addBias(out, bias, N, K, P);
+  if (!epilogueDone) addBias(out, bias, relu, N, K, P);
   return [{ values: out, shape: [N, K, OH, OW], dtype: 'float32' }];
 };
 

@@ -66,9 +66,11 @@ export interface DirectConv extends ConvSizes {
   w: number;
   bias: number;
   y: number;
+  /** ReLU after the bias (Conv2D's activation). */
+  relu?: boolean;
 }
 
-/** y = conv(x, w) + bias, stride 1, on the arena (the geometry must come from directGeometry). */
+/** y = conv(x, w) + bias (then ReLU), stride 1, on the arena (the geometry must come from directGeometry). */
 export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometry): void {
   const { N, G, Cg, Kg, H, W, kh, kw } = c;
   const ckk = Cg * kh * kw, P = geo.OH * geo.OW, ldy = geo.tiles * 8, rows = Math.ceil(Kg / 4) * 4;
@@ -81,7 +83,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   const taps = (g: number, xpad: number, yv: number, t0: number, t1: number): Call =>
     ['convTaps', xpad, offs, ckk, Ap + 4 * g * aSize, Kg, yv, ldy, t0, t1];
   const epilogue = (n: number, g: number, yv: number): Call =>
-    ['convEpilogue', yv, ldy, Kg, geo.Wp, geo.OH, geo.OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P];
+    ['convEpilogue', yv, ldy, Kg, geo.Wp, geo.OH, geo.OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0];
   const S = rt.chunksFor(N * G * Kg * ckk * geo.Pv);
   if (N * G >= S) {
     const chunks = splitRange(N * G, S, 1);

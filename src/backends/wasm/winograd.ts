@@ -34,6 +34,8 @@ export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 
    */
   w: number;
   adjoint?: boolean;
+  /** ReLU after the bias (Conv2D's activation). */
+  relu?: boolean;
 }
 
 /**
@@ -160,7 +162,7 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   const epilogues = (p: number, g: number, s: Scratch): Call[] => {
     const n0 = p * L.per, n1 = Math.min(N, n0 + L.per), calls: Call[] = [];
     for (let n = n0; n < n1; n++) {
-      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.slot, yvFloats, Kg, 2 * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P]);
+      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.slot, yvFloats, Kg, 2 * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
     }
     return calls;
   };
