@@ -56,6 +56,28 @@ function maxPool2x2(xp: usize, o: usize, io: usize, W: i32, OH: i32, OW: i32): v
   }
 }
 
+/**
+ * Max (f32 at out) and its flat in-plane index (i32 at idx) over rows [h0, h1) step dH, columns [w0, w1)
+ * step dW of the plane at xp: the reference's rules (the first maximum, the last NaN).
+ */
+// @ts-ignore: decorator
+@inline function windowMax(xp: usize, W: i32, h0: i32, h1: i32, dH: i32, w0: i32, w1: i32, dW: i32, out: usize, idx: usize): void {
+  let best: f32 = -Infinity;
+  let bestIdx = h0 * W + w0;
+  for (let h = h0; h < h1; h += dH) {
+    const row = xp + (<usize>(h * W) << 2);
+    for (let w = w0; w < w1; w += dW) {
+      const v = load<f32>(row + (<usize>w << 2));
+      // Branch-free: random data makes this comparison unpredictable.
+      const take = v > best || v != v;
+      best = select<f32>(v, best, take);
+      bestIdx = select<i32>(h * W + w, bestIdx, take);
+    }
+  }
+  store<f32>(out, best);
+  store<i32>(idx, bestIdx);
+}
+
 /** MaxPool2D: out (f32) and flat in-plane argmax indices (i32). Implicit -inf padding. */
 export function maxPool(
   x: usize, out: usize, idx: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32,
@@ -79,20 +101,7 @@ export function maxPool(
         let w0 = ow * sW - pW;
         const w1 = min(w0 + (kW - 1) * dW + 1, W);
         while (w0 < 0) w0 += dW;
-        let best: f32 = -Infinity;
-        let bestIdx = h0 * W + w0;
-        for (let h = h0; h < h1; h += dH) {
-          const row = xp + (<usize>(h * W) << 2);
-          for (let w = w0; w < w1; w += dW) {
-            const v = load<f32>(row + (<usize>w << 2));
-            // Branch-free: random data makes this comparison unpredictable.
-            const take = v > best || v != v;
-            best = select<f32>(v, best, take);
-            bestIdx = select<i32>(h * W + w, bestIdx, take);
-          }
-        }
-        store<f32>(out + o, best);
-        store<i32>(idx + o, bestIdx);
+        windowMax(xp, W, h0, h1, dH, w0, w1, dW, out + o, idx + o);
         o += 4;
       }
     }
@@ -472,19 +481,7 @@ export function adaptiveMaxPool(x: usize, out: usize, idx: usize, win: usize, H:
       const h0 = load<i32>(hLo + (<usize>oh << 2)), h1 = load<i32>(hHi + (<usize>oh << 2));
       for (let ow = 0; ow < OW; ow++) {
         const w0 = load<i32>(wLo + (<usize>ow << 2)), w1 = load<i32>(wHi + (<usize>ow << 2));
-        let best: f32 = -Infinity;
-        let bestIdx = h0 * W + w0;
-        for (let h = h0; h < h1; h++) {
-          const row = xp + (<usize>(h * W) << 2);
-          for (let w = w0; w < w1; w++) {
-            const v = load<f32>(row + (<usize>w << 2));
-            const take = v > best || v != v;
-            best = select<f32>(v, best, take);
-            bestIdx = select<i32>(h * W + w, bestIdx, take);
-          }
-        }
-        store<f32>(out + o, best);
-        store<i32>(idx + o, bestIdx);
+        windowMax(xp, W, h0, h1, 1, w0, w1, 1, out + o, idx + o);
         o += 4;
       }
     }
