@@ -7,6 +7,8 @@ export interface GradNode {
   inputs: (Tensor | null | undefined)[];
   /** Returns one gradient per input (null where that input needs none), written with ops. */
   backward: (dy: Tensor) => (Tensor | null | undefined)[];
+  /** Tensors the gradient rules may read that nobody else can reach: released once backward consumed this node. */
+  releaseAfter?: Tensor[];
 }
 
 let gradEnabled = true;

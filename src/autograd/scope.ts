@@ -1,6 +1,7 @@
 /**
- * Explicit memory scopes for tight loops. Tensors are freed by the garbage collector anyway
- * (FinalizationRegistry); `tidy` frees them deterministically when the function returns.
+ * Memory scopes. Storage nobody references is reclaimed by the garbage collector; scopes release it
+ * earlier, at points the engine knows, so it is reused at once: `tidy` for explicit scopes, and the
+ * implicit ones in ./release.ts (the end of a module call, backward()).
  */
 export interface Disposable {
   dispose(): void;
@@ -16,20 +17,33 @@ export function trackInScope(t: Disposable): void {
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
 }
 
+/** Starts collecting the tensors created from now on (until `closeScope`). */
+export function openScope(): Set<Disposable> {
+  const scope = new Set<Disposable>();
+  scopes.push(scope);
+  return scope;
+}
+
+export function closeScope(scope: Set<Disposable>): void {
+  const top = scopes.pop();
+  if (top !== scope) throw new Error('neocog internal error: memory scopes closed out of order');
+}
+
 /** Marks a tensor to outlive the enclosing `tidy` scopes (e.g. gradients, optimizer state). */
 export function keep<T extends Disposable>(t: T): T {
   t.kept = true;
   return t;
 }
 
-function collect(value: unknown, out: Set<unknown>, depth = 0): void {
+/** Every tensor inside `value` (arrays, maps and plain objects, a few levels deep). */
+export function collectTensors(value: unknown, out: Set<unknown>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 4) return;
   if ('dispose' in value && 'kept' in value) {
     out.add(value);
     return;
   }
   const items = Array.isArray(value) ? value : value instanceof Map ? [...value.values()] : Object.values(value);
-  for (const v of items) collect(v, out, depth + 1);
+  for (const v of items) collectTensors(v, out, depth + 1);
 }
 
 /**
@@ -37,17 +51,16 @@ function collect(value: unknown, out: Set<unknown>, depth = 0): void {
  * arrays, maps and plain objects) and those marked with `keep`. Returned tensors move to the outer scope.
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Disposable>();
-  scopes.push(scope);
+  const scope = openScope();
   let result: T;
   try {
     result = fn();
   } finally {
-    scopes.pop();
+    closeScope(scope);
   }
   if (result instanceof Promise) throw new Error('tidy: the function must be synchronous (it returned a Promise)');
   const survivors = new Set<unknown>();
-  collect(result, survivors);
+  collectTensors(result, survivors);
   for (const t of scope) {
     if (survivors.has(t)) trackInScope(t);
     else if (!t.kept && !t.isDisposed) t.dispose();

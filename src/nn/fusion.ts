@@ -11,6 +11,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from '../autograd/graph.js';
+import { keep } from '../autograd/scope.js';
 import { add, div, mul, neg, sqrt } from '../ops/elementwise.js';
 import { reshape } from '../ops/shape.js';
 import { ReLU } from './activation.js';
@@ -31,12 +32,39 @@ export function fuseForInference(modules: readonly AnyModule[], i: number, x: Te
   let weight: Tensor = conv.weight, bias: Tensor | null = conv.bias, consumed = 1;
   const bn = modules[i + 1] as BatchNorm2d | undefined;
   if (exactly(bn, BatchNorm2d) && !bn!.training && bn!.runningMean && bn!.runningVar && bn!.numFeatures === conv.outChannels) {
-    ({ weight, bias } = foldBatchNorm(weight, bias, bn!));
+    ({ weight, bias } = foldedWeights(conv, bn!));
     consumed++;
   }
   const reluAfter = exactly(modules[i + consumed], ReLU);
   if (reluAfter) consumed++;
   return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias, reluAfter), consumed };
+}
+
+interface Folded {
+  /** What the folded weights were computed from: storage handles and versions, compared by identity. */
+  from: unknown[];
+  weight: Tensor;
+  bias: Tensor;
+}
+/** Folded weights per conv, prepared once and reused until a source tensor changes (assign swaps storage and bumps version). */
+const foldCache = new WeakMap<Conv2d, Folded>();
+
+function foldSources(conv: Conv2d, bn: BatchNorm2d): unknown[] {
+  const ts = [conv.weight, conv.bias, bn.weight, bn.bias, bn.runningMean, bn.runningVar];
+  return [bn, bn.eps, ...ts.flatMap((t) => (t ? [t, t.dataId, t.version] : [null, null, null]))];
+}
+
+function foldedWeights(conv: Conv2d, bn: BatchNorm2d): { weight: Tensor; bias: Tensor } {
+  const from = foldSources(conv, bn);
+  const hit = foldCache.get(conv);
+  if (hit && hit.from.length === from.length && hit.from.every((v, i) => v === from[i])) return hit;
+  const folded = foldBatchNorm(conv.weight, conv.bias, bn);
+  if (hit) {
+    hit.weight.dispose();
+    hit.bias.dispose();
+  }
+  foldCache.set(conv, { from, weight: keep(folded.weight), bias: keep(folded.bias) });
+  return folded;
 }
 
 /** The same scale and shift batchNorm computes from running statistics, folded into the conv's weight and bias. */

@@ -9,6 +9,8 @@
  * property reads and writes through the registry, so `this.fc = other` or `this.bias = null` keep the
  * slot's position. Plain tensors are never adopted: register buffers explicitly.
  */
+import { markEscaped, runModuleCall } from '../autograd/release.js';
+import { releaseGrad } from '../autograd/backward.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { fmtShape } from '../tensor/shape.js';
@@ -59,17 +61,27 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Runs forward with the registered hooks (forward pre-hooks, then forward hooks). */
   call(...args: In): Out {
-    let inputs = args;
-    for (const hook of this.#preHooks.values()) {
-      const r = hook(this, inputs) as In | undefined;
-      if (r !== undefined) inputs = r;
-    }
-    let out = this.forward(...inputs);
-    for (const hook of this.#forwardHooks.values()) {
-      const r = hook(this, inputs, out) as Out | undefined;
-      if (r !== undefined) out = r;
-    }
-    return out;
+    return runModuleCall(() => this.#state(), () => {
+      let inputs = args;
+      for (const hook of this.#preHooks.values()) {
+        markEscaped(inputs);
+        const r = hook(this, inputs) as In | undefined;
+        if (r !== undefined) inputs = r;
+      }
+      let out = this.forward(...inputs);
+      for (const hook of this.#forwardHooks.values()) {
+        markEscaped([inputs, out]);
+        const r = hook(this, inputs, out) as Out | undefined;
+        if (r !== undefined) out = r;
+      }
+      return out;
+    });
+  }
+
+  /** Parameters and buffers of the whole tree (what a module call must never release). */
+  *#state(): Iterable<Tensor> {
+    yield* this.parameters();
+    yield* this.buffers();
   }
 
   /** Whether forward or pre-forward hooks are registered (containers do not fuse such layers away). */
@@ -374,7 +386,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Clears every parameter's gradient (sets it to null). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) {
+      releaseGrad(p.grad, 'zeroGrad() (hint: clone a gradient you want to keep before zeroGrad)');
+      p.grad = null;
+    }
   }
 
   /** Turns gradient tracking of every parameter on or off (freezing layers for fine-tuning). */

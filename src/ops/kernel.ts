@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 export function runKernel<K extends KernelName>(name: K, inputs: Tensor[], attrs: KernelSpecs[K]): Tensor[] {
   const backend = getBackend();
   const infos = inputs.map((t) => {
-    if (t.isDisposed) throw new Error(`${name}: an input tensor [${t.shape.join(',')}] was disposed and can no longer be used`);
+    t.assertAlive(name);
     return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
   });
   return backend.runKernel(name, infos, attrs).map((info) => new Tensor(info, backend));

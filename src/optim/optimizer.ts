@@ -8,6 +8,7 @@ import { tensor, zerosLike } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import { enableGrad, noGrad } from '../autograd/graph.js';
 import { keep, tidy } from '../autograd/scope.js';
+import { releaseGrad } from '../autograd/backward.js';
 import { NeocogError } from '../ops/validate.js';
 
 /** Hyperparameters every optimizer has. */
@@ -121,8 +122,10 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (p.grad === null) continue;
-        if (setToNone) p.grad = null;
-        else p.grad.assign(zerosLike(p.grad));
+        if (setToNone) {
+          releaseGrad(p.grad, 'zeroGrad() (hint: clone a gradient you want to keep before zeroGrad)');
+          p.grad = null;
+        } else p.grad.assign(zerosLike(p.grad));
       }
     }
   }

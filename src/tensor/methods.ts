@@ -11,7 +11,7 @@ import * as R from '../ops/reduce.js';
 import * as S from '../ops/shape.js';
 import * as M from '../ops/matmul.js';
 import * as A from '../ops/activation.js';
-import { runBackward } from '../autograd/backward.js';
+import { runBackward, type BackwardOptions } from '../autograd/backward.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -71,7 +71,7 @@ declare module './tensor.js' {
     int(): Tensor;
     clone(): Tensor;
     /** Computes gradients of this tensor w.r.t. every leaf that requires grad, accumulating into .grad. */
-    backward(grad?: Tensor): void;
+    backward(grad?: Tensor | null, options?: BackwardOptions): void;
     /** Clears .grad. */
     zeroGrad(): void;
   }
@@ -135,5 +135,5 @@ proto.float = function () { return this.to('float32'); };
 proto.double = function () { return this.to('float64'); };
 proto.int = function () { return this.to('int32'); };
 proto.clone = function () { return E.clone(this); };
-proto.backward = function (grad) { runBackward(this, grad); };
+proto.backward = function (grad, options) { runBackward(this, grad ?? undefined, options); };
 proto.zeroGrad = function () { this.grad = null; };

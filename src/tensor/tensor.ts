@@ -9,13 +9,9 @@ import { isFloat, type DType, type TypedArray } from './dtype.js';
 import { sizeOf } from './shape.js';
 import { formatTensor } from './format.js';
 
-interface Held {
-  backend: Backend;
-  dataId: DataId;
-}
-
-// Frees backend storage when a tensor is garbage-collected, so users never need dispose() for correctness.
-const finalizer = new FinalizationRegistry<Held>((h) => h.backend.release(h.dataId));
+// Storage handles own their values: a tensor nobody references takes its storage with it when the
+// garbage collector runs (no finalizer needed). Deterministic release points (scopes, backward, the
+// end of a module call) return storage for reuse earlier; see src/autograd/scope.ts.
 
 let nextTensorId = 0;
 
@@ -34,7 +30,11 @@ export class Tensor {
   /** Non-leaf tensors keep `.grad` only when asked (PyTorch's retain_grad). */
   retainsGrad = false;
   kept = false;
+  /** Bumped by every in-place update (assign, optimizer steps, loadStateDict): caches of prepared weights key on it. */
+  version = 0;
   private disposed = false;
+  /** Why the storage was released, for the error a later use raises. */
+  private releasedBy = '';
 
   constructor(info: TensorInfo, backend: Backend) {
     this.shape = info.shape;
@@ -42,7 +42,6 @@ export class Tensor {
     this.size = sizeOf(info.shape);
     this.backend = backend;
     this.dataId = info.dataId;
-    finalizer.register(this, { backend, dataId: info.dataId }, this);
     trackInScope(this);
   }
 
@@ -114,21 +113,28 @@ export class Tensor {
       throw new Error(`assign: shape [${src.shape.join(',')}] does not match [${this.shape.join(',')}]`);
     }
     if (src.dtype !== this.dtype) throw new Error(`assign: dtype ${src.dtype} does not match ${this.dtype}`);
+    src.assertAlive();
     this.backend.incRef(src.dataId);
-    finalizer.unregister(this);
     this.backend.release(this.dataId);
     this.dataId = src.dataId;
-    finalizer.register(this, { backend: this.backend, dataId: this.dataId }, this);
+    this.version++;
     return this;
   }
 
   /** Frees backend storage now. Using the tensor afterwards throws. */
   dispose(): void {
+    this.release('dispose()');
+  }
+
+  /**
+   * @internal Releases the storage, remembering who did it so a later use can say how to keep the tensor.
+   * The autograd node stays (a released non-leaf is still a non-leaf); its saved tensors go with it.
+   */
+  release(by: string): void {
     if (this.disposed) return;
     this.disposed = true;
-    finalizer.unregister(this);
+    this.releasedBy = by;
     this.backend.release(this.dataId);
-    this.gradFn = null;
   }
 
   toString(): string {
@@ -144,16 +150,34 @@ export class Tensor {
     return this.backend.readSync(this.dataId);
   }
 
-  private assertAlive(): void {
-    if (this.disposed) throw new Error(`tensor [${this.shape.join(',')}] was disposed and can no longer be used`);
+  /** @internal Throws the use-after-release error (`what` names the op or method that tried). */
+  assertAlive(what = 'tensor'): void {
+    if (this.disposed) throw new Error(releasedMessage(this, what, this.releasedBy));
   }
+}
+
+// `using t = ...` (TC39 explicit resource management) disposes at the end of the block, where the
+// runtime has Symbol.dispose (Node >= 20.4, current browsers).
+const disposeSymbol = (Symbol as { dispose?: symbol }).dispose;
+if (disposeSymbol) {
+  Object.defineProperty(Tensor.prototype, disposeSymbol, {
+    value(this: Tensor) { this.dispose(); },
+    writable: true,
+    configurable: true,
+  });
 }
 
 export type NestedArray = number | NestedArray[];
 
+function releasedMessage(t: Tensor, what: string, by: string): string {
+  const shape = `tensor [${t.shape.join(',')}]`;
+  if (by === 'dispose()') return `${what}: ${shape} was disposed and can no longer be used (hint: dispose it only after its last use)`;
+  return `${what}: ${shape} (${t.dtype}) was released by ${by} and can no longer be used (hint: neocog frees intermediates nobody can reach; to keep one, return it from forward, pass it to keep(t), or keep t.clone())`;
+}
+
 /** A new tensor viewing the same storage with another shape (same element count). */
 export function shareStorage(t: Tensor, shape: number[]): Tensor {
-  if (t.isDisposed) throw new Error(`tensor [${t.shape.join(',')}] was disposed and can no longer be used`);
+  t.assertAlive('view');
   t.backend.incRef(t.dataId);
   return new Tensor({ dataId: t.dataId, shape, dtype: t.dtype }, t.backend);
 }

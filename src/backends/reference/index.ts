@@ -23,15 +23,30 @@ export const referenceKernels = {
   ...padKernels,
 } satisfies RefKernelTable;
 
-interface Entry {
-  values: TypedArray;
-  refs: number;
+/**
+ * A buffer handle that owns its values, so storage nobody references is reclaimed by the garbage
+ * collector even in a synchronous loop that never lets finalizers run. Deterministic release (scopes,
+ * backward, module calls) returns the values for reuse at once; `values` is null afterwards.
+ */
+class Storage implements DataId {
+  constructor(
+    readonly id: number,
+    public values: TypedArray | null,
+    public refs: number,
+  ) {}
 }
+
+/** Accounting for buffers the garbage collector took without a release (their values are gone with them). */
+interface Ledger {
+  bytes: number;
+  owner: ReferenceBackend;
+}
+const collected = new FinalizationRegistry<Ledger>((l) => l.owner.forget(l.bytes));
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
-  private readonly buffers = new Map<number, Entry>();
   private nextId = 1;
+  private liveBuffers = 0;
   private bytes = 0;
   /** Called with the values of every buffer whose last reference is released (the wasm backend recycles them). */
   onFree: ((values: TypedArray) => void) | null = null;
@@ -41,14 +56,17 @@ export class ReferenceBackend implements Backend {
   }
 
   write(values: TypedArray, _dtype: DType): DataId {
-    const id = this.nextId++;
-    this.buffers.set(id, { values, refs: 1 });
+    const storage = new Storage(this.nextId++, values, 1);
+    this.liveBuffers++;
     this.bytes += values.byteLength;
-    return { id };
+    collected.register(storage, { bytes: values.byteLength, owner: this }, storage);
+    return storage;
   }
 
   readSync(dataId: DataId): TypedArray {
-    return this.entry(dataId).values;
+    const values = (dataId as Storage).values;
+    if (!values) throw new Error(`reference backend: buffer ${dataId.id} was already released (tensor used after dispose?)`);
+    return values;
   }
 
   async read(dataId: DataId): Promise<TypedArray> {
@@ -56,20 +74,33 @@ export class ReferenceBackend implements Backend {
   }
 
   incRef(dataId: DataId): void {
-    this.entry(dataId).refs++;
+    this.readSync(dataId);
+    (dataId as Storage).refs++;
   }
 
   release(dataId: DataId): void {
-    const e = this.buffers.get(dataId.id);
-    if (!e) return;
-    if (--e.refs > 0) return;
-    this.buffers.delete(dataId.id);
-    this.bytes -= e.values.byteLength;
-    this.onFree?.(e.values);
+    const s = dataId as Storage;
+    if (!s.values || --s.refs > 0) return;
+    const values = s.values;
+    s.values = null;
+    collected.unregister(s);
+    this.forget(values.byteLength);
+    this.onFree?.(values);
+  }
+
+  /** Whether the buffer still holds values (not released). */
+  isLive(dataId: DataId): boolean {
+    return (dataId as Storage).values !== null;
+  }
+
+  /** @internal Drops a buffer from the live counts. */
+  forget(bytes: number): void {
+    this.liveBuffers--;
+    this.bytes -= bytes;
   }
 
   memory(): MemoryInfo {
-    return { numBuffers: this.buffers.size, numBytes: this.bytes };
+    return { numBuffers: this.liveBuffers, numBytes: this.bytes };
   }
 
   hasKernel(name: KernelName): boolean {
@@ -82,9 +113,4 @@ export class ReferenceBackend implements Backend {
     return kernel(bufs, attrs).map((b) => ({ dataId: this.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
   }
 
-  private entry(dataId: DataId): Entry {
-    const e = this.buffers.get(dataId.id);
-    if (!e) throw new Error(`reference backend: buffer ${dataId.id} was already released (tensor used after dispose?)`);
-    return e;
-  }
 }
