@@ -62,19 +62,22 @@ function isDense(H: number, W: number, kh: number, kw: number, a: Conv2DAttrs): 
   return a.groups === 1 && kh === H && kw === W && a.pads.every((p) => p === 0);
 }
 
-/** Adds bias[k] to every position of channel k, then ReLU (for the paths whose kernels have no epilogue). */
-function addBias(y: Float32Array, bias: Buf | undefined, relu: boolean, N: number, K: number, P: number): void {
-  if (bias) {
-    const b = bias.values;
-    for (let n = 0; n < N; n++) {
-      for (let k = 0; k < K; k++) {
-        const bk = b[k], at = (n * K + k) * P;
-        for (let i = at; i < at + P; i++) y[i] += bk;
-      }
+/**
+ * Bias and ReLU over y [N][K][P] in the arena (for the paths whose kernels have no epilogue): the
+ * direct path's epilogue run in place on rows of P, threads splitting the N*K rows.
+ */
+function biasEpilogue(rt: WasmRuntime, y: number, bias: Buf | undefined, relu: boolean, N: number, K: number, P: number): void {
+  if (!bias && !relu) return;
+  const bp = bias ? rt.put(bias.values) : 0;
+  rt.run(splitRange(N * K, rt.chunksFor(N * K * P), 1).map(([r0, r1]): Call[] => {
+    const calls: Call[] = [];
+    for (let r = r0; r < r1;) {
+      const k = r % K, rows = Math.min(r1 - r, K - k), at = y + 4 * r * P;
+      calls.push(['convEpilogue', at, P, rows, P, 1, P, bp ? bp + 4 * k : 0, at, relu ? 1 : 0]);
+      r += rows;
     }
-  }
-  // Relu's rule: NaN stays, -0 becomes +0.
-  if (relu) for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 || y[i] !== y[i] ? y[i] : 0;
+    return calls;
+  }));
 }
 
 /**
@@ -151,9 +154,8 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
       }
     }
   }
-  const out = rt.takeF32(y, N * K * P);
-  if (!epilogueDone) addBias(out, bias, relu, N, K, P);
-  return [{ values: out, shape: [N, K, OH, OW], dtype: 'float32' }];
+  if (!epilogueDone) biasEpilogue(rt, y, bias, relu, N, K, P);
+  return [{ values: rt.takeF32(y, N * K * P), shape: [N, K, OH, OW], dtype: 'float32' }];
 };
 
 export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, inputs, a) => {
