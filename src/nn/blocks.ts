@@ -18,6 +18,7 @@
  * Children are registered flat under the names given (a Record or Map), so the blocks of torchvision
  * models keep torchvision's parameter names (`layer1.0.conv1.weight`, `denselayer1.norm1.weight`).
  */
+import { runChain } from './fusion.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape, shapesEqual } from '../tensor/shape.js';
 import { add, mul } from '../ops/elementwise.js';
@@ -159,9 +160,7 @@ export class ResidualSum extends Module {
   }
 
   #run(names: readonly string[], x: Tensor): Tensor {
-    let y = x;
-    for (const k of names) y = asTensor('ResidualSum', `child '${k}'`, this.getSubmodule(k).call(y));
-    return y;
+    return runChain(names.map((k) => this.getSubmodule(k)), x, (y, i) => asTensor('ResidualSum', `child '${names[i]}'`, y));
   }
 
   forward(x: Tensor): Tensor {

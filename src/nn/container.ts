@@ -1,7 +1,7 @@
 /** Containers: Sequential, ModuleList and ModuleDict. */
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type AnyModule } from './module.js';
-import { fuseForInference } from './fusion.js';
+import { runChain } from './fusion.js';
 import { fail, type LayerConfig } from './util.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
@@ -69,18 +69,7 @@ export class Sequential extends Module<[Tensor], Tensor> {
 
   /** Runs the children in order; under noGrad, Conv2d + eval-mode BatchNorm2d / ReLU run as one conv (nn/fusion.ts). */
   forward(x: Tensor): Tensor {
-    const modules = this.entries().map(([, m]) => m);
-    let y = x;
-    for (let i = 0; i < modules.length; i++) {
-      const fused = fuseForInference(modules, i, y);
-      if (fused) {
-        y = fused.y;
-        i += fused.consumed - 1;
-      } else {
-        y = modules[i].call(y);
-      }
-    }
-    return y;
+    return runChain(this.entries().map(([, m]) => m), x);
   }
 
   /** No options: a container is its children (LayerConfig). */

@@ -75,3 +75,21 @@ function foldBatchNorm(weight: Tensor, bias: Tensor | null, bn: BatchNorm2d): { 
   if (bn.bias) shift = add(shift, bn.bias);
   return { weight: mul(weight, reshape(scale, [-1, 1, 1, 1])), bias: bias ? add(mul(bias, scale), shift) : shift };
 }
+
+/**
+ * Runs modules in order on x, fusing Conv2d [+ BatchNorm2d] [+ ReLU] runs under noGrad (Sequential and
+ * the residual blocks' paths). `check` sees each module's output (containers validate it).
+ */
+export function runChain(modules: readonly AnyModule[], x: Tensor, check: (y: unknown, i: number) => Tensor = (y) => y as Tensor): Tensor {
+  let y = x;
+  for (let i = 0; i < modules.length; i++) {
+    const fused = fuseForInference(modules, i, y);
+    if (fused) {
+      y = fused.y;
+      i += fused.consumed - 1;
+    } else {
+      y = check(modules[i].call(y), i);
+    }
+  }
+  return y;
+}
