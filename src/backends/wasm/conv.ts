@@ -11,7 +11,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
-import { runWinograd, runWinogradFilterGrad, winogradFits, winogradOutput } from './winograd.js';
+import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOutput } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -95,6 +95,12 @@ function imageChunks(rt: WasmRuntime, N: number, G: number, workPerImage: number
   return splitRange(N, rt.chunksFor(N * workPerImage), 1);
 }
 
+/** Each group's filters [Kg][ckk] packed as GEMM A panels at Ap (G * aSize floats). */
+function packFilters(rt: WasmRuntime, wp: number, G: number, Kg: number, ckk: number, aSize: number, Ap: number): void {
+  const S = rt.chunksFor(G * Kg * ckk * 16);
+  for (let g = 0; g < G; g++) packA(rt, S, { ptr: wp + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+}
+
 export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const [x, w, bias] = inputs;
   const [N, C, H, W] = x.shape;
@@ -104,34 +110,40 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const why = check(inputs, [N, C, H, W, K, OH, OW]);
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a), relu = a.activation === 'relu';
-  rt.reset();
-  const xp = rt.put(x.values), wp = rt.put(w.values), y = rt.alloc(N * K * P);
   const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
+  const path = isDense(H, W, kh, kw, a) ? 'dense' : Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise'
+    : convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH) ? 'winograd'
+    : chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
+  took('Conv2D', path);
+  const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk);
+  rt.reset();
+  // Weights in the layout the path's GEMMs read, prepared once per weight tensor (-1: not kept, prepare below).
+  let prepared = -1;
+  if (path === 'winograd') {
+    prepared = rt.resident(w.values, `winograd:${G}:${Kg}:${Cg}`, G * 16 * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.put(w.values), G, Cg, Kg }, Ap));
+  } else if (path === 'im2col') {
+    prepared = rt.resident(w.values, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.put(w.values), G, Kg, ckk, aSize, Ap));
+  }
+  const xp = rt.put(x.values), wp = prepared >= 0 ? 0 : rt.put(w.values), y = rt.alloc(N * K * P);
   let epilogueDone = false;
-  if (isDense(H, W, kh, kw, a)) {
-    took('Conv2D', 'dense');
-    const ckk = C * kh * kw;
+  if (path === 'dense') {
     gemm(rt, N, K, ckk, { ptr: xp, rs: ckk, cs: 1 }, { ptr: wp, rs: 1, cs: ckk }, y, K, false, rt.alloc(packedASize(N, ckk)));
-  } else if (Cg === 1 && Kg < DIRECT_MAX_KG) {
-    took('Conv2D', 'depthwise');
+  } else if (path === 'depthwise') {
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(N * K, S, 1).map(([p0, p1]): Call[] =>
       [['dwConv', xp, wp, y, C, H, W, K, Kg, kh, kw, ...g10.slice(4), OH, OW, p0, p1]]));
-  } else if (convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH)) {
-    took('Conv2D', 'winograd');
+  } else if (path === 'winograd') {
     const bp = bias ? rt.put(bias.values) : 0;
-    runWinograd(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads, relu });
+    runWinograd(rt, { x: xp, w: wp, filters: prepared >= 0 ? prepared : undefined, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads, relu });
     epilogueDone = true;
-  } else if (chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST))) {
-    took('Conv2D', 'direct');
+  } else if (path === 'direct') {
     const bp = bias ? rt.put(bias.values) : 0;
-    runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, direct);
+    runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, direct!);
     epilogueDone = true;
   } else {
-    took('Conv2D', 'im2col');
-    const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk), Ap = rt.alloc(G * aSize);
+    let Ap = prepared;
+    if (Ap < 0) packFilters(rt, wp, G, Kg, ckk, aSize, (Ap = rt.alloc(G * aSize)));
     const S = rt.chunksFor(Kg * P * ckk);
-    for (let g = 0; g < G; g++) packA(rt, S, { ptr: wp + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
     const images = imageChunks(rt, N, G, G * Kg * P * ckk);
     const prms = rt.alloc(13 * (images ? N * G : 1));
     const prm = (n: number, g: number) => {

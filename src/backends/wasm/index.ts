@@ -93,7 +93,10 @@ export class WasmBackend implements Backend {
     this.workerFirst = options.workerFirst ?? false;
     this.poison = options.poison ?? false;
     this.workerKind = options.workers;
-    this.ref.onFree = (values) => this.arrays.recycle(values);
+    this.ref.onFree = (values) => {
+      this.rt?.forget(values);
+      this.arrays.recycle(values);
+    };
     this.start();
     live.add(this);
   }

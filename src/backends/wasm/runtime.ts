@@ -37,6 +37,11 @@ export const THREAD_MIN_WORK = 1 << 19;
 /** Chunks per thread when a kernel is split: spare chunks absorb a worker the OS paused. */
 const CHUNKS_PER_THREAD = 3;
 
+/** Prepared weights kept resident at most (beyond that, kernels prepare them per call as before). */
+const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
+/** Dead prepared blocks tolerated before the region is cleared and refilled on demand. */
+const RESIDENT_SLACK_BYTES = 16 * 2 ** 20;
+
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
@@ -50,8 +55,14 @@ export class WasmRuntime {
   private readonly tmpBase: number;
   private readonly bpBase: number;
   private readonly bpBytes: number;
-  private readonly arenaBase: number;
+  /** Where the arena starts: above the prepared weights, which sit between residentBase and here. */
+  private arenaBase: number;
+  private readonly residentBase: number;
   private top: number;
+  /** Prepared weights by source array and layout; replaced wholesale when the region is cleared. */
+  private prepared = new WeakMap<TypedArray, Map<string, { ptr: number; bytes: number }>>();
+  private residentLive = 0;
+  private residentDead = 0;
   private f32 = new Float32Array(0);
   private i32 = new Int32Array(0);
   private pool: ThreadPool | null = null;
@@ -84,7 +95,7 @@ export class WasmRuntime {
     this.tmpBase = align(this.fns.heapBase(), 64);
     this.bpBytes = 4 * this.fns.bpFloats();
     this.bpBase = this.tmpBase + TMP_BYTES * MAX_THREADS;
-    this.arenaBase = this.bpBase + this.bpBytes * this.threads;
+    this.arenaBase = this.residentBase = this.bpBase + this.bpBytes * this.threads;
     this.top = this.arenaBase;
     const pages = Math.ceil(this.arenaBase / PAGE) + 1 - this.memory.buffer.byteLength / PAGE;
     if (pages > 0) this.memory.grow(pages);
@@ -116,7 +127,63 @@ export class WasmRuntime {
   /** Frees the whole arena; called at the start of every kernel. */
   reset(): void {
     this.top = this.arenaBase;
-    if (this.poison) this.f32.fill(NaN, this.tmpBase >> 2, this.arenaBase >> 2);
+    if (this.poison) this.f32.fill(NaN, this.tmpBase >> 2, this.residentBase >> 2);
+  }
+
+  /**
+   * Weights prepared for a kernel (Winograd-transformed, GEMM-packed) kept in wasm memory across calls:
+   * the address of `floats` values derived from `source` in layout `tag`, computed by `fill(ptr)` the
+   * first time. Tensor storage never changes in place (updates swap in new arrays), so the source
+   * array's identity is the version; `forget` drops what was derived from a released array. Call right
+   * after reset(), before any other allocation: the block goes below the arena, which is reset again.
+   */
+  resident(source: TypedArray, tag: string, floats: number, fill: (ptr: number) => void): number {
+    let byTag = this.prepared.get(source);
+    const hit = byTag?.get(tag);
+    if (hit) return hit.ptr;
+    const bytes = align(4 * floats, 64);
+    if (this.residentLive + bytes > RESIDENT_MAX_BYTES) return -1;
+    if (this.residentDead > Math.max(this.residentLive, RESIDENT_SLACK_BYTES)) this.clearResident();
+    const ptr = this.arenaBase;
+    this.arenaBase += bytes;
+    try {
+      this.reset();
+      this.alloc(0); // grows memory to cover the block
+      fill(ptr);
+    } catch (e) {
+      this.arenaBase = ptr;
+      throw e;
+    } finally {
+      this.reset();
+    }
+    if (!byTag) this.prepared.set(source, (byTag = new Map()));
+    byTag.set(tag, { ptr, bytes });
+    this.residentLive += bytes;
+    return ptr;
+  }
+
+  /** The array's storage was released: what was prepared from it is dead (reclaimed at the next clear). */
+  forget(source: TypedArray): void {
+    const byTag = this.prepared.get(source);
+    if (!byTag) return;
+    this.prepared.delete(source);
+    for (const { bytes } of byTag.values()) {
+      this.residentLive -= bytes;
+      this.residentDead += bytes;
+    }
+  }
+
+  /** Drops every prepared block (they are recomputed on next use). */
+  clearResident(): void {
+    this.prepared = new WeakMap();
+    this.arenaBase = this.residentBase;
+    this.residentLive = this.residentDead = 0;
+    this.reset();
+  }
+
+  /** Bytes of prepared weights in use (tests and profiles read it). */
+  get residentBytes(): number {
+    return this.residentLive;
   }
 
   /** Byte address of `n` fresh 4-byte elements (64-aligned, contents undefined: NaN under `poison`). */

@@ -34,6 +34,8 @@ export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 
    */
   w: number;
   adjoint?: boolean;
+  /** Filters already transformed by winogradFilters (then `w` is not read). */
+  filters?: number;
   /** ReLU after the bias (Conv2D's activation). */
   relu?: boolean;
 }
@@ -106,14 +108,13 @@ function padPlane(at: (n: number) => number, n0: number, n1: number, channels: n
 /** Splits a list of independent calls into at most `parts` chunks. */
 const spread = (calls: Call[], parts: number): Call[][] => splitRange(calls.length, parts, 1).map(([a, b]) => calls.slice(a, b));
 
-/** y = conv3x3(x, w) + bias, stride 1, on the arena. */
-export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
-  const { N, G, Cg, Kg, H, W, pads } = c;
-  const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
-  const Hp = 2 * TH + 2, Wp = 2 * TW + 2;
-  const padFloats = Cg * Hp * Wp, aSize = packedASize(Kg, Cg);
-  // U[g][xi] = G w G^T, transformed straight into packed GEMM operands (threads split filter panels).
-  const Ap = rt.alloc(G * 16 * aSize), panels = Math.ceil(Kg / 4);
+/**
+ * U[g][xi] = G w G^T for every filter, transformed straight into packed GEMM operands at Ap
+ * (G * 16 * packedASize(Kg, Cg) floats; threads split filter panels).
+ */
+export function winogradFilters(rt: WasmRuntime, c: Pick<WinogradConv, 'w' | 'adjoint' | 'G' | 'Cg' | 'Kg'>, Ap: number): void {
+  const { G, Cg, Kg } = c;
+  const aSize = packedASize(Kg, Cg), panels = Math.ceil(Kg / 4);
   const [fs, cs] = c.adjoint ? [9, 9 * Kg] : [9 * Cg, 9];
   rt.run(splitRange(G * panels, rt.chunksFor(G * Kg * Cg * 64), 1).map(([p0, p1]): Call[] => {
     const calls: Call[] = [];
@@ -123,6 +124,16 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
     }
     return calls;
   }));
+}
+
+/** y = conv3x3(x, w) + bias, stride 1, on the arena. */
+export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
+  const { N, G, Cg, Kg, H, W, pads } = c;
+  const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
+  const Hp = 2 * TH + 2, Wp = 2 * TW + 2;
+  const padFloats = Cg * Hp * Wp, aSize = packedASize(Kg, Cg);
+  let Ap = c.filters ?? -1;
+  if (Ap < 0) winogradFilters(rt, c, (Ap = rt.alloc(G * 16 * aSize)));
   const P = OH * OW, yRows = 2 * TH, yvFloats = yRows * 2 * TW;
   // Tile-row blocks of ~BLOCK_TILES tiles: a block's V and M stay in L2 between the transforms and the GEMMs.
   const { blocks, Tb } = tileBlocks(TH, TW, BLOCK_TILES);

@@ -1,0 +1,59 @@
+/**
+ * Prepared convolution weights (Winograd-transformed, GEMM-packed) stay in wasm memory across calls,
+ * keyed by the weights' storage: prepared once, never stale when that storage is released and its
+ * array reused for other values.
+ */
+import { afterAll, expect, test } from 'vitest';
+import { WasmBackend } from '../../src/backends/wasm/index.js';
+import { ReferenceBackend } from '../../src/backends/reference/index.js';
+import type { TensorInfo } from '../../src/backends/backend.js';
+import type { Conv2DAttrs } from '../../src/kernels/specs.js';
+import { prng, randBuf } from './harness.js';
+
+const backends: WasmBackend[] = [];
+afterAll(() => backends.forEach((b) => b.dispose()));
+const ref = new ReferenceBackend();
+
+const resident = (be: WasmBackend) => (be as unknown as { rt: { residentBytes: number } }).rt.residentBytes;
+const attrs = (pad: number, stride: number): Conv2DAttrs => ({ stride: [stride, stride], pads: [pad, pad, pad, pad], dilation: [1, 1], groups: 1 });
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-4 * (1 + Math.abs(b[i]))) return false;
+  return a.length === b.length;
+}
+
+for (const [name, a, x, w] of [
+  ['winograd (3x3 stride 1)', attrs(1, 1), [1, 16, 12, 12], [16, 16, 3, 3]],
+  ['im2col (3x3 stride 2)', attrs(1, 2), [1, 8, 12, 12], [16, 8, 3, 3]],
+] as const) {
+  test(`${name}: weights are prepared once and re-prepared when their storage is reused`, () => {
+    const be = new WasmBackend({ threads: 1 });
+    backends.push(be);
+    const xb = randBuf(prng(1), [...x]);
+    const xi: TensorInfo = { dataId: be.write(xb.values, 'float32'), shape: [...x], dtype: 'float32' };
+    const expected = (wv: Float32Array) => ref.readSync(ref.runKernel('Conv2D', [
+      { dataId: ref.write(xb.values, 'float32'), shape: [...x], dtype: 'float32' },
+      { dataId: ref.write(wv, 'float32'), shape: [...w], dtype: 'float32' }], a)[0].dataId);
+    // Weights produced by a wasm kernel come from the output-array pool, so a released one is reused.
+    const weights = (seed: number) => {
+      const src = { dataId: be.write(randBuf(prng(seed), [...w]).values, 'float32'), shape: [...w], dtype: 'float32' } as TensorInfo;
+      return be.runKernel('Mul', [src, { dataId: be.write(new Float32Array([1]), 'float32'), shape: [1], dtype: 'float32' }], {})[0];
+    };
+    const w1 = weights(2);
+    const y1 = be.readSync(be.runKernel('Conv2D', [xi, w1], a)[0].dataId);
+    const bytes = resident(be);
+    expect(bytes).toBeGreaterThan(0);
+    const again = be.readSync(be.runKernel('Conv2D', [xi, w1], a)[0].dataId);
+    expect(resident(be)).toBe(bytes);
+    expect(again).toEqual(y1);
+    expect(close(y1, expected(be.readSync(w1.dataId) as Float32Array))).toBe(true);
+    const array1 = be.readSync(w1.dataId);
+    be.release(w1.dataId);
+    expect(resident(be)).toBe(0);
+    const w2 = weights(3);
+    expect(be.readSync(w2.dataId)).toBe(array1); // the same array, new values
+    const y2 = be.readSync(be.runKernel('Conv2D', [xi, w2], a)[0].dataId);
+    expect(close(y2, expected(be.readSync(w2.dataId) as Float32Array))).toBe(true);
+    expect(close(y2, y1)).toBe(false);
+  });
+}
