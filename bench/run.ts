@@ -3,10 +3,11 @@
  * (peer, workload) in its own child process under `flock /tmp/bench.lock`; prints the tables and writes
  * BENCHMARKS.md (atomically).
  *
- *   npm run bench -- [--quick] [--only neocog,torch] [--workloads W1,W3a] [--reps N] [--max-call-s 30]
+ *   npm run bench -- [--quick] [--only neocog,torch,W5a,W1a-natural] [--workloads W1,W3a] [--reps N] [--max-call-s 30]
  *                    [--timeout 600] [--out FILE] [--json FILE] [--list] [--from FILE]
  *
- * --from FILE re-renders a saved run. --only / --workloads take comma lists of prefixes (`neocog` = all neocog peers, `W1` = W1a and W1b).
+ * --from FILE re-renders a saved run. --only takes a comma list of peer and/or workload ids, --workloads of workload
+ * ids; an exact id selects itself, anything else is a prefix (`neocog` = all neocog peers, `W1` = W1a, W1a-natural, W1b).
  * A filtered or --quick run writes bench/.cache/BENCHMARKS.partial.md instead of BENCHMARKS.md (unless --out).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { PEERS, type PeerDef } from './lib/peers.js';
+import { select, splitOnly } from './lib/select.js';
 import { WORKLOADS, type Workload } from './lib/workloads.js';
 import { RESULT_MARKER, type BenchResult } from './lib/result.js';
 import { plan, fmtS } from './lib/protocol.js';
@@ -33,7 +35,8 @@ interface Args {
   only: string[] | null;
   workloads: string[] | null;
   reps?: number;
-  maxCallS: number;
+  /** Undefined: 30 s, or 5 s with --quick (a smoke run should not wait for a peer's slow calls). */
+  maxCallS?: number;
   timeoutS: number;
   out: string | null;
   json: string;
@@ -43,11 +46,12 @@ interface Args {
 
 function usage(): never {
   console.log(`usage: npm run bench -- [options]
-  --quick               smoke test: 1 warm-up call, ~0.25 s reps, 3 reps (not for reporting)
-  --only a,b            peers by id prefix: ${PEERS.map((p) => p.id).join(', ')}
-  --workloads a,b       workloads by id prefix: ${WORKLOADS.map((w) => w.id).join(', ')}
+  --quick               smoke test: 1 warm-up call, ~0.25 s reps, 3 reps, --max-call-s 5 (not for reporting)
+  --only a,b            peers and/or workloads by id (or id prefix), e.g. --only W5a,W1a-natural or --only neocog,W5
+                        peers: ${PEERS.map((p) => p.id).join(', ')}
+  --workloads a,b       workloads by id (or id prefix): ${WORKLOADS.map((w) => w.id).join(', ')}
   --reps N              repetitions (default 7, or 5 when a repetition takes > 4 s)
-  --max-call-s S        a first call slower than S s is reported as that single cold call (default 30)
+  --max-call-s S        a first call slower than S s is reported as that single cold call (default 30; 5 with --quick)
   --timeout S           kill a (peer, workload) child after S s (default 600)
   --out FILE            markdown report (default BENCHMARKS.md; bench/.cache/BENCHMARKS.partial.md when filtered/quick)
   --json FILE           raw results (default bench/.cache/results.json)
@@ -57,7 +61,7 @@ function usage(): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, only: null, workloads: null, maxCallS: 30, timeoutS: 600, out: null, json: join(CACHE, 'results.json'), list: false };
+  const a: Args = { quick: false, only: null, workloads: null, timeoutS: 600, out: null, json: join(CACHE, 'results.json'), list: false };
   const list = (v: string | undefined, flag: string) => {
     if (!v) throw new Error(`${flag} needs a value`);
     return v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -80,37 +84,33 @@ function parseArgs(argv: string[]): Args {
       default: throw new Error(`unknown option ${f} (see --help)`);
     }
   }
+  for (const [flag, v] of [['--reps', a.reps], ['--max-call-s', a.maxCallS], ['--timeout', a.timeoutS]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new Error(`${flag} must be a positive number, got ${v}`);
+  }
+  if (a.reps !== undefined && !Number.isInteger(a.reps)) throw new Error(`--reps must be a whole number, got ${a.reps}`);
+  a.maxCallS ??= a.quick ? 5 : 30;
   return a;
-}
-
-function select<T extends { id: string }>(all: readonly T[], prefixes: string[] | null, what: string): T[] {
-  if (!prefixes) return [...all];
-  const lower = prefixes.map((p) => p.toLowerCase());
-  const chosen = all.filter((x) => lower.some((p) => x.id.toLowerCase().startsWith(p)));
-  const unmatched = lower.filter((p) => !all.some((x) => x.id.toLowerCase().startsWith(p)));
-  if (unmatched.length) throw new Error(`no ${what} matches ${unmatched.join(', ')} (known: ${all.map((x) => x.id).join(', ')})`);
-  return chosen;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // ETA: a-priori seconds per call (from WORKLOADS.md's reference figures and trial runs), run through the protocol
 
 const GUESS_S: Record<string, Partial<Record<string, number>>> = {
-  'neocog-ref': { W1a: 0.4, W1b: 0.5, W2a: 0.35, W2b: 0.35, W3a: 5, W3b: 9, W4: 50, sgemm: 20 },
-  'neocog-wasm-1t': { W1a: 0.03, W1b: 0.03, W2a: 0.03, W2b: 0.03, W3a: 0.15, W3b: 0.3, W4: 2, sgemm: 0.5 },
-  'neocog-wasm-2t': { W1a: 0.02, W1b: 0.02, W2a: 0.02, W2b: 0.02, W3a: 0.08, W3b: 0.15, W4: 1, sgemm: 0.25 },
-  torch: { W1a: 0.005, W1b: 0.01, W2a: 0.005, W2b: 0.005, W3a: 0.02, W3b: 0.04, W4: 0.15, sgemm: 0.05, sgemm1t: 0.2 },
-  ort: { W1b: 0.003, W2b: 0.003, W3a: 0.02, W4: 0.1 },
-  'tfjs-wasm': { W1a: 0, W1b: 0.015, W2a: 0, W2b: 0.01, W3a: 0.1, W3b: 0, W4: 1, sgemm: 0.6 },
-  'tfjs-cpu': { W1a: 4.5, W1b: 0.35, W2a: 3.8, W2b: 0.3, W3a: 3, W3b: 250, W4: 25, sgemm: 15 },
-  convnetjs: { W1a: 0.3, W1b: 0.45, W2a: 0.3, W2b: 0.4, W3a: 5, W3b: 8 },
+  'neocog-ref': { W1a: 0.4, 'W1a-natural': 0.4, W1b: 0.5, W2a: 0.35, 'W2a-natural': 0.35, W2b: 0.35, W3a: 5, W3b: 9, W4: 50, W5a: 8, W5b: 0.003, sgemm: 20 },
+  'neocog-wasm-1t': { W1a: 0.03, 'W1a-natural': 0.03, W1b: 0.03, W2a: 0.03, 'W2a-natural': 0.03, W2b: 0.03, W3a: 0.15, W3b: 0.3, W4: 2, W5a: 0.3, W5b: 0.001, sgemm: 0.5 },
+  'neocog-wasm-2t': { W1a: 0.02, 'W1a-natural': 0.02, W1b: 0.02, W2a: 0.02, 'W2a-natural': 0.02, W2b: 0.02, W3a: 0.08, W3b: 0.15, W4: 1, W5a: 0.2, W5b: 0.001, sgemm: 0.25 },
+  torch: { W1a: 0.005, W1b: 0.01, W2a: 0.005, W2b: 0.005, W3a: 0.02, W3b: 0.04, W4: 0.15, W5a: 0.025, W5b: 0.0003, sgemm: 0.05, sgemm1t: 0.2 },
+  ort: { W1b: 0.003, W2b: 0.003, W3a: 0.02, W4: 0.1, W5a: 0.02, W5b: 0.0002 },
+  'tfjs-wasm': { W1a: 0, W1b: 0.015, W2a: 0, W2b: 0.01, W3a: 0.1, W3b: 0, W4: 1, W5a: 0.3, W5b: 0.001, sgemm: 0.6 },
+  'tfjs-cpu': { W1a: 4.5, W1b: 0.35, W2a: 3.8, W2b: 0.3, W3a: 3, W3b: 250, W4: 25, W5a: 15, W5b: 0.01, sgemm: 15 },
+  convnetjs: { W1a: 0.3, W1b: 0.45, W2a: 0.3, W2b: 0.4, W3a: 5, W3b: 8, W5b: 0.002 },
 };
 
 function guessJobS(p: PeerDef, w: Workload, a: Args): number {
   const startup = p.lang === 'python' ? 3 : 2;
   const c = GUESS_S[p.id]?.[w.id] ?? 0.1;
   if (c === 0) return startup;
-  if (c > a.maxCallS) return startup + c;
+  if (c > a.maxCallS!) return startup + c;
   const warm = a.quick || c > 3 ? c : Math.max(1, 3 * c);
   const { reps, iters } = plan(c, { train: w.train, quick: a.quick, reps: a.reps });
   return startup + warm + reps * iters * c;
@@ -128,7 +128,7 @@ interface Job {
 let current: { pid: number } | null = null;
 
 function childCommand(job: Job, a: Args, torch: TorchEnv, useFlock: boolean): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
-  const common = ['--workload', job.workload.id, ...(a.quick ? ['--quick'] : []), ...(a.reps ? ['--reps', String(a.reps)] : []), '--max-call-s', String(a.maxCallS)];
+  const common = ['--workload', job.workload.id, ...(a.quick ? ['--quick'] : []), ...(a.reps ? ['--reps', String(a.reps)] : []), '--max-call-s', String(a.maxCallS!)];
   const argv = job.peer.lang === 'python'
     ? [PYTHON, join(ROOT, 'bench/peers/torch_bench.py'), '--threads', String(job.peer.threads ?? 2), ...common]
     : [process.execPath, '--import', 'tsx', join(ROOT, 'bench/child.ts'), '--peer', job.peer.id, ...common];
@@ -198,8 +198,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   if (a.from) return fromFile(resolve(a.from), a);
-  const peers = select(PEERS, a.only, 'peer');
-  const workloads = select(WORKLOADS, a.workloads, 'workload');
+  const only = splitOnly(a.only, a.workloads);
+  const peers = select(PEERS, only.peers, 'peer');
+  const workloads = select(WORKLOADS, only.workloads, 'workload');
   const jobs: Job[] = [];
   // Workload-major order: the peers of one row run close together in time (the machine is shared).
   for (const w of workloads) for (const p of peers) if (p.workloads.includes(w.id)) jobs.push({ peer: p, workload: w });
@@ -227,7 +228,10 @@ async function main(): Promise<void> {
 
   const results: Results = new Map();
   for (const w of workloads) for (const p of peers) if (!p.workloads.includes(w.id)) {
-    results.set(key(p.id, w.id), { peer: p.id, workload: w.id, unit: w.unit, status: 'n/a', reason: `outside ${p.label}'s scope (WORKLOADS.md)` });
+    const reason = w.variantOf && p.workloads.includes(w.variantOf)
+      ? `compared on ${w.variantOf} (${p.label} runs only that row; a variant of neocog's own code)`
+      : `outside ${p.label}'s scope (WORKLOADS.md)`;
+    results.set(key(p.id, w.id), { peer: p.id, workload: w.id, unit: w.unit, status: 'n/a', reason });
   }
   const timeouts = new Map<string, number>();
   const guesses = jobs.map((j) => guessJobS(j.peer, j.workload, a));
@@ -274,8 +278,8 @@ async function main(): Promise<void> {
     totalS: (performance.now() - t0) / 1000,
     cmdline: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     quick: a.quick,
-    only: a.only,
-    workloads: a.workloads,
+    only: only.peers,
+    workloads: only.workloads,
     machine: m,
     loadEnd: loadavg().map((x) => Math.round(x * 100) / 100),
     torch: torch.note,

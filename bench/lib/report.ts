@@ -1,7 +1,7 @@
 /** Tables (terminal and markdown) and BENCHMARKS.md from the results of one run. */
 import type { BenchResult } from './result.js';
 import { PEERS, BASELINE, BASELINE2, type PeerDef } from './peers.js';
-import { WORKLOADS, type Workload } from './workloads.js';
+import { WORKLOADS, lowerIsBetter, type Workload } from './workloads.js';
 import type { Machine } from './setup-env.js';
 import { fmtS } from './protocol.js';
 
@@ -25,13 +25,39 @@ export function cell(r: BenchResult | undefined): string {
   return fmtNum(r.throughput.median) + (r.timing?.single ? '*' : '');
 }
 
-function ratioCell(r: BenchResult | undefined, base: BenchResult | undefined): string {
+const fmtRatio = (x: number) => `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}×`;
+
+/**
+ * The result a row compares against: the peer's own, or for a variant row (W1a-natural) that the peer does
+ * not run, its row of the base workload (PyTorch's W1a loop is already natural code).
+ */
+function rowResult(res: Results, peerId: string, w: Workload): { r: BenchResult | undefined; via?: string } {
+  const own = res.get(key(peerId, w.id));
+  if (w.variantOf && (!own || own.status === 'n/a')) {
+    const base = res.get(key(peerId, w.variantOf));
+    if (base && base.status !== 'n/a') return { r: base, via: w.variantOf };
+  }
+  return { r: own };
+}
+
+/**
+ * Ratio of a result to the baseline's on the same row. Throughput rows: peer / baseline (> 1× = faster).
+ * Latency rows (ms): peer / baseline as well, i.e. "× the baseline's latency" (< 1× = faster).
+ */
+export function ratioValue(w: Workload, r: BenchResult | undefined, base: BenchResult | undefined): number | null {
+  if (r?.status !== 'ok' || !r.throughput || base?.status !== 'ok' || !base.throughput) return null;
+  return r.throughput.median / base.throughput.median;
+}
+
+function ratioCell(w: Workload, res: Results, peerId: string, baseline: string): string {
+  const { r, via } = rowResult(res, peerId, w);
   if (!r) return '';
+  if (via) return `= ${via}`;
   if (r.status !== 'ok' || !r.throughput) return SHORT[r.status];
-  if (base?.status !== 'ok' || !base.throughput) return '–';
-  const x = r.throughput.median / base.throughput.median;
-  const single = r.timing?.single || base.timing?.single ? '*' : '';
-  return `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}×${single}`;
+  const base = rowResult(res, baseline, w).r;
+  const x = ratioValue(w, r, base);
+  if (x === null) return '–';
+  return fmtRatio(x) + (r.timing?.single || base?.timing?.single ? '*' : '');
 }
 
 export interface Table {
@@ -42,16 +68,40 @@ export interface Table {
 export function mediansTable(ws: readonly Workload[], ps: readonly PeerDef[], res: Results): Table {
   return {
     header: ['workload', ...ps.map((p) => p.label)],
-    rows: ws.map((w) => [w.title, ...ps.map((p) => cell(res.get(key(p.id, w.id))))]),
+    rows: ws.map((w) => [w.title, ...ps.map((p) => {
+      const { r, via } = rowResult(res, p.id, w);
+      return via ? `= ${via}` : cell(r);
+    })]),
   };
 }
 
+/** Ratios to `baseline`, rows of one kind (throughput rows, or latency rows). */
 export function ratioTable(ws: readonly Workload[], ps: readonly PeerDef[], res: Results, baseline: string): Table {
   return {
     header: ['workload', ...ps.map((p) => p.label)],
-    rows: ws.map((w) => [w.id, ...ps.map((p) => ratioCell(res.get(key(p.id, w.id)), res.get(key(baseline, w.id))))]),
+    rows: ws.map((w) => [w.id, ...ps.map((p) => ratioCell(w, res, p.id, baseline))]),
   };
 }
+
+/** Natural-code rows over the scoped row they are a variant of, per peer that runs both (target >= 0.9×). */
+export function naturalTable(ws: readonly Workload[], ps: readonly PeerDef[], res: Results): Table | null {
+  const rows = ws.filter((w) => w.variantOf);
+  const cols = ps.filter((p) => rows.some((w) => p.workloads.includes(w.id)));
+  if (rows.length === 0 || cols.length === 0) return null;
+  return {
+    header: ['natural / tidy', ...cols.map((p) => p.label)],
+    rows: rows.map((w) => [`${w.id} / ${w.variantOf}`, ...cols.map((p) => {
+      const r = res.get(key(p.id, w.id));
+      if (!r) return '';
+      if (r.status !== 'ok') return SHORT[r.status];
+      const x = ratioValue(w, r, res.get(key(p.id, w.variantOf!)));
+      return x === null ? '–' : fmtRatio(x);
+    })]),
+  };
+}
+
+const throughputRows = (ws: readonly Workload[]) => ws.filter((w) => !lowerIsBetter(w));
+const latencyRows = (ws: readonly Workload[]) => ws.filter(lowerIsBetter);
 
 export function markdown(t: Table): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -122,10 +172,16 @@ export function terminalTables(rec: RunRecord): string {
   const { peers, workloads } = layout(rec);
   const res = resultsMap(rec);
   const label = (id: string) => PEERS.find((p) => p.id === id)!.label;
-  const parts = [`Medians (higher is better; * = one cold call):\n\n${plain(mediansTable(workloads, peers, res))}`];
+  const parts = [`Medians (img/s, GFLOP/s: higher is better; ms: lower is better; * = one cold call):\n\n${plain(mediansTable(workloads, peers, res))}`];
   for (const b of [BASELINE, BASELINE2]) {
-    if (peers.some((p) => p.id === b)) parts.push(`Ratio to ${label(b)} (> 1x = faster):\n\n${plain(ratioTable(workloads, peers, res, b))}`);
+    if (!peers.some((p) => p.id === b)) continue;
+    const tp = throughputRows(workloads);
+    const lat = latencyRows(workloads);
+    if (tp.length) parts.push(`Throughput / ${label(b)}'s (> 1x = faster):\n\n${plain(ratioTable(tp, peers, res, b))}`);
+    if (lat.length) parts.push(`Latency, x ${label(b)}'s latency (< 1x = faster):\n\n${plain(ratioTable(lat, peers, res, b))}`);
   }
+  const nat = naturalTable(workloads, peers, res);
+  if (nat) parts.push(`Natural code / the same under tidy (1x = as fast; target >= 0.9x):\n\n${plain(nat)}`);
   return parts.join('\n\n');
 }
 
@@ -144,14 +200,25 @@ export function renderMarkdown(rec: RunRecord, python: string, lock: string): st
     const r = rs.find((x) => x.status === 'ok') ?? rs.find((x) => x.detail) ?? rs[0];
     return `- ${p.label}: ${r?.detail ?? (r ? `${r.status}: ${r.reason}` : 'not run')}`;
   });
-  const ratio = (b: string, blurb: string) =>
-    peers.some((p) => p.id === b) ? [`## Ratio to ${label(b)}`, '', blurb, '', markdown(ratioTable(workloads, peers, res, b)), ''] : [];
+  const tp = throughputRows(workloads);
+  const lat = latencyRows(workloads);
+  const ratio = (b: string, blurb: string, latBlurb: string) =>
+    peers.some((p) => p.id === b)
+      ? [
+        `## Ratio to ${label(b)}`,
+        ...(tp.length ? ['', blurb, '', markdown(ratioTable(tp, peers, res, b))] : []),
+        ...(lat.length ? ['', latBlurb, '', markdown(ratioTable(lat, peers, res, b))] : []),
+        '',
+      ]
+      : [];
+  const nat = naturalTable(workloads, peers, res);
   return [
     '# Benchmarks',
     '',
     `Generated by \`${rec.cmdline}\` on ${rec.started.replace(/\.\d+Z$/, 'Z')}${rec.totalS ? ` (${fmtDur(rec.totalS)})` : ''}. Workloads and protocol:`,
-    '`../shared/bench/WORKLOADS.md` (mirrored in `bench/lib/workloads.ts`). Higher is better everywhere. The machine is shared,',
-    'so absolute numbers drift between runs: compare within one run, as ratios.',
+    '`../shared/bench/WORKLOADS.md` (mirrored in `bench/lib/workloads.ts`; the natural-code and W5 rows are described in',
+    '`bench/README.md`). Throughput rows (img/s, GFLOP/s): higher is better; latency rows (ms): lower is better. The machine',
+    'is shared, so absolute numbers drift between runs: compare within one run, as ratios.',
     ...(rec.quick ? ['', '**Quick mode (smoke test): timings are not representative.**'] : []),
     ...(filtered ? ['', `Filtered run: peers ${rec.only?.join(',') ?? 'all'}, workloads ${rec.workloads?.join(',') ?? 'all'}.`] : []),
     ...(peak > m.cores
@@ -166,28 +233,43 @@ export function renderMarkdown(rec: RunRecord, python: string, lock: string): st
     `- Load average (1/5/15 min) at start ${m.loadAvg.join(' / ')}${rec.loadEnd ? `, at the end ${rec.loadEnd.join(' / ')}` : ''} (other work shares this machine)`,
     ...(rec.versions ? [`- ${rec.versions.join(', ')}`] : [`- node ${m.node}`]),
     `- PyTorch: ${rec.torch}`,
+    ...(rec.torchEnvShown?.includes('GLIBC_TUNABLES')
+      ? ['- PyTorch runs with glibc\'s allocator told to keep freed memory (`GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=17179869184`),',
+        '  as PyTorch CPU tuning guides advise (jemalloc/tcmalloc do the same): PyTorch at its best. Without it oneDNN\'s per-call',
+        '  buffers page-fault on every call and PyTorch\'s convolutions run several times slower, which would flatter every ratio.']
+      : rec.torch && !/not (available|selected)/.test(rec.torch) ? ['- PyTorch ran with the stock glibc allocator settings (a run from before the bench set GLIBC_TUNABLES): ratios to it are flattering.'] : []),
     ...neocog,
     '',
     '## Medians',
     '',
-    'img/s or GFLOP/s as the row says. `*`: one cold call (the first call took longer than `--max-call-s`), a lower bound.',
+    'img/s or GFLOP/s (higher is better) or ms per call (W5, lower is better) as the row says. `*`: one cold call (the first',
+    'call took longer than `--max-call-s`), a bound. `= W1a` (natural-code rows): the peer runs only the base row, and',
+    'its figure there is what the natural row is compared with (PyTorch\'s W1a/W2a loops are already plain code).',
     '`cannot`: the peer has no way to run it; `n/a`: outside the peer\'s scope in WORKLOADS.md; `skipped`: the peer is absent here;',
     '`error`: the child failed (reason in the details).',
     '',
     markdown(mediansTable(workloads, peers, res)),
     '',
-    ...ratio(BASELINE, 'Throughput / PyTorch\'s throughput (> 1× = faster than PyTorch; `–`: no PyTorch figure).'),
-    ...ratio(BASELINE2, 'Throughput / TF.js-wasm\'s throughput (`–`: TF.js-wasm cannot run it).'),
+    ...ratio(BASELINE, 'Throughput / PyTorch\'s throughput (> 1× = faster than PyTorch; `–`: no PyTorch figure). Natural-code rows are divided by PyTorch\'s W1a / W2a.',
+      'Latency (W5): **× PyTorch\'s latency** = peer ms / PyTorch ms, so lower is better (< 1× = faster than PyTorch; the issue\'s target for neocog is ≤ 2×).'),
+    ...ratio(BASELINE2, 'Throughput / TF.js-wasm\'s throughput (`–`: TF.js-wasm cannot run it).',
+      'Latency (W5): **× TF.js-wasm\'s latency** = peer ms / TF.js-wasm ms, lower is better (3× TF.js-wasm\'s speed = ≤ 0.33×).'),
+    ...(nat
+      ? ['## Natural code vs tidy', '',
+        'The natural-code row\'s throughput / the same peer\'s scoped row (W1a-natural / W1a, W2a-natural / W2a): 1× = plain code',
+        'runs as fast as code inside `tidy`; the target is ≥ 0.9× (within 10%).', '', markdown(nat), '']
+      : []),
     '## Details',
     '',
-    'median [slowest rep – fastest rep], repetitions × calls per repetition, wall time and 1-minute load average of the child, what ran.',
+    'median [lowest–highest over the repetitions], repetitions × calls per repetition, wall time and 1-minute load average of the child, what ran.',
     '',
     ...details(workloads, peers, res),
     '',
     '## How to run',
     '',
     '- `npm run bench` (= `tsx bench/run.ts`) runs everything and rewrites this file (atomically). Options (`npm run bench -- --help`):',
-    '  `--quick` (smoke test), `--only neocog,torch` and `--workloads W1,W3a` (id prefixes; a filtered or quick run writes',
+    '  `--quick` (smoke test), `--only neocog,torch,W5a,W1a-natural` (peer and/or workload ids or prefixes; `--workloads W1,W3a`',
+    '  filters workloads only; a filtered or quick run writes',
     '  `bench/.cache/BENCHMARKS.partial.md` instead), `--reps N`, `--max-call-s S`, `--timeout S`, `--from results.json` (re-render).',
     '- Fresh clone: `ONNXRUNTIME_NODE_INSTALL=skip npm ci` (onnxruntime-node\'s postinstall otherwise tries to download CUDA',
     '  binaries and fails offline), and `npm run build:wasm` (or `npm run build`) so the neocog wasm kernels exist.',
@@ -200,7 +282,10 @@ export function renderMarkdown(rec: RunRecord, python: string, lock: string): st
     '',
     '- neocog (`bench/peers/neocog.ts`): models built from public `nn` layers (FuaNet, LeNet-5, ResNet-18 with `nn.Residual`',
     '  BasicBlocks), `optim.SGD`, steps inside `tidy` (outputs freed every call, as PyTorch frees them by refcount; TF.js too);',
-    '  inference under `noGrad`; W3b = `y.backward(dY)` on a kept conv graph',
+    '  inference under `noGrad`. Natural-code rows: a `Module` subclass (nn layers + F ops), a `data.DataLoader` over the batch and',
+    '  the plain loop `zeroGrad; loss = F.nllLoss|crossEntropy(model.call(x), y); backward; step; loss.item()` with no',
+    '  `tidy`/`dispose`/`keep`. W5: `models.resnet18()` / `models.lenet5({ activation: \'relu\' })`, eval,',
+    '  `noGrad(() => model.call(x).dataSync())` with no `tidy`. W3b = `y.backward(dY)` on a kept conv graph',
     '  (Conv2DBackpropInput + Conv2DBackpropFilter + bias sum). wasm threads: NEOCOG_THREADS and the exported `set*Threads` setter.',
     '- TF.js: tfjs-core ops in NHWC with `tf.fused.conv2d`/`fused.matMul` (bias, relu), `tf.train.momentum`; tfjs-layers is',
     '  imported only to register the gradient functions. W3b = the `Conv2DBackpropInput` + `Conv2DBackpropFilter` kernels + `sum(dY)`.',
@@ -209,7 +294,9 @@ export function renderMarkdown(rec: RunRecord, python: string, lock: string): st
     '  small layer in ConvNetJS\'s style in the bench (it has none). W3b = `ConvLayer.backward` per image (dX, dW, db).',
     `- ONNX Runtime (onnxruntime-node, CPU EP): models from \`${python} bench/peers/export_onnx.py bench/.cache/onnx\``,
     '  (torch.onnx.export, opset 13, eval mode so BatchNorm is folded, static shapes), all graph optimisations, 2 intra-op threads.',
-    '- PyTorch: `torch.set_num_threads(2)` (1 for sgemm1t), `inference_mode` for inference, W3b = `aten::convolution_backward`;',
+    '- PyTorch: `torch.set_num_threads(2)` (1 for sgemm1t), `inference_mode` for inference, W3b = `aten::convolution_backward`,',
+    '  W5a = torchvision\'s `resnet18` (the same layers from `bench/peers/torch_models.py` where torchvision does not import);',
+    '  `GLIBC_TUNABLES` as above;',
     '  OpenBLAS (openmp) from `apt-get download libopenblas0-openmp` + `dpkg -x` into `bench/.cache/openblas` (gitignored),',
     '  `OPENBLAS_CORETYPE=SkylakeX` on AVX-512 CPUs; falls back to the stock torch (netlib BLAS) and says so.',
     '- Timing (`bench/lib/protocol.ts`, `bench/peers/torch_bench.py`, identical): warm-up ≥ 3 calls and ≥ 1 s (one call if it',

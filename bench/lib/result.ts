@@ -9,11 +9,12 @@ import type { Workload, WorkloadId } from './workloads.js';
  */
 export type Status = 'ok' | 'unsupported' | 'skipped' | 'n/a' | 'error' | 'timeout';
 
+/** The reported value in the workload's unit (img/s, GFLOP/s, or ms per call for latency rows). */
 export interface Throughput {
   median: number;
-  /** From the slowest repetition. */
+  /** Numerically smallest: the slowest repetition for img/s and GFLOP/s, the fastest for ms. */
   min: number;
-  /** From the fastest repetition. */
+  /** Numerically largest: the fastest repetition for img/s and GFLOP/s, the slowest for ms. */
   max: number;
 }
 
@@ -43,6 +44,7 @@ export class Unsupported extends Error {}
 export class Skip extends Error {}
 
 export function throughputOf(w: Workload, t: Timing): Throughput {
+  if (w.unit === 'ms') return { median: t.medianS * 1000, min: t.minS * 1000, max: t.maxS * 1000 };
   const per = (s: number) => (w.unit === 'img/s' ? w.batch / s : w.flop / s / 1e9);
   return { median: per(t.medianS), min: per(t.maxS), max: per(t.minS) };
 }

@@ -52,9 +52,19 @@ export interface TorchEnv {
 }
 
 /**
+ * glibc's allocator told to keep freed memory (mmap threshold 32 MiB, trim threshold 16 GiB), what
+ * jemalloc/tcmalloc do and PyTorch CPU tuning guides advise. Without it oneDNN's per-call buffers come
+ * from fresh mmaps and page-fault on every call (slow on these machines: PyTorch's conv 4–6× slower).
+ */
+export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=17179869184';
+/** Ours after any tunables the caller already set (the later setting of a tunable wins). */
+const tunables = () => [process.env.GLIBC_TUNABLES, GLIBC_TUNABLES].filter(Boolean).join(':');
+
+/**
  * PyTorch as Debian ships it links netlib's reference BLAS; WORKLOADS.md asks for OpenBLAS (openmp
  * flavour), unpacked with `apt-get download` + `dpkg -x` into bench/.cache/openblas and put first on
- * LD_LIBRARY_PATH. Falls back to the stock torch (and says so) when that is not possible.
+ * LD_LIBRARY_PATH. Falls back to the stock torch (and says so) when that is not possible. Either way the
+ * child runs with GLIBC_TUNABLES (above).
  */
 export function torchEnv(cacheDir: string, m: Machine): TorchEnv {
   const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
@@ -77,16 +87,22 @@ export function torchEnv(cacheDir: string, m: Machine): TorchEnv {
     }
   }
   if (!why && existsSync(join(lib, 'libblas.so.3'))) {
-    const env: Record<string, string> = { LD_LIBRARY_PATH: [lib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+    const env: Record<string, string> = { GLIBC_TUNABLES: tunables(), LD_LIBRARY_PATH: [lib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
     // The environment may preset OPENBLAS_CORETYPE=Haswell, which halves sgemm on AVX-512 machines.
     if (m.avx512) env.OPENBLAS_CORETYPE = 'SkylakeX';
-    const shown = `LD_LIBRARY_PATH=bench/.cache/openblas/usr/lib/x86_64-linux-gnu/openblas-openmp${m.avx512 ? ' OPENBLAS_CORETYPE=SkylakeX' : ''}`;
-    return { available: true, version, note: `torch ${version} with OpenBLAS (openmp) from libopenblas0-openmp${m.avx512 ? ', OPENBLAS_CORETYPE=SkylakeX' : ''}`, env, envShown: shown };
+    const shown = `GLIBC_TUNABLES=${GLIBC_TUNABLES} LD_LIBRARY_PATH=bench/.cache/openblas/usr/lib/x86_64-linux-gnu/openblas-openmp${m.avx512 ? ' OPENBLAS_CORETYPE=SkylakeX' : ''}`;
+    return { available: true, version, note: `torch ${version} with OpenBLAS (openmp) from libopenblas0-openmp${m.avx512 ? ', OPENBLAS_CORETYPE=SkylakeX' : ''}, glibc malloc keeping freed memory (GLIBC_TUNABLES)`, env, envShown: shown };
   }
-  return { available: true, version, note: `torch ${version} with its stock BLAS (slow netlib reference sgemm; OpenBLAS unavailable: ${why || 'library missing after unpack'})`, env: {}, envShown: '' };
+  return {
+    available: true,
+    version,
+    note: `torch ${version} with its stock BLAS (slow netlib reference sgemm; OpenBLAS unavailable: ${why || 'library missing after unpack'}), glibc malloc keeping freed memory (GLIBC_TUNABLES)`,
+    env: { GLIBC_TUNABLES: tunables() },
+    envShown: `GLIBC_TUNABLES=${GLIBC_TUNABLES}`,
+  };
 }
 
-const ONNX_MODELS = ['fuanet_b256', 'lenet5_b256', 'conv_w3', 'resnet18_cifar_b32'];
+const ONNX_MODELS = ['fuanet_b256', 'lenet5_b256', 'conv_w3', 'resnet18_cifar_b32', 'resnet18_b1', 'lenet5_b1'];
 
 /** Exports the ONNX models (once; again when the model scripts change). Returns null when ready, else why not. */
 export function exportOnnx(root: string, onnxDir: string, torch: TorchEnv): string | null {

@@ -181,10 +181,10 @@ export const setup: Setup = async (w: Workload) => {
     case 'W1a': step = train(fuaNet(), w.batch); break;
     case 'W1b': step = infer(fuaNet(), w.batch); break;
     case 'W2a': step = train(leNet5(), w.batch); break;
-    case 'W2b': step = infer(leNet5(), w.batch); break;
+    case 'W2b': case 'W5b': step = infer(leNet5(), w.batch); break;
     case 'W3a': step = conv(false); break;
     case 'W3b': step = conv(true); break;
     default: throw new Unsupported(`${w.id} is outside ConvNetJS's scope`);
   }
-  return { step, detail: 'convnetjs 0.3.0, float64, per-image loop', notes: w.id.startsWith('W2') ? ['avg pooling: AvgPoolLayer in the bench (ConvNetJS has none)'] : [] };
+  return { step, detail: 'convnetjs 0.3.0, float64, per-image loop', notes: w.id.startsWith('W2') || w.id === 'W5b' ? ['avg pooling: AvgPoolLayer in the bench (ConvNetJS has none)'] : [] };
 };

@@ -2,7 +2,8 @@
 
   /usr/bin/python3 bench/peers/export_onnx.py <out-dir>
 
-Writes fuanet_b256.onnx, lenet5_b256.onnx, conv_w3.onnx, resnet18_cifar_b32.onnx (static shapes, eval mode).
+Writes fuanet_b256.onnx, lenet5_b256.onnx, conv_w3.onnx, resnet18_cifar_b32.onnx, and for W5 resnet18_b1.onnx
+(torchvision's ResNet-18, 224x224, 1000 classes) and lenet5_b1.onnx (static shapes, eval mode).
 """
 import os
 import sys
@@ -23,6 +24,8 @@ def main():
         "lenet5_b256": (M.lenet5(), (256, 1, 28, 28)),
         "conv_w3": (M.conv_layer(), (c["N"], c["C"], c["H"], c["W"])),
         "resnet18_cifar_b32": (M.resnet18_cifar(), (M.RESNET_BATCH, 3, 32, 32)),
+        "resnet18_b1": (M.resnet18()[0], M.W5A_SHAPE),
+        "lenet5_b1": (M.lenet5(), M.W5B_SHAPE),
     }
     for name, (model, shape) in models.items():
         path = os.path.join(out, name + ".onnx")

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Skip, Unsupported } from '../lib/result.js';
 import type { Setup } from '../lib/peer-api.js';
-import { CONV, RESNET_BATCH, type Workload } from '../lib/workloads.js';
+import { CONV, RESNET_BATCH, W5A, W5B_SHAPE, type Workload } from '../lib/workloads.js';
 
 export const ONNX_DIR = fileURLToPath(new URL('../.cache/onnx', import.meta.url));
 
@@ -17,6 +17,8 @@ const MODELS: Partial<Record<Workload['id'], [string, number[]]>> = {
   W2b: ['lenet5_b256', [256, 1, 28, 28]],
   W3a: ['conv_w3', [CONV.N, CONV.C, CONV.H, CONV.W]],
   W4: ['resnet18_cifar_b32', [RESNET_BATCH, 3, 32, 32]],
+  W5a: ['resnet18_b1', [...W5A.shape]],
+  W5b: ['lenet5_b1', [...W5B_SHAPE]],
 };
 
 export const setup: Setup = async (w: Workload, peer) => {

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-layers';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { Skip, Unsupported } from '../lib/result.js';
 import type { Setup } from '../lib/peer-api.js';
-import { CONV, RESNET_BATCH, SGEMM_N, type Workload } from '../lib/workloads.js';
+import { CONV, RESNET_BATCH, SGEMM_N, W5A, type Workload } from '../lib/workloads.js';
 
 type T4 = tf.Tensor4D;
 type Act = 'linear' | 'relu';
@@ -79,7 +79,11 @@ function leNet5(): (x: T4) => tf.Tensor2D {
   };
 }
 
-function resNet18Cifar(): (x: T4) => tf.Tensor2D {
+/**
+ * torchvision-style ResNet-18: 'cifar' = W4 (3x3/1 stem, no max pool, 10 classes), 'imagenet' = W5a
+ * (7x7/2 stem pad 3, 3x3/2 max pool pad 1, 1000 classes).
+ */
+function resNet18(stem: 'cifar' | 'imagenet', classes: number): (x: T4) => tf.Tensor2D {
   type Block = { c1: Conv; b1: BN; c2: Conv; b2: BN; sc: [Conv, BN] | null };
   const blocks: Block[] = [];
   let inC = 64;
@@ -93,9 +97,11 @@ function resNet18Cifar(): (x: T4) => tf.Tensor2D {
     }
     inC = outC;
   }
-  const stem = new Conv(3, 64, 3, 1, 1, false), stemBn = new BN(64), fc = new Dense(512, 10);
+  const stemConv = stem === 'cifar' ? new Conv(3, 64, 3, 1, 1, false) : new Conv(3, 64, 7, 2, 3, false);
+  const stemBn = new BN(64), fc = new Dense(512, classes);
   return (x) => {
-    let h = tf.relu(stemBn.call(stem.call(x)));
+    let h = tf.relu(stemBn.call(stemConv.call(x)));
+    if (stem === 'imagenet') h = tf.maxPool(h, 3, 2, 1);
     for (const b of blocks) {
       const y = b.b2.call(b.c2.call(tf.relu(b.b1.call(b.c1.call(h)))));
       const s = b.sc ? b.sc[1].call(b.sc[0].call(h)) : h;
@@ -178,7 +184,10 @@ export const setup: Setup = async (w: Workload, peer) => {
     case 'W2b': step = infer(leNet5(), [w.batch, 28, 28, 1]); break;
     case 'W3a': step = conv(false); break;
     case 'W3b': step = conv(true); break;
-    case 'W4': step = infer(resNet18Cifar(), [RESNET_BATCH, 32, 32, 3]); break;
+    case 'W4': step = infer(resNet18('cifar', 10), [RESNET_BATCH, 32, 32, 3]); break;
+    // W5: the same inference step at batch 1, one call at a time (the protocol's per-call time is the latency).
+    case 'W5a': step = infer(resNet18('imagenet', W5A.classes), [1, W5A.shape[2], W5A.shape[3], W5A.shape[1]]); break;
+    case 'W5b': step = infer(leNet5(), [1, 28, 28, 1]); break;
     case 'sgemm': step = sgemm(); break;
     default: throw new Unsupported(`${w.id} is not a tfjs workload`);
   }

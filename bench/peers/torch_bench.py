@@ -22,6 +22,8 @@ WORKLOADS = {
     "W3a": ("GFLOP/s", 0, 2 * 16 * 64 * 64 * 9 * 56 * 56, False),
     "W3b": ("GFLOP/s", 0, 4 * 16 * 64 * 64 * 9 * 56 * 56, False),
     "W4": ("img/s", 32, 0, False),
+    "W5a": ("ms", 1, 0, False),
+    "W5b": ("ms", 1, 0, False),
     "sgemm": ("GFLOP/s", 0, 2 * 2048 ** 3, False),
     "sgemm1t": ("GFLOP/s", 0, 2 * 2048 ** 3, False),
 }
@@ -111,6 +113,7 @@ def main():
     threads = 1 if wid == "sgemm1t" else a.threads
     torch.set_num_threads(threads)
     torch.manual_seed(0)
+    model_note = None
     log = lambda m: sys.stderr.write(f"    torch {wid}: {m}\n")
 
     if wid in ("W1a", "W2a"):
@@ -151,6 +154,20 @@ def main():
 
         def step():  # dX, dW, db from dY: the kernel autograd runs for conv2d
             return torch.ops.aten.convolution_backward(dy, x, w, [b.shape[0]], [1, 1], [1, 1], [1, 1], False, [0, 0], 1, [True, True, True])
+    elif wid in ("W5a", "W5b"):
+        # Batch-1 latency: one call at a time, eval mode, no autograd, output read back.
+        if wid == "W5a":
+            model, source = M.resnet18()
+            x = torch.randn(*M.W5A_SHAPE)
+        else:
+            model, source = M.lenet5(), "LeNet-5 of bench/peers/torch_models.py"
+            x = torch.randn(*M.W5B_SHAPE)
+        model.eval()
+        model_note = source
+
+        def step():
+            with torch.inference_mode():
+                return model(x).numpy()[0, 0]
     else:  # sgemm, sgemm1t
         n = M.SGEMM_N
         a_, b_ = torch.randn(n, n), torch.randn(n, n)
@@ -165,13 +182,20 @@ def main():
         return
     per = t["perCallS"]
     t.update(medianS=statistics.median(per), minS=min(per), maxS=max(per))
-    conv = (lambda s: batch / s) if unit == "img/s" else (lambda s: flop / s / 1e9)
+    if unit == "ms":
+        value, lo, hi = (lambda s: s * 1000), t["minS"], t["maxS"]  # latency: lower is better
+    else:
+        value, lo, hi = ((lambda s: batch / s) if unit == "img/s" else (lambda s: flop / s / 1e9)), t["maxS"], t["minS"]
     blas = loaded_blas()
     blas_name = "OpenBLAS (" + os.environ.get("OPENBLAS_CORETYPE", "auto") + ")" if any("openblas" in p for p in blas) else ("netlib reference BLAS" if blas else "no BLAS loaded")
-    detail = f"torch {torch.__version__}, {threads} thread(s), {blas_name}, oneDNN {torch.backends.mkldnn.is_available()}"
+    malloc = "glibc malloc tuned (GLIBC_TUNABLES)" if "glibc.malloc" in os.environ.get("GLIBC_TUNABLES", "") else "glibc malloc untuned"
+    detail = f"torch {torch.__version__}, {threads} thread(s), {blas_name}, oneDNN {torch.backends.mkldnn.is_available()}, {malloc}"
+    notes = [f"BLAS: {os.path.relpath(p)}" for p in blas if "libblas" in p or "libopenblas" in p][:1]
+    if model_note:
+        notes.append(model_note)
     emit(dict(base, status="ok", timing=t,
-              throughput=dict(median=conv(t["medianS"]), min=conv(t["maxS"]), max=conv(t["minS"])),
-              detail=detail, notes=[f"BLAS: {os.path.relpath(p)}" for p in blas if "libblas" in p or "libopenblas" in p][:1]))
+              throughput=dict(median=value(t["medianS"]), min=value(lo), max=value(hi)),
+              detail=detail, notes=notes))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ import torch.nn as nn
 CONV = dict(N=16, C=64, H=56, W=56, K=64, k=3)
 SGEMM_N = 2048
 RESNET_BATCH = 32
+W5A_SHAPE = (1, 3, 224, 224)
+W5B_SHAPE = (1, 1, 28, 28)
 
 
 def fuanet():
@@ -53,6 +55,26 @@ def resnet18_cifar():
         cin = cout
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10)]
     return nn.Sequential(*layers)
+
+
+def _resnet18_own(num_classes):
+    """torchvision's resnet18 layout (7x7/2 stem, 3x3/2 max pool, BasicBlocks [2,2,2,2]), for machines without torchvision."""
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1)]
+    cin = 64
+    for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [BasicBlock(cin, cout, stride), BasicBlock(cout, cout, 1)]
+        cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, num_classes)]
+    return nn.Sequential(*layers)
+
+
+def resnet18(num_classes=1000):
+    """W5a: torchvision's ResNet-18 when torchvision imports, else the same layers defined here. Returns (model, source)."""
+    try:
+        import torchvision
+    except Exception:  # noqa: BLE001 (torchvision is optional; any import failure means "not usable")
+        return _resnet18_own(num_classes), "ResNet-18 from bench/peers/torch_models.py (torchvision not importable)"
+    return torchvision.models.resnet18(num_classes=num_classes), f"torchvision {torchvision.__version__} resnet18"
 
 
 def conv_layer():

@@ -4,7 +4,6 @@ import { nn, optim, F, randn, randint, tidy, backend, memory } from '../../src/i
 class FuaNet extends nn.Module<[any], any> {
   conv1 = new nn.Conv2d(1, 10, 5); conv2 = new nn.Conv2d(10, 20, 5);
   fc1 = new nn.Linear(320, 50); fc2 = new nn.Linear(50, 10);
-  constructor() { super(); this.registerModules?.(); }
   forward(x: any) {
     x = F.relu(F.maxPool2d(this.conv1.call(x), { kernelSize: 2 }));
     x = F.relu(F.maxPool2d(this.conv2.call(x), { kernelSize: 2 }));
