@@ -1,6 +1,7 @@
 // AssemblyScript: convolution helpers (NCHW, PyTorch cross-correlation semantics). The im2col
 // packers live in pack.ts (they feed gemm directly); col2im folds a column matrix back onto an image,
 // and the dw* kernels run convolutions whose groups see one input channel each (depthwise) directly.
+import { madd } from './fma';
 import { tapHi, tapLo } from './pack';
 
 
@@ -11,7 +12,7 @@ import { tapHi, tapLo } from './pack';
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(sv, v128.load(x + o))));
+    v128.store(y + o, madd(sv, v128.load(x + o), v128.load(y + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -161,7 +162,7 @@ export function dwConvBackpropFilter(
               if (sw == 1) {
                 for (; ox + 4 <= oxHi; ox += 4) {
                   const o = <usize>ox << 2;
-                  sv = f32x4.add(sv, f32x4.mul(v128.load(grow + o), v128.load(xrow + o)));
+                  sv = madd(v128.load(grow + o), v128.load(xrow + o), sv);
                 }
               }
               for (; ox < oxHi; ox++) s += load<f32>(grow + (<usize>ox << 2)) * load<f32>(xrow + (<usize>(ox * sw) << 2));

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Conv2DAttrs } from '../../src/kernels/specs.js';
 import { convPaths } from '../../src/backends/wasm/conv.js';
 import { winogradLayout } from '../../src/backends/wasm/winograd.js';
-import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
+import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend, SIMD_BUILDS } from './harness.js';
 
 interface Case {
   name: string;
@@ -72,11 +72,11 @@ function outHW(c: Case): [number, number] {
 
 afterAll(closeBackends);
 
-for (const threads of [1, 2]) {
-  describe(`conv parity, ${threads} thread(s)`, () => {
+for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b] as const))) {
+  describe(`conv parity, ${threads} thread(s), ${simd} SIMD`, () => {
     for (const c of CASES) {
       it(c.name, async () => {
-        const be = await wasmBackend(threads);
+        const be = await wasmBackend(threads, simd);
         const rand = prng(c.N * 1000 + c.C * 100 + c.K + threads);
         const a = attrsOf(c), Cg = c.C / c.groups, Kg = c.K / c.groups;
         const [OH, OW] = outHW(c);

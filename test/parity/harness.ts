@@ -30,16 +30,21 @@ export function randBuf(rand: () => number, shape: number[], dtype: DType = 'flo
   return { values, shape, dtype };
 }
 
-/** One wasm backend per thread count, shared by a test file (workers booted before use). */
-const backends = new Map<number, WasmBackend>();
-export async function wasmBackend(threads: number): Promise<WasmBackend> {
-  let b = backends.get(threads);
+/** The SIMD builds parity runs on: relaxed (fused multiply-add, the default where the engine has it) and strict. */
+export type SimdBuild = 'relaxed' | 'strict';
+export const SIMD_BUILDS: SimdBuild[] = ['relaxed', 'strict'];
+
+/** One wasm backend per thread count and SIMD build, shared by a test file (workers booted before use). */
+const backends = new Map<string, WasmBackend>();
+export async function wasmBackend(threads: number, simd: SimdBuild = 'relaxed'): Promise<WasmBackend> {
+  let b = backends.get(`${threads}:${simd}`);
   if (!b) {
     // workerFirst: every split kernel surely runs chunks on the worker, so "threaded" is deterministic.
     // poison: scratch starts as NaN, so a kernel reading memory it never wrote fails the comparison.
-    b = new WasmBackend({ threads, workerFirst: true, poison: true });
-    backends.set(threads, b);
+    b = new WasmBackend({ threads, workerFirst: true, poison: true, relaxedSimd: simd === 'relaxed' });
+    backends.set(`${threads}:${simd}`, b);
     expect(b.threads).toBe(threads);
+    expect(b.describe()).toContain(simd === 'relaxed' ? 'relaxed: fused multiply-add' : 'strict');
     expect(await b.ready()).toBe(true);
   }
   return b;

@@ -1,6 +1,6 @@
 /** BatchMatMul: wasm GEMM vs the reference kernel, every transpose combination, 1 and 2 threads. */
 import { afterAll, describe, it } from 'vitest';
-import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend } from './harness.js';
+import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend, SIMD_BUILDS } from './harness.js';
 import { THREAD_MIN_WORK } from '../../src/backends/wasm/runtime.js';
 import { expect } from 'vitest';
 
@@ -12,12 +12,12 @@ const SHAPES: [number, number, number, number][] = [
 
 afterAll(closeBackends);
 
-for (const threads of [1, 2]) {
-  describe(`BatchMatMul parity, ${threads} thread(s)`, () => {
+for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b] as const))) {
+  describe(`BatchMatMul parity, ${threads} thread(s), ${simd} SIMD`, () => {
     for (const transposeA of [false, true]) {
       for (const transposeB of [false, true]) {
         it(`transposeA=${transposeA} transposeB=${transposeB}`, async () => {
-          const be = await wasmBackend(threads);
+          const be = await wasmBackend(threads, simd);
           const rand = prng(7 + threads);
           for (const [batch, M, K, N] of SHAPES) {
             const a = randBuf(rand, transposeA ? [batch, K, M] : [batch, M, K]);

@@ -30,6 +30,34 @@ export function envVar(name: string): string | undefined {
 
 let simdCache: Feature | null = null;
 
+/** A function computing f32x4.relaxed_madd (built by asc with --enable relaxed-simd). */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 5, 3, 1, 0, 0, 7, 14, 2, 1, 102, 0, 0, 6, 109,
+  101, 109, 111, 114, 121, 2, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+]);
+let relaxedCache: Feature | null = null;
+
+/**
+ * Relaxed SIMD (fused multiply-add): Chrome >= 114, Node >= 22, Node 20 once the V8 flag is set (done
+ * here, before any relaxed module compiles). NEOCOG_RELAXED_SIMD=0 turns it off.
+ */
+export function relaxedSimdSupport(): Feature {
+  if (relaxedCache) return relaxedCache;
+  const simd = simdSupport();
+  if (!simd.ok) return (relaxedCache = simd);
+  if (envVar('NEOCOG_RELAXED_SIMD') === '0') return (relaxedCache = { ok: false, reason: 'relaxed SIMD off: NEOCOG_RELAXED_SIMD=0' });
+  let ok = WebAssembly.validate(RELAXED_PROBE);
+  if (!ok && isNode) {
+    try {
+      nodeModule<{ setFlagsFromString(flags: string): void }>('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      ok = WebAssembly.validate(RELAXED_PROBE);
+    } catch {
+      ok = false;
+    }
+  }
+  return (relaxedCache = ok ? { ok, reason: '' } : { ok, reason: 'this engine rejects WebAssembly relaxed SIMD' });
+}
+
 export function simdSupport(): Feature {
   if (simdCache) return simdCache;
   if (typeof WebAssembly !== 'object') simdCache = { ok: false, reason: 'WebAssembly is not available' };

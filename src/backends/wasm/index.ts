@@ -8,7 +8,7 @@ import type { Backend, DataId, MemoryInfo, TensorInfo } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
 import { ReferenceBackend } from '../reference/index.js';
-import { defaultThreads, envVar, simdSupport, type WorkerKind } from './features.js';
+import { defaultThreads, envVar, relaxedSimdSupport, simdSupport, type WorkerKind } from './features.js';
 import { loadWasm } from './loader.js';
 import { ScratchLimitError, WasmRuntime } from './runtime.js';
 import { ArrayPool } from './array-pool.js';
@@ -42,6 +42,12 @@ export interface WasmOptions {
   poison?: boolean;
   /** Which workers run the threads (default: Node worker_threads under Node, else Web Workers). */
   workers?: WorkerKind;
+  /**
+   * Use the relaxed-SIMD build (fused multiply-add) where the engine has it (default true; false, or the
+   * environment variable NEOCOG_RELAXED_SIMD=0, keeps strict SIMD: results then match the reference's
+   * multiply-then-add rounding more closely).
+   */
+  relaxedSimd?: boolean;
 }
 
 let threadSetting: number | null = null;
@@ -86,6 +92,7 @@ export class WasmBackend implements Backend {
   private workerFirst: boolean;
   private poison: boolean;
   private readonly workerKind: WorkerKind | undefined;
+  private relaxedWanted: boolean;
   private readonly logged = new Set<string>();
 
   constructor(options: WasmOptions = {}) {
@@ -93,6 +100,7 @@ export class WasmBackend implements Backend {
     this.workerFirst = options.workerFirst ?? false;
     this.poison = options.poison ?? false;
     this.workerKind = options.workers;
+    this.relaxedWanted = options.relaxedSimd ?? true;
     this.ref.onFree = (values) => {
       this.rt?.forget(values);
       this.arrays.recycle(values);
@@ -105,6 +113,10 @@ export class WasmBackend implements Backend {
   configure(options: WasmOptions): void {
     if (options.workerFirst !== undefined) this.workerFirst = options.workerFirst;
     if (options.poison !== undefined) this.poison = options.poison;
+    if (options.relaxedSimd !== undefined && options.relaxedSimd !== this.relaxedWanted) {
+      this.relaxedWanted = options.relaxedSimd;
+      this.start();
+    }
     if (this.rt) {
       this.rt.workerFirst = this.workerFirst;
       this.rt.poison = this.poison;
@@ -144,7 +156,8 @@ export class WasmBackend implements Backend {
     const t = this.rt.threads;
     const why = this.rt.threadNote || (this.threadsWanted <= 1 ? 'threads off: 1 thread requested' : '');
     const threads = t > 1 ? `${t} threads (${this.rt.workers} on shared memory)` : `1 thread${why ? ` (${why})` : ''}`;
-    return `wasm: SIMD on, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, resize, elementwise, reductions), the others fall back to reference`;
+    const simd = `SIMD on (${this.rt.relaxed ? 'relaxed: fused multiply-add' : this.relaxedWanted ? relaxedSimdSupport().reason || 'strict: relaxed build not loaded' : 'strict: relaxed SIMD not requested'})`;
+    return `wasm: ${simd}, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, resize, elementwise, reductions), the others fall back to reference`;
   }
 
   write(values: TypedArray, dtype: DType): DataId {
@@ -214,7 +227,7 @@ export class WasmBackend implements Backend {
       return;
     }
     try {
-      this.rt = new WasmRuntime(this.threadsWanted, this.workerKind);
+      this.rt = new WasmRuntime(this.threadsWanted, this.workerKind, this.relaxedWanted);
       this.rt.arrays = this.arrays;
       this.rt.workerFirst = this.workerFirst;
       this.rt.poison = this.poison;

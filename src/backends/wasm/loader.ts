@@ -5,8 +5,16 @@
  */
 import { isNode, nodeModule } from './features.js';
 
-/** File names: one build on plain memory, one on shared memory for worker threads. */
-export const WASM_FILES = { single: 'neocog-simd.wasm', threads: 'neocog-simd-threads.wasm' } as const;
+/**
+ * File names: builds on plain memory and on shared memory (worker threads), each in strict SIMD and in
+ * relaxed SIMD (fused multiply-add where the engine has it).
+ */
+export const WASM_FILES = {
+  single: 'neocog-simd.wasm',
+  threads: 'neocog-simd-threads.wasm',
+  'relaxed-single': 'neocog-relaxed.wasm',
+  'relaxed-threads': 'neocog-relaxed-threads.wasm',
+} as const;
 export type WasmBuild = keyof typeof WASM_FILES;
 
 const compiled = new Map<WasmBuild, WebAssembly.Module>();

@@ -4,8 +4,8 @@
  * `run` (split into one job per thread) and copy results out with `takeF32` / `takeI32`.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
-import { loadWasm } from './loader.js';
-import { threadSupport, workerKind, type WorkerKind } from './features.js';
+import { loadWasm, type WasmBuild } from './loader.js';
+import { relaxedSimdSupport, threadSupport, workerKind, type WorkerKind } from './features.js';
 import { ArrayPool } from './array-pool.js';
 import { MY_BP, MY_TMP, ThreadPool, type Call } from './threads.js';
 
@@ -45,6 +45,8 @@ const RESIDENT_SLACK_BYTES = 16 * 2 ** 20;
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
+  /** Whether the relaxed-SIMD build (fused multiply-add) runs. */
+  readonly relaxed: boolean;
   /** Threads that may share a kernel (1 = calling thread only). */
   readonly threads: number;
   /** Why fewer threads than asked run (empty when none). */
@@ -71,22 +73,30 @@ export class WasmRuntime {
    * Throws (with the reason as message) when no kernel module can be loaded. `kind`: the workers to start
    * (default: what this runtime has; tests force 'web' with a Web Worker shim).
    */
-  constructor(wantThreads: number, kind?: WorkerKind) {
+  constructor(wantThreads: number, kind?: WorkerKind, wantRelaxed = true) {
     let note = '';
-    let build: 'single' | 'threads' = 'single';
+    let threaded = false;
     if (wantThreads > 1) {
       const t = threadSupport(kind ?? workerKind());
       if (!t.ok) note = `threads off: ${t.reason}`;
-      else build = 'threads';
+      else threaded = true;
     }
-    let mod = loadWasm(build);
-    if (typeof mod === 'string' && build === 'threads') {
-      note = `threads off: ${mod}`;
-      build = 'single';
+    const relaxed = wantRelaxed && relaxedSimdSupport().ok;
+    // Preference order: relaxed before strict SIMD, threads before one thread.
+    const builds: WasmBuild[] = [
+      ...(relaxed && threaded ? ['relaxed-threads' as const] : []), ...(threaded ? ['threads' as const] : []),
+      ...(relaxed ? ['relaxed-single' as const] : []), 'single'];
+    let mod: WebAssembly.Module | string = '';
+    let build: WasmBuild = 'single';
+    for (build of builds) {
       mod = loadWasm(build);
+      if (typeof mod !== 'string') break;
+      if (build.endsWith('threads')) note = `threads off: ${mod}`;
     }
     if (typeof mod === 'string') throw new Error(mod);
-    this.shared = build === 'threads';
+    this.shared = build.endsWith('threads');
+    if (this.shared) note = '';
+    this.relaxed = build.startsWith('relaxed');
     this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: this.shared } as WebAssembly.MemoryDescriptor);
     const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory } });
     this.fns = inst.exports as unknown as Record<string, Fn>;

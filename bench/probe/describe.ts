@@ -1,0 +1,1 @@
+import { backend } from '../../src/index.js'; console.log(backend());
