@@ -28,3 +28,5 @@ export { fit, evaluate, predict, summary } from './train/index.js';
 export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';
 export * as models from './models/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
+export * as inspect from './inspect/index.js';
+export * as render from './render/index.js';

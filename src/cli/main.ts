@@ -20,6 +20,7 @@ import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
+import { registerInspect } from './commands/inspect.js';
 
 function version(): string {
   try {
@@ -55,6 +56,7 @@ Examples:
   registerPredict(program, io);
   registerSummary(program, io);
   registerModels(program, io);
+  registerInspect(program, io);
   return program;
 }
 
