@@ -20,6 +20,7 @@ import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
+import { registerSegment } from './commands/segment.js';
 
 function version(): string {
   try {
@@ -51,6 +52,7 @@ Examples:
   neocog eval --weights .neocog/mnist-convnet --confusion-png confusion.png
   neocog predict digit.png --topk 3`);
   registerTrain(program, io);
+  registerSegment(program, io);
   registerEval(program, io);
   registerPredict(program, io);
   registerSummary(program, io);
