@@ -27,4 +27,5 @@ export * as spec from './spec/index.js';
 export { fit, evaluate, predict, summary } from './train/index.js';
 export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';
 export * as models from './models/index.js';
+export * as segment from './segment/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
