@@ -1,3 +1,5 @@
+import { NeocogError } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 /**
  * Explicit memory scopes for tight loops. Tensors are freed by the garbage collector anyway
  * (FinalizationRegistry); `tidy` frees them deterministically when the function returns.
@@ -37,6 +39,7 @@ function collect(value: unknown, out: Set<unknown>, depth = 0): void {
  * arrays, maps and plain objects) and those marked with `keep`. Returned tensors move to the outer scope.
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new NeocogError('tidy', `fn must be a function, got ${show(fn)}`);
   const scope = new Set<Disposable>();
   scopes.push(scope);
   let result: T;

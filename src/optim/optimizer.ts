@@ -10,6 +10,7 @@ import { enableGrad, noGrad } from '../autograd/graph.js';
 import { keep, tidy } from '../autograd/scope.js';
 import { NeocogError } from '../ops/validate.js';
 import { show } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 /** Hyperparameters every optimizer has. */
 export interface BaseHyper {
@@ -40,6 +41,7 @@ export interface OptimizerStateDict {
 }
 
 export function serializeTensor(t: Tensor): SerializedTensor {
+  assertTensor('serializeTensor', 't', t);
   return { shape: [...t.shape], dtype: t.dtype, data: Array.from(t.dataSync()) };
 }
 
