@@ -28,3 +28,5 @@ export { fit, evaluate, predict, summary } from './train/index.js';
 export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';
 export * as models from './models/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
+export { ready, type ReadyOptions } from './backends/ready.js';
+export { setWasmPaths, type WasmPaths } from './backends/wasm/loader.js';
