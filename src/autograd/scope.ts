@@ -37,7 +37,8 @@ export function keep<T extends Disposable>(t: T): T {
 
 /** Every tensor inside `value` (arrays, maps and plain objects, a few levels deep). */
 export function collectTensors(value: unknown, out: Set<unknown>, depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 4) return;
+  // Typed arrays hold numbers, never tensors: walking them element by element would cost O(length).
+  if (value === null || typeof value !== 'object' || depth > 4 || ArrayBuffer.isView(value)) return;
   if ('dispose' in value && 'kept' in value) {
     out.add(value);
     return;
