@@ -8,7 +8,7 @@
 import type { DataId, TensorInfo } from '../../backends/backend.js';
 import { getBackend } from '../../backends/registry.js';
 import type { AnyModule } from '../../nn/module.js';
-import { BatchNorm1d, BatchNorm2d } from '../../nn/normalization.js';
+import type { BatchNorm1d, BatchNorm2d, LocalResponseNorm } from '../../nn/normalization.js';
 import type { Linear } from '../../nn/linear.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { randn } from '../../tensor/creation.js';
@@ -74,7 +74,7 @@ class GraphWriter {
   node(opType: string, input: string[], attrs: Record<string, Attr> = {}, nOut = 1, outNames?: string[]): string[] {
     const name = this.fresh(`${opType}_${this.nodes.length}`);
     const output = outNames ?? Array.from({ length: nOut }, (_, i) => this.fresh(`${name}_out${nOut > 1 ? i : ''}`));
-    this.nodes.push({ opType, name, input, output, attribute: Object.entries(attrs).map(([k, v]) => (k === 'epsilon' || k === 'alpha' || k === 'beta' || k === 'value' ? floatAttr(k, v as number) : attr(k, v))) });
+    this.nodes.push({ opType, name, input, output, attribute: Object.entries(attrs).map(([k, v]) => (k === 'epsilon' || k === 'alpha' || k === 'beta' || k === 'bias' || k === 'value' ? floatAttr(k, v as number) : attr(k, v))) });
     return output;
   }
   node1(opType: string, input: string[], attrs: Record<string, Attr> = {}): string {
@@ -359,6 +359,11 @@ function emitLayer(g: GraphWriter, ev: Extract<TraceEvent, { kind: 'layer' }>, e
     const y = g.node('BatchNormalization', [x, scale, bias, t(m.runningMean)!, t(m.runningVar)!], { epsilon: m.eps, momentum: 1 - (m.momentum ?? 0.1) }, 1, [g.fresh(`${ev.path || 'bn'}_out`)])[0];
     g.nodes[g.nodes.length - 1].name = g.fresh(ev.path || 'BatchNormalization');
     return g.define(ev.outputs[0], y);
+  }
+  if (ev.layer === 'lrn') {
+    const m = ev.module as LocalResponseNorm;
+    if (ev.inputs[0].shape.length !== 4) throw new OnnxError(`exportOnnx: LocalResponseNorm is exported for 4D input only, got [${ev.inputs[0].shape.join(',')}]`);
+    return g.define(ev.outputs[0], g.node1('LRN', [x], { size: m.size, alpha: m.alpha, beta: m.beta, bias: m.k }));
   }
   const m = ev.module as Linear;
   const w = t(m.weight)!;

@@ -1,7 +1,7 @@
 /**
  * Records one forward pass as a list of events for the exporter: every kernel call (inputs and
  * outputs by backend buffer), every constant written during the pass, and, for layers that ONNX names
- * as one operator (BatchNorm with running statistics, Linear), one event for the whole layer instead
+ * as one operator (BatchNorm with running statistics, Linear, LocalResponseNorm), one event for the whole layer instead
  * of its kernels. Recording wraps the current backend in a Proxy for the duration of the pass, so the
  * ops and layers run unchanged; values are tracked by buffer (DataId), and a buffer seen with another
  * shape is a view (reshape/flatten), which the exporter writes as Reshape.
@@ -10,7 +10,7 @@ import type { Backend, DataId, TensorInfo } from '../../backends/backend.js';
 import { getBackend, registerBackend, setBackend } from '../../backends/registry.js';
 import { enableGrad } from '../../autograd/graph.js';
 import type { AnyModule, HookHandle } from '../../nn/module.js';
-import { BatchNorm1d, BatchNorm2d } from '../../nn/normalization.js';
+import { BatchNorm1d, BatchNorm2d, LocalResponseNorm } from '../../nn/normalization.js';
 import { Linear } from '../../nn/linear.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { TypedArray } from '../../tensor/dtype.js';
@@ -24,7 +24,7 @@ export interface KernelEvent {
 }
 export interface LayerEvent {
   kind: 'layer';
-  layer: 'batchnorm' | 'linear';
+  layer: 'batchnorm' | 'linear' | 'lrn';
   path: string;
   module: AnyModule;
   inputs: TensorInfo[];
@@ -46,6 +46,7 @@ const info = (t: Tensor): TensorInfo => ({ dataId: t.dataId, shape: [...t.shape]
 function layerKind(m: AnyModule): LayerEvent['layer'] | null {
   if ((m instanceof BatchNorm2d || m instanceof BatchNorm1d) && !m.training && m.runningMean && m.runningVar) return 'batchnorm';
   if (m instanceof Linear) return 'linear';
+  if (m instanceof LocalResponseNorm) return 'lrn';
   return null;
 }
 
