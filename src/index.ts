@@ -27,4 +27,6 @@ export * as spec from './spec/index.js';
 export { fit, evaluate, predict, summary } from './train/index.js';
 export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/index.js';
 export * as models from './models/index.js';
+export { exportOnnx, importOnnx } from './io/onnx/file.js';
+export { OnnxModel, OnnxError, SUPPORTED_OPS as ONNX_SUPPORTED_OPS, type ExportOnnxOptions } from './io/onnx/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';

@@ -164,7 +164,7 @@ const maxUnpool: OpFn = (ctx, ins, at) => {
   let size = x.shape.slice(2).map((l, i) => (l - 1) * strides[i] - pads[i] - pads[i + n] + kernel[i]);
   if (ins[2]) size = ints(ins[2], `${ctx.where}: output_shape`).slice(2);
   const plane = sizeOf(size);
-  const local = E.sub(idx, planeBase(x.shape[0], x.shape[1], plane, n));
+  const local = E.cast(E.sub(idx, planeBase(x.shape[0], x.shape[1], plane, n)), 'int32');
   const opts = { kernelSize: kernel, stride: strides, outputSize: size };
   return [out(ins, n === 2 ? P.maxUnpool2d(x, local, opts) : P.maxUnpool1d(x, local, opts))];
 };
@@ -317,25 +317,24 @@ const padOnnx: OpFn = (ctx, ins, at) => {
   return [out(ins, padOp(x, p, { mode: m, value }))];
 };
 
-/** Per-axis source taps for ONNX Resize (nearest or linear, any coordinate transformation). */
-function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, scale: number, coord: string, nearest: string): { i0: number[]; i1: number[]; w1: number[] } {
-  const i0: number[] = [], i1: number[] = [], w1: number[] = [];
+/** Per-axis source taps for ONNX Resize: for every output position, input indices and weights. */
+function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, scale: number, coord: string, nearest: string): { idx: number[][]; w: number[][] } {
+  const K = mode === 'nearest' ? 1 : mode === 'linear' ? 2 : 4;
+  const idx = Array.from({ length: K }, () => new Array<number>(m));
+  const w = Array.from({ length: K }, () => new Array<number>(m));
+  const A = at.float('cubic_coeff_a', -0.75);
+  const exclude = at.int('exclude_outside', 0) === 1;
   for (let o = 0; o < m; o++) {
     let xo: number;
     switch (coord) {
       case 'half_pixel': xo = (o + 0.5) / scale - 0.5; break;
       case 'pytorch_half_pixel': xo = m > 1 ? (o + 0.5) / scale - 0.5 : 0; break;
       case 'align_corners': { const len = n * scale; xo = len > 1 ? (o * (n - 1)) / (len - 1) : 0; break; }
-      case 'tf_half_pixel_for_nn': xo = (o + 0.5) / scale; break;
       case 'asymmetric': xo = o / scale; break;
-      case 'half_pixel_symmetric': {
-        const adj = m / (scale * n);
-        const c = (n * (1 - adj)) / 2;
-        xo = (o + 0.5) / scale - 0.5 + c; // centre-aligned variant
-        break;
-      }
-      default: throw new OnnxError(`${ctx.where}: coordinate_transformation_mode '${coord}' is not supported (half_pixel, pytorch_half_pixel, align_corners, asymmetric)`);
+      case 'tf_half_pixel_for_nn': xo = (o + 0.5) / scale; break;
+      default: throw new OnnxError(`${ctx.where}: coordinate_transformation_mode '${coord}' is not supported (half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn)`);
     }
+    const clampI = (k: number) => Math.min(Math.max(k, 0), n - 1);
     if (mode === 'nearest') {
       let k: number;
       switch (nearest) {
@@ -345,15 +344,29 @@ function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, s
         case 'ceil': k = Math.ceil(xo); break;
         default: throw new OnnxError(`${ctx.where}: nearest_mode '${nearest}' is not supported`);
       }
-      k = Math.min(Math.max(k, 0), n - 1);
-      i0.push(k); i1.push(k); w1.push(0);
-    } else {
+      idx[0][o] = clampI(k); w[0][o] = 1;
+    } else if (mode === 'linear') {
       const xc = Math.min(Math.max(xo, 0), n - 1);
-      const a = Math.floor(xc), b = Math.min(a + 1, n - 1);
-      i0.push(a); i1.push(b); w1.push(xc - a);
+      const f = Math.floor(xc);
+      idx[0][o] = f; idx[1][o] = clampI(f + 1); w[0][o] = 1 - (xc - f); w[1][o] = xc - f;
+    } else {
+      // Cubic convolution (Keys) with coefficient A; outside taps clamp to the edge or, with exclude_outside, drop out.
+      const f = Math.floor(xo), t = xo - f;
+      const c = [
+        ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A,
+        ((A + 2) * t - (A + 3)) * t * t + 1,
+        ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1,
+        ((A * (2 - t) - 5 * A) * (2 - t) + 8 * A) * (2 - t) - 4 * A,
+      ];
+      if (exclude) {
+        for (let k = 0; k < 4; k++) if (f - 1 + k < 0 || f - 1 + k >= n) c[k] = 0;
+        const s = c[0] + c[1] + c[2] + c[3];
+        for (let k = 0; k < 4; k++) c[k] /= s;
+      }
+      for (let k = 0; k < 4; k++) { idx[k][o] = clampI(f - 1 + k); w[k][o] = c[k]; }
     }
   }
-  return { i0, i1, w1 };
+  return { idx, w };
 }
 
 /** Gathers along one axis with a host index list (differentiable through gather's scatter-add). */
@@ -369,14 +382,16 @@ function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales:
   let y = x;
   for (let d = 0; d < x.ndim; d++) {
     if (outSize[d] === x.shape[d] && scales[d] === 1) continue;
-    if (mode === 'linear' && d < 2 && x.ndim > 2) throw new OnnxError(`${ctx.where}: linear resize of the batch or channel dim is not supported`);
     const t = resizeTaps(ctx, at, mode, x.shape[d], outSize[d], scales[d], coord, nearest);
-    const a = takeAxis(y, d, t.i0);
-    if (mode === 'nearest' || t.w1.every((w) => w === 0)) { y = a; continue; }
-    const b = takeAxis(y, d, t.i1);
     const wShape = y.shape.map((v, i) => (i === d ? outSize[d] : 1));
-    const w = fromArray(Float32Array.from(t.w1), wShape, { dtype: y.dtype });
-    y = E.add(a, E.mul(E.sub(b, a), w));
+    let acc: Tensor | null = null;
+    for (let k = 0; k < t.idx.length; k++) {
+      if (t.w[k].every((v) => v === 0)) continue;
+      const g = takeAxis(y, d, t.idx[k]);
+      const term = t.w[k].every((v) => v === 1) ? g : E.mul(g, fromArray(Float64Array.from(t.w[k]), wShape, { dtype: y.dtype }));
+      acc = acc ? E.add(acc, term) : term;
+    }
+    y = acc ?? E.mul(takeAxis(y, d, t.idx[0]), 0);
   }
   return y;
 }
@@ -384,11 +399,9 @@ function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales:
 const resize: OpFn = (ctx, ins, at) => {
   const x = need(ctx, ins, 0, 'X');
   const mode = at.string('mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') throw new OnnxError(`${ctx.where}: Resize mode '${mode}' is not supported (nearest, linear)`);
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') throw new OnnxError(`${ctx.where}: Resize mode '${mode}' is not supported (nearest, linear, cubic)`);
   const coord = at.string('coordinate_transformation_mode', ctx.opset >= 11 ? 'half_pixel' : 'asymmetric');
   const nearest = at.string('nearest_mode', 'round_prefer_floor');
-  at.float('cubic_coeff_a', -0.75);
-  if (at.int('exclude_outside', 0)) throw new OnnxError(`${ctx.where}: exclude_outside=1 is not supported`);
   if (at.int('antialias', 0)) throw new OnnxError(`${ctx.where}: antialias=1 is not supported`);
   if (at.has('axes')) throw new OnnxError(`${ctx.where}: the axes attribute is not supported`);
   if (at.string('keep_aspect_ratio_policy', 'stretch') !== 'stretch') throw new OnnxError(`${ctx.where}: keep_aspect_ratio_policy other than stretch is not supported`);
