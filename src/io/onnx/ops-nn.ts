@@ -161,10 +161,15 @@ const maxUnpool: OpFn = (ctx, ins, at) => {
   if (!kernel) throw new OnnxError(`${ctx.where}: kernel_shape is required`);
   const strides = at.ints('strides') ?? new Array(n).fill(1);
   const pads = at.ints('pads') ?? new Array(2 * n).fill(0);
-  let size = x.shape.slice(2).map((l, i) => (l - 1) * strides[i] - pads[i] - pads[i + n] + kernel[i]);
-  if (ins[2]) size = ints(ins[2], `${ctx.where}: output_shape`).slice(2);
-  const plane = sizeOf(size);
-  const local = E.cast(E.sub(idx, planeBase(x.shape[0], x.shape[1], plane, n)), 'int32');
+  const inferred = x.shape.slice(2).map((l, i) => (l - 1) * strides[i] - pads[i] - pads[i + n] + kernel[i]);
+  const size = ins[2] ? ints(ins[2], `${ctx.where}: output_shape`).slice(2) : inferred;
+  if (size.length !== n) throw new OnnxError(`${ctx.where}: output_shape must have rank ${n + 2}`);
+  let local = E.cast(E.sub(idx, planeBase(x.shape[0], x.shape[1], sizeOf(inferred), n)), 'int32');
+  if (size.some((v, i) => v !== inferred[i])) {
+    // Indices address the inferred output; place those positions into the requested, larger one.
+    const W0 = inferred[n - 1], W = size[n - 1];
+    local = fromArray(Int32Array.from(local.dataSync(), (v) => Math.floor(v / W0) * W + (v % W0)), [...local.shape]);
+  }
   const opts = { kernelSize: kernel, stride: strides, outputSize: size };
   return [out(ins, n === 2 ? P.maxUnpool2d(x, local, opts) : P.maxUnpool1d(x, local, opts))];
 };
@@ -318,7 +323,8 @@ const padOnnx: OpFn = (ctx, ins, at) => {
 };
 
 /** Per-axis source taps for ONNX Resize: for every output position, input indices and weights. */
-function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, scale: number, coord: string, nearest: string): { idx: number[][]; w: number[][] } {
+function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, scale: number, coord: string, nearest: string, roi: [number, number]): { idx: number[][]; w: number[][]; inside: boolean[] } {
+  const inside = new Array<boolean>(m).fill(true);
   const K = mode === 'nearest' ? 1 : mode === 'linear' ? 2 : 4;
   const idx = Array.from({ length: K }, () => new Array<number>(m));
   const w = Array.from({ length: K }, () => new Array<number>(m));
@@ -332,7 +338,11 @@ function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, s
       case 'align_corners': { const len = n * scale; xo = len > 1 ? (o * (n - 1)) / (len - 1) : 0; break; }
       case 'asymmetric': xo = o / scale; break;
       case 'tf_half_pixel_for_nn': xo = (o + 0.5) / scale; break;
-      default: throw new OnnxError(`${ctx.where}: coordinate_transformation_mode '${coord}' is not supported (half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn)`);
+      case 'tf_crop_and_resize':
+        xo = m > 1 ? roi[0] * (n - 1) + (o * (roi[1] - roi[0]) * (n - 1)) / (m - 1) : 0.5 * (roi[0] + roi[1]) * (n - 1);
+        if (xo < 0 || xo > n - 1) inside[o] = false;
+        break;
+      default: throw new OnnxError(`${ctx.where}: coordinate_transformation_mode '${coord}' is not supported (half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn, tf_crop_and_resize)`);
     }
     const clampI = (k: number) => Math.min(Math.max(k, 0), n - 1);
     if (mode === 'nearest') {
@@ -365,8 +375,9 @@ function resizeTaps(ctx: OpCtx, at: Attrs, mode: string, n: number, m: number, s
       }
       for (let k = 0; k < 4; k++) { idx[k][o] = clampI(f - 1 + k); w[k][o] = c[k]; }
     }
+    if (!inside[o]) for (let k = 0; k < K; k++) w[k][o] = 0;
   }
-  return { idx, w };
+  return { idx, w, inside };
 }
 
 /** Gathers along one axis with a host index list (differentiable through gather's scatter-add). */
@@ -378,11 +389,14 @@ function takeAxis(x: Tensor, d: number, idx: number[]): Tensor {
   return S.gather(x, d, fromArray(index, shape));
 }
 
-function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales: number[], mode: string, coord: string, nearest: string): Tensor {
+function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales: number[], mode: string, coord: string, nearest: string, roi: number[] | null = null): Tensor {
   let y = x;
+  const insideAll: boolean[][] = [];
   for (let d = 0; d < x.ndim; d++) {
-    if (outSize[d] === x.shape[d] && scales[d] === 1) continue;
-    const t = resizeTaps(ctx, at, mode, x.shape[d], outSize[d], scales[d], coord, nearest);
+    const r: [number, number] = roi ? [roi[d], roi[d + x.ndim]] : [0, 1];
+    if (outSize[d] === x.shape[d] && scales[d] === 1 && !(roi && (r[0] !== 0 || r[1] !== 1))) { insideAll.push(new Array(outSize[d]).fill(true)); continue; }
+    const t = resizeTaps(ctx, at, mode, x.shape[d], outSize[d], scales[d], coord, nearest, r);
+    insideAll.push(t.inside);
     const wShape = y.shape.map((v, i) => (i === d ? outSize[d] : 1));
     let acc: Tensor | null = null;
     for (let k = 0; k < t.idx.length; k++) {
@@ -392,6 +406,15 @@ function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales:
       acc = acc ? E.add(acc, term) : term;
     }
     y = acc ?? E.mul(takeAxis(y, d, t.idx[0]), 0);
+  }
+  const extrapolation = at.float('extrapolation_value', 0);
+  if (coord === 'tf_crop_and_resize' && extrapolation !== 0 && insideAll.some((a) => a.includes(false))) {
+    // Positions outside the crop box in any axis take extrapolation_value (their taps were zeroed).
+    const n = sizeOf(outSize);
+    const fill = new Float64Array(n);
+    const st = outSize.map((_, d) => sizeOf(outSize.slice(d + 1)));
+    for (let k = 0; k < n; k++) if (outSize.some((len, d) => !insideAll[d][Math.floor(k / st[d]) % len])) fill[k] = extrapolation;
+    y = E.add(y, fromArray(fill, outSize, { dtype: y.dtype }));
   }
   return y;
 }
@@ -405,7 +428,8 @@ const resize: OpFn = (ctx, ins, at) => {
   if (at.int('antialias', 0)) throw new OnnxError(`${ctx.where}: antialias=1 is not supported`);
   if (at.has('axes')) throw new OnnxError(`${ctx.where}: the axes attribute is not supported`);
   if (at.string('keep_aspect_ratio_policy', 'stretch') !== 'stretch') throw new OnnxError(`${ctx.where}: keep_aspect_ratio_policy other than stretch is not supported`);
-  if (coord === 'tf_crop_and_resize') throw new OnnxError(`${ctx.where}: coordinate_transformation_mode tf_crop_and_resize is not supported`);
+  const roi = coord === 'tf_crop_and_resize' && ctx.opset >= 11 && ins[1] ? Array.from(toHost(ins[1]).data) : null;
+  if (coord === 'tf_crop_and_resize' && (!roi || roi.length !== 2 * x.ndim)) throw new OnnxError(`${ctx.where}: tf_crop_and_resize needs an roi input with ${2 * x.ndim} entries`);
   const [si, zi] = ctx.opset >= 11 ? [2, 3] : [1, -1];
   const sc = ins[si] ? Array.from(toHost(ins[si]!).data) : [];
   const sz = zi > 0 && ins[zi] ? ints(ins[zi]!, `${ctx.where}: sizes`) : [];
@@ -420,7 +444,7 @@ const resize: OpFn = (ctx, ins, at) => {
     outSize = x.shape.map((v, i) => Math.floor(v * sc[i]));
   } else throw new OnnxError(`${ctx.where}: one of scales and sizes is required`);
   if (outSize.some((v) => !(v >= 1) || v > 1 << 24)) throw new OnnxError(`${ctx.where}: output size [${outSize.join(',')}] is invalid`);
-  return [out(ins, resizeCore(ctx, at, x, outSize, scales, mode, coord, nearest))];
+  return [out(ins, resizeCore(ctx, at, x, outSize, scales, mode, coord, nearest, roi))];
 };
 
 const upsample: OpFn = (ctx, ins, at) => {
