@@ -16,6 +16,7 @@ inputs:
     vgg11_bn      torchvision VGG with make_layers(cfg 'A' / 16, batch_norm=True), 1x1 avgpool, classifier 64 wide, 3x32x32
     alexnet       torchvision AlexNet at channels / 8, 1x1 avgpool, classifier 64 wide, 3x64x64
     unet          a small U-Net (depth 2, width 4, same padding, transposed-conv upsampling), 1x32x32
+    mnist_cnn     a small MNIST classifier (untrained; test/onnx/finetune.test.ts fine-tunes it in neocog), 1x28x28
 
 Each model gets non-trivial batch-norm statistics (a few train-mode passes), then is exported in eval
 mode with training=PRESERVE (BatchNormalization kept, not folded into the convs) at opset 17 (and
@@ -103,6 +104,24 @@ class UNet(nn.Module):
         return self.head(y)
 
 
+class MnistCNN(nn.Module):
+    """A small MNIST classifier for the fine-tuning test: conv-pool-conv-BN-pool, two linear layers with dropout."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 8, 5)
+        self.conv2 = nn.Conv2d(8, 16, 5)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.fc1 = nn.Linear(256, 32)
+        self.drop = nn.Dropout(0.25)
+        self.fc2 = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
+        return self.fc2(self.drop(F.relu(self.fc1(torch.flatten(x, 1)))))
+
+
 MODELS = {
     'resnet18': (SmallResNet, [3, 32, 32], [13, 17]),
     'mobilenet_v2': (lambda: tvm.mobilenet_v2(width_mult=0.25, num_classes=10), [3, 32, 32], [17]),
@@ -111,6 +130,7 @@ MODELS = {
     'vgg11_bn': (small_vgg, [3, 32, 32], [17]),
     'alexnet': (small_alexnet, [3, 64, 64], [17]),
     'unet': (UNet, [1, 32, 32], [17]),
+    'mnist_cnn': (MnistCNN, [1, 28, 28], [17]),
 }
 
 

@@ -17,6 +17,7 @@ import { CliError, oneLine } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { registerEval } from './commands/eval.js';
 import { registerModels } from './commands/models.js';
+import { registerOnnx } from './commands/onnx.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
@@ -55,6 +56,7 @@ Examples:
   registerPredict(program, io);
   registerSummary(program, io);
   registerModels(program, io);
+  registerOnnx(program, io);
   return program;
 }
 

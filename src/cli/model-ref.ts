@@ -11,10 +11,12 @@ import { zeros } from '../tensor/creation.js';
 import { noGrad } from '../autograd/graph.js';
 import { closeMatches, fromSpec, isSpecPath, loadSpec, type Spec } from '../spec/index.js';
 import { CliError, oneLine } from './errors.js';
+import { isOnnxPath, onnxEntry } from './onnx-model.js';
 
 /** The registry entry of `ref`, or one built from the spec file `ref` names. */
 export function resolveModel(ref: string): models.ModelEntry {
   if (models.has(ref)) return models.info(ref);
+  if (isOnnxPath(ref)) return onnxEntry(ref);
   if (!isSpecPath(ref)) {
     const names = models.list().map((e) => e.name);
     const close = closeMatches(ref, names);
@@ -50,11 +52,12 @@ export function resolveModel(ref: string): models.ModelEntry {
 
 /** commander parser for --model: a registry name or a spec file path (checked when the command runs). */
 export function modelArg(value: string): string {
-  if (models.has(value) || isSpecPath(value)) return value;
-  throw new InvalidArgumentError(`Allowed choices are ${models.list().map((e) => e.name).join(', ')}, or a model spec file (.json, .yaml).`);
+  if (models.has(value) || isSpecPath(value) || isOnnxPath(value)) return value;
+  throw new InvalidArgumentError(`Allowed choices are ${models.list().map((e) => e.name).join(', ')}, a model spec file (.json, .yaml), or an .onnx file.`);
 }
 
 /** A folder-friendly name for `ref`: the model name, or a spec file's base name without its extensions. */
 export function modelSlug(ref: string): string {
+  if (isOnnxPath(ref)) return basename(ref).replace(/\.onnx$/i, '');
   return isSpecPath(ref) ? basename(ref).replace(/(\.spec)?\.(json|ya?ml)$/i, '') : ref;
 }

@@ -12,6 +12,7 @@ import { checkpointPath } from '../train/index.js';
 import * as models from '../models/index.js';
 import { CliError, oneLine } from './errors.js';
 import { resolveModel } from './model-ref.js';
+import { isOnnxPath } from './onnx-model.js';
 
 /** Header metadata keys written by `neocog train`. */
 export const META = {
@@ -104,6 +105,7 @@ export interface LoadedModel {
 
 /** Builds the registry model (named by --model, else by the file) and loads the weights into it. */
 export function loadTrainedModel({ model, weights }: { model?: string; weights: string }): LoadedModel {
+  if (model !== undefined && isOnnxPath(model)) return loadOnnxModel(model, weights);
   const weightsPath = resolveWeights(weights);
   const info = readTrainedInfo(weightsPath);
   const name = model ?? info.model;
@@ -119,4 +121,24 @@ export function loadTrainedModel({ model, weights }: { model?: string; weights: 
   net.eval();
   const classes = info.classes ?? Array.from({ length: entry.numClasses }, (_, i) => String(i));
   return { model: net, name, entry, weightsPath, classes, inputShape: info.inputShape ?? [...entry.inputShape], datasetHint: info.dataset };
+}
+
+/** An .onnx model with its own weights, or with fine-tuned ones from `weights` when that file or folder exists. */
+function loadOnnxModel(path: string, weights: string): LoadedModel {
+  const entry = resolveModel(path);
+  const net = entry.build();
+  let weightsPath = path;
+  let info: Partial<TrainedModelInfo> = {};
+  if (existsSync(weights)) {
+    weightsPath = resolveWeights(weights);
+    info = readTrainedInfo(weightsPath);
+    try {
+      loadModel(net, weightsPath);
+    } catch (e) {
+      throw new CliError(`cannot load ${weightsPath} into ${path}: ${oneLine(e)}`);
+    }
+  }
+  net.eval();
+  const classes = info.classes ?? Array.from({ length: entry.numClasses }, (_, i) => String(i));
+  return { model: net, name: entry.name, entry, weightsPath, classes, inputShape: info.inputShape ?? [...entry.inputShape], datasetHint: info.dataset };
 }

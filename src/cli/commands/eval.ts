@@ -9,6 +9,7 @@ import { type CliIO, println } from '../io.js';
 import { positiveInt, shape } from '../parse.js';
 import { formatEvaluation } from '../report.js';
 import { loadTrainedModel } from '../weights.js';
+import { modelArg } from '../model-ref.js';
 import { defaultWeights } from './predict.js';
 
 interface EvalFlags {
@@ -28,7 +29,7 @@ export function registerEval(program: Command, io: CliIO): void {
   program
     .command('eval')
     .description('evaluate trained weights: accuracy, top-k accuracy and a confusion matrix')
-    .addOption(new Option('--model <name>', 'model architecture (default: the one recorded in the weights file)').choices(models.list().map((e) => e.name)))
+    .addOption(new Option('--model <name>', 'model architecture, or an .onnx file (default: the one recorded in the weights file)').argParser(modelArg))
     .option('--weights <path>', 'model.safetensors, or the --out folder of `neocog train` (default: .neocog/<model>)')
     .addOption(new Option('--dataset <name>', 'evaluation data (default: the one the model was trained on, else embedded-mnist)').choices(DATASETS))
     .option('--data-dir <dir>', 'folder with the four IDX files (mnist, fashion-mnist)')

@@ -8,9 +8,10 @@ import { type CliIO, println } from '../io.js';
 import { positiveInt } from '../parse.js';
 import { pct } from '../report.js';
 import { loadTrainedModel } from '../weights.js';
+import { modelArg, modelSlug } from '../model-ref.js';
 
 /** Where `neocog train` saves a model by default. */
-export const defaultWeights = (model?: string): string => join('.neocog', model ?? 'mnist-convnet');
+export const defaultWeights = (model?: string): string => join('.neocog', model ? modelSlug(model) : 'mnist-convnet');
 
 interface PredictFlags {
   model?: string;
@@ -37,7 +38,7 @@ export function registerPredict(program: Command, io: CliIO): void {
     .command('predict')
     .description('classify image files (PNG/JPEG) with trained weights; prints the top-k classes with probabilities')
     .argument('<images...>', 'image files; resized to the model input and converted to grey as needed')
-    .addOption(new Option('--model <name>', 'model architecture (default: the one recorded in the weights file)').choices(models.list().map((e) => e.name)))
+    .addOption(new Option('--model <name>', 'model architecture, or an .onnx file (default: the one recorded in the weights file)').argParser(modelArg))
     .option('--weights <path>', 'model.safetensors, or the --out folder of `neocog train` (default: .neocog/<model>)')
     .option('--topk <k>', 'how many classes to list per image', positiveInt, 3)
     .addOption(new Option('--invert <mode>', 'invert dark-on-light images to match MNIST (auto: when the border is light)').choices(INVERT_MODES).default('auto'))
