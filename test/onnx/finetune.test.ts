@@ -1,6 +1,6 @@
 /**
  * PyTorch-exported ONNX -> fine-tune in neocog: an untrained MNIST classifier exported by torch.onnx
- * (tools/gen_onnx_fixtures.py) trains for one epoch on 2,000 real MNIST digits and its held-out
+ * (tools/gen_onnx_fixtures.py) trains for one epoch on 1,000 real MNIST digits and its held-out
  * accuracy and loss improve; its BatchNorm running statistics move (train mode) and stay put (eval).
  */
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ function batch(ds: ReturnType<typeof embeddedMnist>, start: number, n: number) {
 }
 
 describe('fine-tuning an imported PyTorch model', () => {
-  it('one epoch on 2,000 MNIST digits improves held-out loss and accuracy', () => {
+  it('one epoch on 1,000 MNIST digits improves held-out loss and accuracy', () => {
     manualSeed(0);
     const model = importOnnx(`${DIR}mnist_cnn_op17.onnx`);
     expect(model.namedParameters().map(([k]) => k)).toEqual(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'bn2.weight', 'bn2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
@@ -37,7 +37,7 @@ describe('fine-tuning an imported PyTorch model', () => {
     const runningMean = model.namedBuffers()[0][1].dataSync().slice();
     const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
     model.train();
-    for (let s = 0; s < 2000; s += 50) {
+    for (let s = 0; s < 1000; s += 50) {
       const { x, y } = batch(train, s, 50);
       opt.zeroGrad();
       crossEntropy(model.call(x), y).backward();
