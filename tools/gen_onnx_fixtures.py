@@ -4,6 +4,7 @@
 Seeded; run from the repository root with Debian's python3-torch, python3-torchvision, python3-onnx:
 
     /usr/bin/python3 tools/gen_onnx_fixtures.py
+    /usr/bin/python3 tools/gen_onnx_fixtures.py --check a.onnx b.onnx   # onnx.checker on files neocog wrote
 
 To keep the committed files small the models are torchvision's classes at reduced width (the layer
 structure, module names and forward code are torchvision's; only channel counts shrink) and small
@@ -175,5 +176,20 @@ def main():
             json.dump(rec, f)
 
 
+def check(paths):
+    """onnx.checker (with shape inference) on files neocog wrote; prints one JSON line per file."""
+    for path in paths:
+        try:
+            model = onnx.load(path)
+            onnx.checker.check_model(model, full_check=True)
+            print(json.dumps({'file': path, 'ok': True}))
+        except Exception as e:  # the checker raises several exception types
+            print(json.dumps({'file': path, 'ok': False, 'error': str(e).splitlines()[0][:300]}))
+
+
 if __name__ == '__main__':
-    main()
+    import sys
+    if len(sys.argv) > 1 and sys.argv[1] == '--check':
+        check(sys.argv[2:])
+    else:
+        main()

@@ -42,3 +42,9 @@ describe('exportOnnx on the zoo', () => {
     }, 60_000);
   }
 });
+
+describe('zoo coverage', () => {
+  it('test/onnx/zoo-configs.ts has a small configuration for every registry model', () => {
+    expect(models.list().map((e) => e.name).filter((n) => !(n in ZOO_SMALL))).toEqual([]);
+  });
+});
