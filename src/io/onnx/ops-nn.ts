@@ -68,14 +68,20 @@ const geometry = (ctx: OpCtx, at: Attrs, n: number, kernel: number[]) => ({
   kernel,
 });
 
-const conv: OpFn = (ctx, ins, at) => {
-  let x = need(ctx, ins, 0, 'X');
+/** Conv and ConvTranspose inputs and their shared attributes. */
+function convArgs(ctx: OpCtx, ins: (Val | null)[], at: Attrs) {
+  const x = need(ctx, ins, 0, 'X');
   const w = need(ctx, ins, 1, 'W');
   const b = ins[2] ? toTensor(ins[2]) : null;
   const n = spatial(ctx, x);
   const kernel = at.ints('kernel_shape') ?? w.shape.slice(2);
-  const { strides, dil } = geometry(ctx, at, n, kernel);
-  const group = at.int('group', 1);
+  return { x, w, b, n, ...geometry(ctx, at, n, kernel), group: at.int('group', 1) };
+}
+
+const conv: OpFn = (ctx, ins, at) => {
+  const a = convArgs(ctx, ins, at);
+  const { w, b, n, kernel, strides, dil, group } = a;
+  let x = a.x;
   const [pb, pe] = resolvePads(ctx, at, x.shape.slice(2), kernel, strides, dil);
   const symmetric = pb.every((v, i) => v === pe[i]);
   if (!symmetric) x = padSpatial(x, pb, pe);
@@ -87,13 +93,7 @@ const conv: OpFn = (ctx, ins, at) => {
 };
 
 const convTranspose: OpFn = (ctx, ins, at) => {
-  const x = need(ctx, ins, 0, 'X');
-  const w = need(ctx, ins, 1, 'W');
-  const b = ins[2] ? toTensor(ins[2]) : null;
-  const n = spatial(ctx, x);
-  const kernel = at.ints('kernel_shape') ?? w.shape.slice(2);
-  const { strides, dil } = geometry(ctx, at, n, kernel);
-  const group = at.int('group', 1);
+  const { x, w, b, n, kernel, strides, dil, group } = convArgs(ctx, ins, at);
   const outPad = at.ints('output_padding') ?? new Array(n).fill(0);
   const outShape = at.ints('output_shape');
   const auto = at.string('auto_pad', 'NOTSET');
