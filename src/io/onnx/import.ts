@@ -8,11 +8,10 @@
 import { Module, type AnyModule } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { fromArray } from '../../tensor/creation.js';
 import type { NodeMsg } from './schema.js';
 import { Attrs, nodeLabel, parseGraph, type OnnxGraph } from './graph.js';
 import { OnnxError, type HostArray } from './tensor-proto.js';
-import { dtypeOf, isFloatType, typeName, tv, type Val } from './values.js';
+import { dtypeOf, isFloatType, tensorOf, typeName, tv, type Val } from './values.js';
 import { TENSOR_OPS, type OpCtx, type OpFn } from './ops-tensor.js';
 import { NN_OPS } from './ops-nn.js';
 
@@ -61,7 +60,7 @@ export class OnnxModel extends Module<Tensor[], Tensor> {
         this.#consts.set(name, { kind: 'h', a });
         continue;
       }
-      const t = fromArray(a.data, [...a.dims], { dtype: dtypeOf(a.type) });
+      const t = tensorOf(a.data, [...a.dims], dtypeOf(a.type));
       const key = this.#place(name, t, bufferNames.has(name), taken);
       this.stateNames.set(name, key);
       this.#tensors.set(name, { get: () => this.#lookup(key), type: a.type });
@@ -150,7 +149,7 @@ export class OnnxModel extends Module<Tensor[], Tensor> {
     const r = this.run(Object.fromEntries(this.inputNames.map((n, i) => [n, inputs[i]])));
     const v = r[this.outputNames[0]];
     if (v.kind === 't') return v.t;
-    return fromArray(v.a.data, [...v.a.dims], { dtype: dtypeOf(v.a.type) });
+    return tensorOf(v.a.data, [...v.a.dims], dtypeOf(v.a.type));
   }
 
   override extraRepr(): string {

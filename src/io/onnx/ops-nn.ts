@@ -13,7 +13,7 @@ import { dropout } from '../../ops/dropout.js';
 import { DataType } from './schema.js';
 import { OnnxError } from './tensor-proto.js';
 import type { Attrs } from './graph.js';
-import { axis, ints, sizeOf, shapeOf, toHost, toTensor, tv, typeOf, type Val } from './values.js';
+import { axis, ints, sizeOf, shapeOf, tensorOf, toHost, toTensor, tv, typeOf, type Val } from './values.js';
 import type { OpCtx, OpFn } from './ops-tensor.js';
 
 /** Offsets (n * C + c) * plane as an int32 [N, C, 1...] tensor: ONNX pool indices count over the whole tensor. */
@@ -402,7 +402,7 @@ function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales:
     for (let k = 0; k < t.idx.length; k++) {
       if (t.w[k].every((v) => v === 0)) continue;
       const g = takeAxis(y, d, t.idx[k]);
-      const term = t.w[k].every((v) => v === 1) ? g : E.mul(g, fromArray(Float64Array.from(t.w[k]), wShape, { dtype: y.dtype }));
+      const term = t.w[k].every((v) => v === 1) ? g : E.mul(g, tensorOf(t.w[k], wShape, y.dtype));
       acc = acc ? E.add(acc, term) : term;
     }
     y = acc ?? E.mul(takeAxis(y, d, t.idx[0]), 0);
@@ -414,7 +414,7 @@ function resizeCore(ctx: OpCtx, at: Attrs, x: Tensor, outSize: number[], scales:
     const fill = new Float64Array(n);
     const st = outSize.map((_, d) => sizeOf(outSize.slice(d + 1)));
     for (let k = 0; k < n; k++) if (outSize.some((len, d) => !insideAll[d][Math.floor(k / st[d]) % len])) fill[k] = extrapolation;
-    y = E.add(y, fromArray(fill, outSize, { dtype: y.dtype }));
+    y = E.add(y, tensorOf(fill, outSize, y.dtype));
   }
   return y;
 }

@@ -13,7 +13,7 @@ import { matmul } from '../../ops/matmul.js';
 import { DataType } from './schema.js';
 import { checkDims, OnnxError, type HostArray } from './tensor-proto.js';
 import type { Attrs } from './graph.js';
-import { axis, broadcastShapes, dtypeOf, hostMap, hv, ints, isFloatType, shapeOf, sizeOf, stridesOf, toHost, toTensor, tv, typeOf, typeName, type Val } from './values.js';
+import { axis, broadcastShapes, tensorOf, dtypeOf, hostMap, hv, ints, isFloatType, shapeOf, sizeOf, stridesOf, toHost, toTensor, tv, typeOf, typeName, type Val } from './values.js';
 
 export interface OpCtx {
   opset: number;
@@ -87,10 +87,40 @@ function unary(t: (x: Tensor) => Tensor, h: (x: number) => number): OpFn {
   };
 }
 
-const equal: OpFn = (ctx, ins) => {
+function compare(t: (a: Tensor, b: Tensor) => Tensor, h: (x: number, y: number) => boolean): OpFn {
+  return (ctx, ins) => {
+    const a = need(ctx, ins, 0, 'A'), b = need(ctx, ins, 1, 'B');
+    if (allHost([a, b])) return [hostMap([toHost(a), toHost(b)], DataType.BOOL, ctx.where, (x, y) => (h(x, y) ? 1 : 0))];
+    return [tv(t(toTensor(a), toTensor(b)), DataType.BOOL)];
+  };
+}
+
+const not: OpFn = (ctx, ins) => {
+  const x = need(ctx, ins, 0, 'X');
+  if (x.kind === 'h') return [hostMap([x.a], DataType.BOOL, ctx.where, (v) => (v ? 0 : 1))];
+  return [tv(E.eq(x.t, 0), DataType.BOOL)];
+};
+
+/** Mod on integer index values (no gradient); fmod=1 takes the dividend's sign, else the divisor's. */
+const mod: OpFn = (ctx, ins, at) => {
   const a = need(ctx, ins, 0, 'A'), b = need(ctx, ins, 1, 'B');
-  if (allHost([a, b])) return [hostMap([toHost(a), toHost(b)], DataType.BOOL, ctx.where, (x, y) => (x === y ? 1 : 0))];
-  return [tv(E.eq(toTensor(a), toTensor(b)), DataType.BOOL)];
+  const fmod = at.int('fmod', 0) === 1;
+  const type = typeOf(a);
+  const r = hostMap([toHost(a), toHost(b)], type, ctx.where, (x, y) => (y === 0 ? 0 : fmod ? x % y : x - y * Math.floor(x / y)));
+  return [allHost([a, b]) ? r : tv(toTensor(r), type)];
+};
+
+const gatherElements: OpFn = (ctx, ins, at) => {
+  const x = toTensor(need(ctx, ins, 0, 'data'));
+  const idx = toHost(need(ctx, ins, 1, 'indices'));
+  const ax = axis(at.int('axis', 0), x.ndim, ctx.where);
+  const n = x.shape[ax];
+  const index = Int32Array.from(idx.data, (i) => {
+    const j = i < 0 ? i + n : i;
+    if (!Number.isInteger(j) || j < 0 || j >= n) throw new OnnxError(`${ctx.where}: index ${i} out of range for axis ${ax} of size ${n}`);
+    return j;
+  });
+  return [tv(S.gather(x, ax, fromArray(index, [...idx.dims])), typeOf(ins[0]!))];
 };
 
 const whereOp: OpFn = (ctx, ins) => {
@@ -154,7 +184,7 @@ function reduce(op: 'ReduceMean' | 'ReduceSum' | 'ReduceMax' | 'ReduceMin' | 'Re
       }
       if (op === 'ReduceMean') { const c = sizeOf(axes.map((i) => a.dims[i])); for (let i = 0; i < n; i++) acc[i] /= c; }
       const dims = keep ? outDims : a.dims.filter((_, i) => !axes.includes(i));
-      if (x.kind === 't') return [tv(fromArray(acc, dims, { dtype: x.t.dtype }), type)];
+      if (x.kind === 't') return [tv(tensorOf(acc, dims, x.t.dtype), type)];
       return [hv(dims, type, acc)];
     }
     const f = op === 'ReduceMean' ? R.mean : op === 'ReduceSum' ? R.sum : op === 'ReduceMax' ? R.max : R.min;
@@ -466,9 +496,12 @@ export const TENSOR_OPS: Record<string, OpFn> = {
   Add: binary('Add'), Sub: binary('Sub'), Mul: binary('Mul'), Div: binary('Div'), Pow: binary('Pow'),
   Sum: variadic('Sum'), Mean: variadic('Mean'), Max: variadic('Max'), Min: variadic('Min'),
   Sqrt: unary(E.sqrt, Math.sqrt), Exp: unary(E.exp, Math.exp), Log: unary(E.log, Math.log), Neg: unary(E.neg, (x) => -x), Abs: unary(E.abs, Math.abs),
-  Equal: equal, Where: whereOp, Cast: cast,
+  Sign: unary(E.sign, Math.sign),
+  Equal: compare(E.eq, (x, y) => x === y), Greater: compare(E.gt, (x, y) => x > y), Less: compare(E.lt, (x, y) => x < y),
+  GreaterOrEqual: compare(E.ge, (x, y) => x >= y), LessOrEqual: compare(E.le, (x, y) => x <= y), Not: not, Mod: mod,
+  GatherElements: gatherElements, Where: whereOp, Cast: cast,
   ReduceMean: reduce('ReduceMean', 18), ReduceSum: reduce('ReduceSum', 13), ReduceMax: reduce('ReduceMax', 18), ReduceMin: reduce('ReduceMin', 18),
-  ArgMax: argmaxOp(false),
+  ArgMax: argmaxOp(false), ArgMin: argmaxOp(true),
   Reshape: reshape, Flatten: flatten, Squeeze: squeeze, Unsqueeze: unsqueeze, Shape: shape, Transpose: transpose,
   Slice: sliceOp, Concat: concat, Split: split, Gather: gatherOp, Expand: expandOp,
   ConstantOfShape: constantOfShape, Constant: constant, Identity: identity,

@@ -24,6 +24,12 @@ export const shapeOf = (v: Val): number[] => (v.kind === 't' ? v.t.shape : v.a.d
 export const typeOf = (v: Val): number => (v.kind === 't' ? v.type : v.a.type);
 export const typeName = (type: number) => DataTypeName[type] ?? String(type);
 
+/** A tensor of `dtype` from any numeric array (fromArray takes its dtype from the array type). */
+export function tensorOf(data: ArrayLike<number>, dims: number[], dtype: DType): Tensor {
+  const arr = dtype === 'float32' ? (data instanceof Float32Array ? data : Float32Array.from(data)) : dtype === 'float64' ? (data instanceof Float64Array ? data : Float64Array.from(data)) : data instanceof Int32Array ? data : Int32Array.from(data);
+  return fromArray(arr, dims);
+}
+
 /** The value as a tensor (host data is uploaded; int types become int32). */
 export function toTensor(v: Val): Tensor {
   if (v.kind === 't') return v.t;
@@ -31,7 +37,7 @@ export function toTensor(v: Val): Tensor {
   if (dt === 'int32') {
     for (const x of v.a.data) if (x > 2147483647 || x < -2147483648) throw new OnnxError(`value ${x} does not fit neocog's int32 tensors`);
   }
-  return fromArray(v.a.data, [...v.a.dims], { dtype: dt });
+  return tensorOf(v.a.data, [...v.a.dims], dt);
 }
 
 /** The value on the host (tensor data is read back; used for shapes, axes, pads and other small inputs). */
