@@ -1,6 +1,6 @@
 /** Bad .onnx files: truncations, byte flips, unknown ops, missing initializers, cycles, absurd dims -> OnnxError, fast. */
 import { describe, expect, it } from 'vitest';
-import { models, manualSeed } from '../../src/index.js';
+import { models, manualSeed, nn, F, randn, type Tensor } from '../../src/index.js';
 import { exportOnnxBytes } from '../../src/io/onnx/export.js';
 import { importOnnxBytes } from '../../src/io/onnx/import.js';
 import { ModelProtoType } from '../../src/io/onnx/schema.js';
@@ -39,6 +39,25 @@ describe('importOnnx on bad files', () => {
     expectOnnxError(edit((m) => { m.graph.initializer[0].dims = [1e9, 1e9, 1e9]; }), /more than \d+ elements/);
     expectOnnxError(edit((m) => { m.graph.initializer[0].dims = [-5]; }), /invalid dim -5/);
     expectOnnxError(edit((m) => { m.graph.initializer[0].dims = [3, 7]; }), /raw_data holds \d+ bytes but dims \[3,7\]/);
+  });
+  it('refuses ops whose outputs would be absurdly large, before allocating', () => {
+    class Up extends nn.Module {
+      forward(x: Tensor) {
+        return F.pad(F.interpolate(x, { scaleFactor: 2 }), [1, 1, 1, 1]);
+      }
+    }
+    const bytes = exportOnnxBytes(new Up(), { input: [1, 1, 4, 4] });
+    const huge = (f: (m: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const m = ModelProtoType.toObject(ModelProtoType.decode(bytes));
+      f(m);
+      return importOnnxBytes(ModelProtoType.encode(ModelProtoType.fromObject(m)).finish());
+    };
+    const scales = (m: any) => m.graph.initializer.find((t: any) => t.dims?.length === 1 && Number(t.dims[0]) === 4 && t.dataType === 1); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const run = (model: ReturnType<typeof importOnnxBytes>) => model.call(randn([1, 1, 4, 4]));
+    const big = huge((m) => { scales(m).rawData = new Uint8Array(new Float32Array([1, 1, 1e6, 1e6]).buffer); });
+    expect(() => run(big)).toThrow(/more than \d+ elements|invalid/);
+    const pads = huge((m) => { const p = m.graph.initializer.find((t: any) => t.dataType === 7 && Number(t.dims[0]) === 8); p.rawData = new Uint8Array(new BigInt64Array([0n, 0n, 1n << 20n, 1n << 20n, 0n, 0n, 1n << 20n, 1n << 20n]).buffer); }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(() => run(pads)).toThrow(/more than \d+ elements/);
   });
   it('seeded truncations and byte flips give OnnxError or a valid model, never a crash or hang', () => {
     let seed = 12345;

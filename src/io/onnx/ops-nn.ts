@@ -11,7 +11,7 @@ import { pad as padOp } from '../../ops/pad.js';
 import { batchNorm, localResponseNorm } from '../../ops/norm.js';
 import { dropout } from '../../ops/dropout.js';
 import { DataType } from './schema.js';
-import { OnnxError } from './tensor-proto.js';
+import { checkDims, OnnxError } from './tensor-proto.js';
 import type { Attrs } from './graph.js';
 import { axis, ints, sizeOf, shapeOf, tensorOf, toHost, toTensor, tv, typeOf, type Val } from './values.js';
 import type { OpCtx, OpFn } from './ops-tensor.js';
@@ -312,6 +312,8 @@ const padOnnx: OpFn = (ctx, ins, at) => {
   if (pads.length !== 2 * axesList.length) throw new OnnxError(`${ctx.where}: pads has ${pads.length} entries, expected ${2 * axesList.length}`);
   const m = mode === 'edge' ? 'replicate' : mode;
   if (m !== 'constant' && m !== 'reflect' && m !== 'replicate') throw new OnnxError(`${ctx.where}: pad mode '${mode}' is not supported (constant, reflect, edge)`);
+  if (pads.some((v) => !Number.isSafeInteger(v))) throw new OnnxError(`${ctx.where}: pads must be integers`);
+  checkDims(x.shape.map((d, i) => { const k = axesList.indexOf(i); return k < 0 ? d : Math.max(0, d + pads[k] + pads[k + axesList.length]); }), ctx.where);
   const per = new Map<number, [number, number]>();
   axesList.forEach((a, i) => per.set(a, [pads[i], pads[i + axesList.length]]));
   const p: number[] = [];
@@ -444,6 +446,7 @@ const resize: OpFn = (ctx, ins, at) => {
     outSize = x.shape.map((v, i) => Math.floor(v * sc[i]));
   } else throw new OnnxError(`${ctx.where}: one of scales and sizes is required`);
   if (outSize.some((v) => !(v >= 1) || v > 1 << 24)) throw new OnnxError(`${ctx.where}: output size [${outSize.join(',')}] is invalid`);
+  checkDims(outSize, ctx.where);
   return [out(ins, resizeCore(ctx, at, x, outSize, scales, mode, coord, nearest, roi))];
 };
 
@@ -454,6 +457,8 @@ const upsample: OpFn = (ctx, ins, at) => {
   const scales = ins[1] ? Array.from(toHost(ins[1]).data) : at.floats('scales');
   if (!scales || scales.length !== x.ndim) throw new OnnxError(`${ctx.where}: scales must have one entry per dim`);
   const outSize = x.shape.map((v, i) => Math.floor(v * scales[i]));
+  if (outSize.some((v) => !(v >= 1))) throw new OnnxError(`${ctx.where}: output size [${outSize.join(',')}] is invalid`);
+  checkDims(outSize, ctx.where);
   return [out(ins, resizeCore(ctx, at, x, outSize, scales, mode === 'nearest' ? 'nearest' : 'linear', 'asymmetric', 'floor'))];
 };
 
