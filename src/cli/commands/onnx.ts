@@ -1,7 +1,8 @@
 /**
  * `neocog export`: a registry model, spec file or .onnx model (with trained weights) to an ONNX file.
- * `neocog import`: an ONNX file to a folder the other commands read (model.safetensors with the
- * graph's parameter names, plus the graph as model.onnx, so `--model <dir>/model.onnx --weights <dir>`).
+ * `neocog import`: an ONNX file to a folder the other commands read: model.onnx (the graph) and
+ * model.safetensors; where the graph is a chain of nn layers, also model.spec.json (and the weights
+ * under the spec's names), else the weights under the graph's names for `--model <dir>/model.onnx`.
  */
 import type { Command } from 'commander';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -14,6 +15,9 @@ import { type CliIO, println } from '../io.js';
 import { positiveInt, shape } from '../parse.js';
 import { modelArg, resolveModel } from '../model-ref.js';
 import { resolveWeights } from '../weights.js';
+import { toLayers } from '../../io/onnx/to-layers.js';
+import { saveSpec, toSpec } from '../../spec/index.js';
+import { randn } from '../../tensor/creation.js';
 
 interface ExportFlags { model: string; weights?: string; onnx: string; input?: number[]; batch: number; opset: number; staticBatch?: boolean }
 
@@ -52,7 +56,7 @@ export function registerOnnx(program: Command, io: CliIO): void {
 
   program
     .command('import')
-    .description('read an ONNX file into a folder: model.safetensors (the parameters, by name) and model.onnx (the graph)')
+    .description('read an ONNX file into a folder: model.onnx, model.safetensors, and model.spec.json where the graph is a chain of nn layers')
     .argument('<model.onnx>', 'the ONNX file')
     .requiredOption('--out <dir>', 'folder to write')
     .action((path: string, flags: { out: string }) => {
@@ -64,11 +68,23 @@ export function registerOnnx(program: Command, io: CliIO): void {
         throw new CliError(oneLine(e));
       }
       mkdirSync(flags.out, { recursive: true });
+      copyFileSync(path, join(flags.out, 'model.onnx'));
+      const dims = model.graph.inputs[0]?.dims ?? [];
+      const inputShape = dims.slice(1).every((d) => typeof d === 'number' && d > 0) ? (dims.slice(1) as number[]) : null;
+      const layers = inputShape && model.graph.inputs.length === 1 ? toLayers(model, randn([2, ...inputShape])) : null;
+      const n = model.parameters().reduce((a, p) => a + p.size, 0);
+      if (layers) {
+        // The graph is a chain of nn layers: a spec plus weights under the Sequential's names.
+        const specPath = join(flags.out, 'model.spec.json');
+        saveSpec(specPath, toSpec(layers, { inputShape: inputShape! }));
+        saveSafetensors(join(flags.out, 'model.safetensors'), layers.stateDict());
+        println(io, `imported ${path}: ${model.graph.nodes.length} nodes as ${layers.children().length} nn layers (${n} trainable values) -> ${specPath}, ${flags.out}/model.safetensors, ${flags.out}/model.onnx`);
+        println(io, `use it with: neocog eval --model ${specPath} --weights ${flags.out}   (or train --model ${specPath})`);
+        return;
+      }
       const sd = model.stateDict();
       saveSafetensors(join(flags.out, 'model.safetensors'), sd);
-      copyFileSync(path, join(flags.out, 'model.onnx'));
-      const n = model.parameters().reduce((a, p) => a + p.size, 0);
-      println(io, `imported ${path}: ${model.graph.nodes.length} nodes, ${Object.keys(sd).length} tensors (${n} trainable values) -> ${flags.out}/model.safetensors, ${flags.out}/model.onnx`);
+      println(io, `imported ${path}: ${model.graph.nodes.length} nodes, ${Object.keys(sd).length} tensors (${n} trainable values) -> ${flags.out}/model.safetensors, ${flags.out}/model.onnx (the graph does not map onto a chain of nn layers, so no spec)`);
       println(io, `use it with: neocog eval --model ${join(flags.out, 'model.onnx')} --weights ${flags.out}   (or train --model ${join(flags.out, 'model.onnx')})`);
     });
 }
