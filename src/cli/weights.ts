@@ -118,6 +118,11 @@ export function loadTrainedModel({ model, weights }: { model?: string; weights: 
   } catch (e) {
     throw new CliError(`cannot load ${weightsPath} into ${name}: ${oneLine(e)}`);
   }
+  return loaded(net, name, entry, weightsPath, info);
+}
+
+/** The LoadedModel of `net` in eval mode, classes and input shape from the file's metadata, else the entry's. */
+function loaded(net: AnyModule, name: string, entry: models.ModelEntry, weightsPath: string, info: Partial<TrainedModelInfo>): LoadedModel {
   net.eval();
   const classes = info.classes ?? Array.from({ length: entry.numClasses }, (_, i) => String(i));
   return { model: net, name, entry, weightsPath, classes, inputShape: info.inputShape ?? [...entry.inputShape], datasetHint: info.dataset };
@@ -138,7 +143,5 @@ function loadOnnxModel(path: string, weights: string): LoadedModel {
       throw new CliError(`cannot load ${weightsPath} into ${path}: ${oneLine(e)}`);
     }
   }
-  net.eval();
-  const classes = info.classes ?? Array.from({ length: entry.numClasses }, (_, i) => String(i));
-  return { model: net, name: entry.name, entry, weightsPath, classes, inputShape: info.inputShape ?? [...entry.inputShape], datasetHint: info.dataset };
+  return loaded(net, entry.name, entry, weightsPath, info);
 }

@@ -123,13 +123,21 @@ const convTranspose: OpFn = (ctx, ins, at) => {
   return [out(ins, y)];
 };
 
-const maxPool: OpFn = (ctx, ins, at) => {
-  let x = need(ctx, ins, 0, 'X');
+/** Pooling input and window geometry; `undilated` names ops that reject dilations. */
+function poolArgs(ctx: OpCtx, ins: (Val | null)[], at: Attrs, undilated?: string) {
+  const x = need(ctx, ins, 0, 'X');
   const n = spatial(ctx, x);
   const kernel = at.ints('kernel_shape');
   if (!kernel) throw new OnnxError(`${ctx.where}: kernel_shape is required`);
-  const { strides, dil } = geometry(ctx, at, n, kernel);
-  const ceil = at.int('ceil_mode', 0) === 1;
+  const g = geometry(ctx, at, n, kernel);
+  if (undilated && g.dil.some((d) => d !== 1)) throw new OnnxError(`${ctx.where}: dilated ${undilated} is not supported`);
+  return { x, n, ...g, ceil: at.int('ceil_mode', 0) === 1 };
+}
+
+const maxPool: OpFn = (ctx, ins, at) => {
+  const a = poolArgs(ctx, ins, at);
+  const { n, kernel, strides, dil, ceil } = a;
+  let x = a.x;
   const colMajor = at.int('storage_order', 0) === 1;
   const [pb, pe] = resolvePads(ctx, at, x.shape.slice(2), kernel, strides, dil);
   const symmetric = pb.every((v, i) => v === pe[i] && 2 * v <= kernel[i]);
@@ -175,13 +183,9 @@ const maxUnpool: OpFn = (ctx, ins, at) => {
 };
 
 const avgPool: OpFn = (ctx, ins, at) => {
-  let x = need(ctx, ins, 0, 'X');
-  const n = spatial(ctx, x);
-  const kernel = at.ints('kernel_shape');
-  if (!kernel) throw new OnnxError(`${ctx.where}: kernel_shape is required`);
-  const { strides, dil } = geometry(ctx, at, n, kernel);
-  if (dil.some((d) => d !== 1)) throw new OnnxError(`${ctx.where}: dilated AveragePool is not supported`);
-  const ceil = at.int('ceil_mode', 0) === 1;
+  const a = poolArgs(ctx, ins, at, 'AveragePool');
+  const { n, kernel, strides, dil, ceil } = a;
+  let x = a.x;
   const include = at.int('count_include_pad', 0) === 1;
   const [pb, pe] = resolvePads(ctx, at, x.shape.slice(2), kernel, strides, dil);
   const symmetric = pb.every((v, i) => v === pe[i]) && pb.every((v, i) => v <= kernel[i] / 2);
@@ -200,17 +204,13 @@ const avgPool: OpFn = (ctx, ins, at) => {
 };
 
 const lpPool: OpFn = (ctx, ins, at) => {
-  let x = need(ctx, ins, 0, 'X');
-  const n = spatial(ctx, x);
-  const kernel = at.ints('kernel_shape');
-  if (!kernel) throw new OnnxError(`${ctx.where}: kernel_shape is required`);
-  const { strides, dil } = geometry(ctx, at, n, kernel);
-  if (dil.some((d) => d !== 1)) throw new OnnxError(`${ctx.where}: dilated LpPool is not supported`);
+  const a = poolArgs(ctx, ins, at, 'LpPool');
+  const { n, kernel, strides, dil, ceil } = a;
+  let x = a.x;
   const p = at.int('p', 2);
-  at.int('ceil_mode', 0);
   const [pb, pe] = resolvePads(ctx, at, x.shape.slice(2), kernel, strides, dil);
   x = padSpatial(x, pb, pe);
-  const o = { stride: strides };
+  const o = { stride: strides, ceilMode: ceil };
   return [out(ins, n === 2 ? P.lpPool2d(x, p, kernel, o) : P.lpPool1d(x, p, kernel, o))];
 };
 
