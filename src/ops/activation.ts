@@ -1,6 +1,7 @@
 /** Nonlinearities and softmax. Primitives carry a rule; softmax/logSoftmax are composites. */
 import type { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/graph.js';
+import { reluRule } from '../autograd/relu-rule.js';
 import { noGrad } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { scalar } from './util.js';
@@ -16,7 +17,13 @@ function checkInput(op: string, x: Tensor): void {
 export function relu(x: Tensor): Tensor {
   checkInput('relu', x);
   const out = run1('Relu', [x], {});
-  return record('relu', out, [x], (dy) => [run1('ReluGrad', [dy, out], {})]);
+  return record('relu', out, [x], (dy) => {
+    // inspect's guided backprop / deconvnet swap the rule at backward time (autograd/relu-rule.ts).
+    const rule = reluRule();
+    if (rule === 'gradient') return [run1('ReluGrad', [dy, out], {})];
+    const positive = run1('Relu', [dy], {});
+    return [rule === 'deconvnet' ? positive : run1('ReluGrad', [positive, out], {})];
+  });
 }
 
 /** min(max(x, 0), 6): MobileNet's activation. */

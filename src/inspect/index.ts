@@ -1,0 +1,7 @@
+/** Interpretation: see inside a CNN (browser-safe data functions; pictures in src/render, files in src/node). */
+export { attribution, inputGradient, ATTRIBUTION_METHODS, type AttributionMethod, type AttributionOptions, type Attribution } from './attribution.js';
+export { gradCam, gradCamPlusPlus, type GradCam, type GradCamOptions } from './gradcam.js';
+export { occlusion, type Occlusion, type OcclusionOptions } from './occlusion.js';
+export { deconvProjection, type DeconvProjection, type DeconvOptions } from './deconv.js';
+export { filters, activations, type Filters } from './layers.js';
+export { withReluRule, RELU_RULES, type ReluRule } from '../autograd/relu-rule.js';
