@@ -2,6 +2,7 @@
  * What every inspect method shares: argument checks, eval mode and frozen weights for the duration
  * of one call, named layers (PyTorch dotted paths), the class score to explain, a fresh input leaf.
  */
+import '../tensor/methods.js'; // Tensor methods (x.slice, x.sum) used across inspect
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/graph.js';

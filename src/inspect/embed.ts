@@ -1,0 +1,94 @@
+/**
+ * A layer's activations for N inputs, projected to 2-D ('pca' or Barnes-Hut 'tsne'), with the
+ * leave-one-out kNN accuracy of the map when labels are given (how well the 2-D picture keeps classes apart).
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/graph.js';
+import { Generator, defaultGenerator } from '../tensor/random.js';
+import type { AnyModule } from '../nn/module.js';
+import { capture, checkInput, checkModel, checkOptions, describe, fail, inspecting, intOpt, numOpt } from './common.js';
+import { pca } from './pca.js';
+import { knnAccuracy, tsne } from './tsne.js';
+
+export type EmbedMethod = 'pca' | 'tsne';
+export const EMBED_METHODS: readonly EmbedMethod[] = ['pca', 'tsne'];
+
+export interface EmbedOptions {
+  /** Dotted module name whose output is embedded (default: the input to the model's last module). */
+  layer?: string;
+  method?: EmbedMethod;
+  /** Class labels (N), for the kNN score. */
+  labels?: ArrayLike<number>;
+  /** kNN neighbours (default 5). */
+  k?: number;
+  perplexity?: number;
+  iterations?: number;
+  batchSize?: number;
+  generator?: Generator;
+}
+
+export interface Embedding {
+  layer: string;
+  method: EmbedMethod;
+  /** [N, 2] row-major. */
+  coords: Float64Array;
+  /** The layer's features [N, D] (flattened per sample). */
+  dim: number;
+  /** Leave-one-out kNN accuracy on the 2-D map, and on the layer's own features, when labels are given. */
+  knnAccuracy?: number;
+  featureKnnAccuracy?: number;
+}
+
+/** Activations of `layer` for every input, in batches, flattened per sample. */
+export function layerFeatures(op: string, model: AnyModule, x: Tensor, layer: string, batchSize: number): Float32Array {
+  const n = x.shape[0];
+  let out: Float32Array | null = null, dim = 0;
+  inspecting(model, () => noGrad(() => {
+    for (let i = 0; i < n; i += batchSize) {
+      const b = Math.min(batchSize, n - i);
+      const { activation } = capture(op, model, layer, () => model.call(x.slice(0, i, i + b)));
+      if (activation.shape[0] !== b) fail(op, `layer '${layer}' gives [${activation.shape.join(',')}] for a batch of ${b}`);
+      dim = activation.size / b;
+      out ??= new Float32Array(n * dim);
+      out.set(activation.dataSync(), i * dim);
+    }
+  }));
+  return out!;
+}
+
+export function embed(model: AnyModule, inputs: Tensor, options?: EmbedOptions): Embedding {
+  const op = 'embed';
+  checkModel(op, model);
+  const x = checkInput(op, inputs);
+  const o = checkOptions(op, options, ['layer', 'method', 'labels', 'k', 'perplexity', 'iterations', 'batchSize', 'generator']) as EmbedOptions;
+  const method = o.method ?? 'tsne';
+  if (!EMBED_METHODS.includes(method)) fail(op, `unknown method ${describe(method)}`, `use one of ${EMBED_METHODS.join(', ')}`);
+  const n = x.shape[0];
+  const layer = o.layer ?? defaultLayer(model);
+  if (o.labels !== undefined && (typeof o.labels !== 'object' || o.labels === null || (o.labels as ArrayLike<number>).length !== n)) fail(op, `labels must be an array of ${n} class indices, got ${describe(o.labels)}`);
+  const k = intOpt(op, 'k', o.k, 5);
+  const perplexity = numOpt(op, 'perplexity', o.perplexity, 30, 1);
+  const iterations = intOpt(op, 'iterations', o.iterations, 1000);
+  const batchSize = intOpt(op, 'batchSize', o.batchSize, 256);
+  if (method === 'pca' && (o.perplexity !== undefined || o.iterations !== undefined)) fail(op, "perplexity and iterations apply to method 'tsne'");
+  if (o.generator !== undefined && !(o.generator instanceof Generator)) fail(op, `generator must be a Generator, got ${describe(o.generator)}`);
+  const gen = o.generator ?? defaultGenerator;
+  const random = () => gen.random();
+  if (n < 4) fail(op, `needs at least 4 inputs, got ${n}`);
+  const feats = layerFeatures(op, model, x, layer, batchSize);
+  const dim = feats.length / n;
+  const coords = method === 'pca' ? pca(feats, n, dim, Math.min(2, dim), random).coords : tsne(feats, n, dim, { perplexity, iterations, random });
+  const result: Embedding = { layer, method, coords, dim };
+  if (o.labels) {
+    result.knnAccuracy = knnAccuracy(coords, n, 2, o.labels, k);
+    result.featureKnnAccuracy = knnAccuracy(feats, n, dim, o.labels, k);
+  }
+  return result;
+}
+
+/** The input of the last module: for a classifier, the last hidden layer's features (named after the module producing them). */
+function defaultLayer(model: AnyModule): string {
+  const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
+  if (leaves.length < 2) fail('embed', 'cannot pick a default layer', 'pass { layer }');
+  return leaves[leaves.length - 2][0];
+}
