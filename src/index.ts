@@ -30,3 +30,5 @@ export * as models from './models/index.js';
 export { exportOnnx, importOnnx } from './io/onnx/file.js';
 export { OnnxModel, OnnxError, SUPPORTED_OPS as ONNX_SUPPORTED_OPS, type ExportOnnxOptions } from './io/onnx/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
+export * as inspect from './inspect/index.js';
+export * as render from './render/index.js';

@@ -21,6 +21,7 @@ import { registerOnnx } from './commands/onnx.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
+import { registerInspect } from './commands/inspect.js';
 
 function version(): string {
   try {
@@ -57,6 +58,7 @@ Examples:
   registerSummary(program, io);
   registerModels(program, io);
   registerOnnx(program, io);
+  registerInspect(program, io);
   return program;
 }
 
