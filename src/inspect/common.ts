@@ -23,7 +23,8 @@ export function checkModel(op: string, model: unknown): asserts model is AnyModu
 export function describe(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor [${v.shape.join(',')}]`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  return v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
+  return v === null ? 'null' : typeof v === 'object' ? 'an object' : typeof v;
 }
 
 /** Rejects option keys the method does not know, so a typo is never silently ignored. */

@@ -2,7 +2,7 @@
  * Sanity checks for saliency maps (Adebayo et al. 2018, "Sanity Checks for Saliency Maps"):
  * cascading weight randomisation. Layers with weights are re-drawn from the top (output) down, each
  * from a normal with its original weights' mean and std; after each step every method's map is compared
- * with its map on the trained model by the Spearman rank correlation of |map|. A method that explains
+ * with its map on the trained model by the Spearman rank correlation (signed, or of |map|). A method that explains
  * the model should lose its picture (low correlation); guided backprop is known to keep it.
  * The weights are restored afterwards. Integrated-gradients completeness: see attribution().
  */
@@ -19,8 +19,10 @@ export type SanityMethod = AttributionMethod | 'gradCam';
 
 export interface RandomizationOptions {
   methods?: readonly SanityMethod[];
-  /** A map whose final correlation falls below this passes (default 0.5). */
+  /** A method passes when every correlation in the cascade is below this (default 0.5). */
   threshold?: number;
+  /** Compare |map| (true) or signed maps (false, default); Adebayo et al. report both. */
+  absolute?: boolean;
   generator?: Generator;
 }
 
@@ -28,26 +30,28 @@ export interface RandomizationResult {
   /** The layers randomised, in order (top first); similarity[m][i] is after randomising layers[0..i]. */
   layers: string[];
   similarity: Record<string, number[]>;
-  /** Per method: whether the map changed (final similarity < threshold). */
+  /** Per method: whether the map changed from the first randomised layer on (every similarity < threshold). */
   passed: Record<string, boolean>;
   threshold: number;
+  absolute: boolean;
 }
 
-function ranks(v: ArrayLike<number>): Float64Array {
-  const idx = Array.from({ length: v.length }, (_, i) => i).sort((a, b) => Math.abs(v[a]) - Math.abs(v[b]));
+function ranks(values: ArrayLike<number>, absolute: boolean): Float64Array {
+  const v = absolute ? Array.from(values, Math.abs) : Array.from(values);
+  const idx = Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a] - v[b]);
   const r = new Float64Array(v.length);
   for (let i = 0; i < idx.length;) {
     let j = i;
-    while (j + 1 < idx.length && Math.abs(v[idx[j + 1]]) === Math.abs(v[idx[i]])) j++;
+    while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
     for (let q = i; q <= j; q++) r[idx[q]] = (i + j) / 2;
     i = j + 1;
   }
   return r;
 }
 
-/** Spearman rank correlation of |a| and |b| (ties get mean ranks). */
-export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ra = ranks(a), rb = ranks(b), n = ra.length;
+/** Spearman rank correlation of a and b, or of |a| and |b| (ties get mean ranks). */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, { absolute = false }: { absolute?: boolean } = {}): number {
+  const ra = ranks(a, absolute), rb = ranks(b, absolute), n = ra.length;
   let ma = 0, mb = 0;
   for (let i = 0; i < n; i++) { ma += ra[i]; mb += rb[i]; }
   ma /= n; mb /= n;
@@ -60,11 +64,13 @@ export function weightRandomization(model: AnyModule, input: Tensor, target: num
   const op = 'weightRandomization';
   checkModel(op, model);
   const x = checkInput(op, input);
-  const o = checkOptions(op, options, ['methods', 'threshold', 'generator']) as RandomizationOptions;
+  const o = checkOptions(op, options, ['methods', 'threshold', 'absolute', 'generator']) as RandomizationOptions;
   const methods = o.methods ?? ['gradient', 'guidedBackprop', 'gradCam'];
   if (!Array.isArray(methods) || methods.length === 0) fail(op, `methods must be a non-empty array, got ${describe(methods)}`);
   for (const m of methods) if (m !== 'gradCam' && !ATTRIBUTION_METHODS.includes(m as AttributionMethod)) fail(op, `unknown method ${describe(m)}`, `use gradCam or one of ${ATTRIBUTION_METHODS.join(', ')}`);
   const threshold = numOpt(op, 'threshold', o.threshold, 0.5);
+  if (o.absolute !== undefined && typeof o.absolute !== 'boolean') fail(op, `absolute must be a boolean, got ${describe(o.absolute)}`);
+  const absolute = o.absolute ?? false;
   if (o.generator !== undefined && !(o.generator instanceof Generator)) fail(op, `generator must be a Generator, got ${describe(o.generator)}`);
   const gen = o.generator ?? defaultGenerator;
   const mapOf = (m: SanityMethod): Float32Array | Float64Array => (m === 'gradCam' ? gradCam(model, x, target).map : attribution(model, x, target, { method: m }).attribution).dataSync() as Float32Array;
@@ -86,11 +92,11 @@ export function weightRandomization(model: AnyModule, input: Tensor, target: num
           p.assign(randn(p.shape, { generator: gen, dtype: p.dtype }).mul(sd).add(mu));
         }
       });
-      methods.forEach((m, i) => similarity[m].push(spearman(reference[i], mapOf(m))));
+      methods.forEach((m, i) => similarity[m].push(spearman(reference[i], mapOf(m), { absolute })));
     }
   } finally {
     noGrad(() => { for (const [p, v] of saved) p.assign(v); });
   }
-  const passed = Object.fromEntries(methods.map((m) => [m, similarity[m][similarity[m].length - 1] < threshold]));
-  return { layers: layers.map(([n]) => n), similarity, passed, threshold };
+  const passed = Object.fromEntries(methods.map((m) => [m, Math.max(...similarity[m]) < threshold]));
+  return { layers: layers.map(([n]) => n), similarity, passed, threshold, absolute };
 }

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import * as nc from '../../src/index.js';
 import * as nn from '../../src/nn/index.js';
-import { F, type Tensor } from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
 import * as inspect from '../../src/inspect/index.js';
+import { Net, seqNet } from './nets.js';
 
 interface Fix { shape: number[]; data: number[] }
 interface Case {
@@ -21,24 +22,6 @@ interface Case {
   deconvProjection: { layer: string; channel: number; position: number[]; projection: number[] };
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/inspect.json', import.meta.url), 'utf8')) as { cases: Case[]; pca: { data: number[]; shape: number[]; coords: number[] } };
-
-/** The reference `net`: module ReLU `act` used twice, a functional relu in between, functional max-pools. */
-export class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 4, 3);
-  conv2 = new nn.Conv2d(4, 6, 3);
-  fc1 = new nn.Linear(24, 16);
-  fc2 = new nn.Linear(16, 5);
-  act = new nn.ReLU();
-  forward(x: Tensor): Tensor {
-    let y = F.maxPool2d(this.act.call(this.conv1.call(x)), { kernelSize: 2 });
-    y = F.maxPool2d(F.relu(this.conv2.call(y)), { kernelSize: 2 });
-    return this.fc2.call(this.act.call(this.fc1.call(y.flatten(1))));
-  }
-}
-
-export function seqNet(): nn.Sequential {
-  return new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(4, 4, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(64, 5));
-}
 
 function build(c: Case): nn.AnyModule {
   const model: nn.AnyModule = c.name === 'net' ? new Net() : seqNet();

@@ -82,7 +82,7 @@ export function registerInspect(program: Command, io: CliIO): void {
       const hasConv = model.modules().some((m) => m instanceof Conv1d || m instanceof Conv2d);
       if (hasConv) {
         const f = filters(model);
-        save('filters.png', filterGrid(f.weight, { motifs: f.motifs, alphabet: f.alphabet, title: `${loaded.name} ${f.layer} filters` }));
+        save('filters.png', filterGrid(f.weight, { zoom: 8, motifs: f.motifs, alphabet: f.alphabet, title: `${loaded.name} ${f.layer} filters` }));
       }
       const prepared = flags.image.map((p) => prepareImage(p, loaded.inputShape, flags.invert));
       const layers = model.namedModules().filter(([, m]) => m.children().length === 0).map(([n]) => n);
@@ -105,7 +105,7 @@ export function registerInspect(program: Command, io: CliIO): void {
         const x = stack(prepared.map((p) => p.input), 0);
         const pred = Array.from((model.call(x).argmax(1).dataSync() as Int32Array));
         const r = weightRandomization(model, x, pred);
-        println(io, `sanity (cascading weight randomisation, Spearman rank correlation of |map| with the trained model's, top layer first):`);
+        println(io, `sanity (cascading weight randomisation, Spearman rank correlation of each map with the trained model's, top layer first):`);
         println(io, `  layers: ${r.layers.join(' -> ')}`);
         for (const [m, s] of Object.entries(r.similarity)) println(io, `  ${m.padEnd(15)} ${s.map((v) => v.toFixed(2)).join(' ')}  ${r.passed[m] ? 'PASS (map depends on the weights)' : 'FAIL (map survives randomisation)'}`);
       }
