@@ -8,3 +8,4 @@ export { mnist, fashionMnist, readMnistFolder, MNIST_MD5, FASHION_MNIST_MD5, MNI
 export { embeddedMnist, MNIST_CLASSES, EMBEDDED_MNIST_SIZE, EMBEDDED_MNIST_TRAIN } from './embedded-mnist.js';
 export { downloadFile, downloadAll, md5Hex, writeFileAtomic, defaultFetch, type FetchLike, type FetchResponseLike } from './download.js';
 export { ImageFolder, readImage, writePng, encodePng, decodeImage, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageMode } from './image-folder.js';
+export { syntheticDna, oneHotDna, DNA_ALPHABET, type SyntheticDna, type SyntheticDnaOptions } from './synthetic-dna.js';

@@ -126,6 +126,24 @@ export function lastConv(op: string, model: AnyModule): string {
   return convs[convs.length - 1][0];
 }
 
+/**
+ * The default layer for Grad-CAM and the deconvnet projection: the last convolution whose output still
+ * has more than one position for this input (LeNet-5's last conv gives 1x1 maps, which explain nothing).
+ */
+export function lastSpatialConv(op: string, model: AnyModule, x: Tensor): string {
+  const convs = model.namedModules().filter(([, m]) => m instanceof Conv1d || m instanceof Conv2d);
+  if (convs.length === 0) fail(op, 'the model has no convolution layer', 'pass { layer } naming the layer to explain');
+  const sizes = new Map<string, number>();
+  const handles = convs.map(([n, m]) => m.registerForwardHook((_m, _i, out) => { if (out instanceof Tensor) sizes.set(n, out.size / (out.shape[0] * out.shape[1])); }));
+  try {
+    inspecting(model, () => noGrad(() => model.call(x.slice(0, 0, 1))));
+  } finally {
+    for (const h of handles) h.remove();
+  }
+  for (let i = convs.length - 1; i >= 0; i--) if ((sizes.get(convs[i][0]) ?? 0) > 1) return convs[i][0];
+  return convs[convs.length - 1][0];
+}
+
 /** Runs fn while a forward hook keeps the output of `layer` (the last call's, if the layer runs more than once). */
 export function capture<T>(op: string, model: AnyModule, layer: string, fn: () => T): { result: T; activation: Tensor } {
   const m = namedLayer(op, model, layer);

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { withReluRule } from '../autograd/relu-rule.js';
 import type { AnyModule } from '../nn/module.js';
-import { capture, checkInput, checkModel, checkOptions, describe, fail, inspecting, intOpt, lastConv, leaf } from './common.js';
+import { capture, checkInput, checkModel, checkOptions, describe, fail, inspecting, intOpt, lastSpatialConv, leaf } from './common.js';
 
 export interface DeconvOptions {
   /** Dotted module name (default: the last conv layer). */
@@ -32,7 +32,7 @@ export function deconvProjection(model: AnyModule, input: Tensor, options?: Deco
   checkModel(op, model);
   const x = checkInput(op, input, 3);
   const o = checkOptions(op, options, ['layer', 'channel']) as DeconvOptions;
-  const layer = o.layer ?? lastConv(op, model);
+  const layer = o.layer ?? lastSpatialConv(op, model, x);
   return inspecting(model, () => {
     const n = x.shape[0];
     const xi = leaf(x);

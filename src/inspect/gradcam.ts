@@ -5,17 +5,17 @@
  *   Grad-CAM++  a = g^2 / (2 g^2 + sum_positions(A_k) g^3)  (0 where g = 0),  w_k = sum over positions of relu(g) a
  *               (the closed form of pytorch-grad-cam, with exp(S) taken as the score)
  *   cam = relu(sum_k w_k A_k), upsampled (bilinear / linear, alignCorners false) to the input's size.
- * Default layer: the last convolution, named in the result.
+ * Default layer: the last convolution with more than one output position, named in the result.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/graph.js';
 import type { AnyModule } from '../nn/module.js';
 import { interpolate } from '../ops/resize.js';
-import { capture, checkInput, checkModel, checkOptions, checkTarget, fail, inspecting, lastConv, leaf, logitsOf, targetScore } from './common.js';
+import { capture, checkInput, checkModel, checkOptions, checkTarget, fail, inspecting, lastSpatialConv, leaf, logitsOf, targetScore } from './common.js';
 
 export interface GradCamOptions {
-  /** Dotted module name whose output is explained (default: the last conv layer). */
+  /** Dotted module name whose output is explained (default: the last conv layer with maps larger than 1x1). */
   layer?: string;
 }
 
@@ -35,7 +35,7 @@ function cam(op: 'gradCam' | 'gradCamPlusPlus', model: AnyModule, input: Tensor,
   checkModel(op, model);
   const x = checkInput(op, input, 3);
   const o = checkOptions(op, options, ['layer']) as GradCamOptions;
-  const layer = o.layer ?? lastConv(op, model);
+  const layer = o.layer ?? lastSpatialConv(op, model, x);
   return inspecting(model, () => {
     const n = x.shape[0];
     const xi = leaf(x);

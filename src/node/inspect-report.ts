@@ -5,7 +5,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { AnyModule } from '../nn/module.js';
 import { Conv1d, Conv2d } from '../nn/conv.js';
 import { activations, filters } from '../inspect/layers.js';
-import { lastConv } from '../inspect/common.js';
 import { filterGrid, mapsGrid } from '../render/views.js';
 import { panels, type PanelsOptions } from '../render/panels.js';
 import type { RGBAImage } from '../render/image.js';
@@ -49,7 +48,7 @@ export function report(model: AnyModule, images: readonly Tensor[], opts: Report
     parts.push(`<h2>Feature maps of ${esc(names?.[0] ?? 'image 0')}</h2>`);
     for (const l of convs) parts.push(`<figure><img src="${dataUri(mapsGrid(acts[l]))}"><figcaption>${esc(l)} ${esc(JSON.stringify(acts[l].shape))}</figcaption></figure>`);
   }
-  parts.push(`<h2>Explanations (class explained: the predicted one; default layer ${esc(lastConv('report', model))})</h2>`);
+  parts.push('<h2>Explanations of the predicted class (each caption names the layer used)</h2>');
   images.forEach((img, i) => {
     const p = panels(model, img, panelOpts);
     const truth = labels?.[i];
