@@ -62,13 +62,15 @@ export function grid(tiles: readonly GridTile[], { cols, zoom = 1, pad = 2, font
   const imgs = tiles.map((t) => scale(t.image, zoom));
   const labelH = tiles.some((t) => t.label) ? 5 * fontSize + 3 : 0;
   const cellW = Math.max(...imgs.map((i) => i.width), ...tiles.map((t) => textWidth(t.label ?? '', fontSize)));
-  const cellH = Math.max(...imgs.map((i) => i.height)) + labelH;
   const titleH = title ? 5 * fontSize + 4 : 0;
   const rows = Math.ceil(n / c);
-  const out = blank(Math.max(pad + c * (cellW + pad), title ? textWidth(title, fontSize) + 2 * pad : 0), titleH + pad + rows * (cellH + pad));
+  // Each row as tall as its tallest tile (a column of layers of different sizes stays compact).
+  const rowH = Array.from({ length: rows }, (_, r) => Math.max(...imgs.slice(r * c, (r + 1) * c).map((i) => i.height)) + labelH);
+  const rowY = rowH.map((_, r) => titleH + pad + rowH.slice(0, r).reduce((a, b) => a + b + pad, 0));
+  const out = blank(Math.max(pad + c * (cellW + pad), title ? textWidth(title, fontSize) + 2 * pad : 0), rowY[rows - 1] + rowH[rows - 1] + pad);
   if (title) drawText(out, title, pad, pad, { size: fontSize });
   imgs.forEach((img, i) => {
-    const x0 = pad + (i % c) * (cellW + pad), y0 = titleH + pad + Math.floor(i / c) * (cellH + pad);
+    const x0 = pad + (i % c) * (cellW + pad), y0 = rowY[Math.floor(i / c)];
     for (let y = 0; y < img.height; y++) out.data.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), ((y0 + y) * out.width + x0) * 4);
     const label = tiles[i].label;
     if (label) drawText(out, label, x0, y0 + img.height + 2, { size: fontSize });

@@ -32,10 +32,10 @@ export function mapImage(map: Tensor, { reduce = 'sum', cmap = 'auto', over, alp
 /** Every channel of one sample's feature maps [C,H,W] (each scaled on its own), labelled by index. */
 export function mapsGrid(maps: Tensor, { zoom = 2, cols, title }: { zoom?: number; cols?: number; title?: string } = {}): RGBAImage {
   const shape = maps.ndim === 4 && maps.shape[0] === 1 ? maps.shape.slice(1) : maps.shape;
-  if (shape.length === 1 || shape.length === 2) {
+  if (shape.length === 1 || shape.length === 2 || shape.slice(1).every((d) => d === 1)) {
     // A vector (a dense layer): one row of cells.
     const v = maps.dataSync();
-    return grid([{ image: scale(colorize(v, v.length, 1), 8), label: title ? undefined : `${v.length} units` }], { title });
+    return grid([{ image: scale(colorize(v, v.length, 1), 4), label: title ? undefined : `${v.length} units` }], { title });
   }
   if (shape.length !== 3) throw new Error(`render.mapsGrid: expected [C,H,W] or [1,C,H,W], got [${maps.shape.join(',')}]`);
   const [c, h, w] = shape, v = maps.dataSync();
