@@ -41,7 +41,7 @@ export function report(model: AnyModule, images: readonly Tensor[], opts: Report
   const cls = (i: number) => classes?.[i] ?? String(i);
   const parts: string[] = [];
   const f = filters(model);
-  parts.push(`<h2>Filters of ${esc(f.layer)}</h2><img src="${dataUri(filterGrid(f.weight, { motifs: f.motifs, alphabet: f.alphabet }))}">`);
+  parts.push(`<h2>Filters of ${esc(f.layer)}</h2><img src="${dataUri(filterGrid(f.weight, { zoom: 8, motifs: f.motifs, alphabet: f.alphabet }))}">`);
   const convs = model.namedModules().filter(([, m]) => m instanceof Conv1d || m instanceof Conv2d).map(([n]) => n);
   if (images[0].ndim === 3 && convs.length) {
     const acts = activations(model, images[0].unsqueeze(0), convs);
