@@ -9,10 +9,12 @@ import { mkdirSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { stack } from '../../ops/shape.js';
 import { Conv1d, Conv2d } from '../../nn/conv.js';
-import { activations, embed, filters, weightRandomization, EMBED_METHODS, type EmbedMethod } from '../../inspect/index.js';
+import { activations, embed, filters, maximize, weightRandomization, EMBED_METHODS, type EmbedMethod } from '../../inspect/index.js';
 import { filterGrid, mapsGrid, scatterPlot } from '../../render/views.js';
 import { panels, PANEL_METHODS, type PanelMethod } from '../../render/panels.js';
 import { grid } from '../../render/grid.js';
+import { colorize } from '../../render/colormap.js';
+import { Generator } from '../../tensor/random.js';
 import { report, writeRgbaPng } from '../../node/inspect-report.js';
 import { fromArray } from '../../tensor/creation.js';
 import { prepareImage, INVERT_MODES, type InvertMode } from '../inference.js';
@@ -40,6 +42,7 @@ interface InspectFlags {
   dataset: DatasetName;
   dataDir?: string;
   sanity?: boolean;
+  maximize?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -70,6 +73,7 @@ export function registerInspect(program: Command, io: CliIO): void {
     .option('--embed-layer <name>', 'layer for --embed (default: the input of the last module)')
     .addOption(new Option('--dataset <name>', 'dataset for --embed').choices(DATASETS).default('embedded-mnist'))
     .option('--data-dir <dir>', 'folder with the IDX files (mnist, fashion-mnist)')
+    .option('--maximize <layer>', 'for each channel (at most 20) of this layer, the input that excites it most (writes maximize-<layer>.png)')
     .option('--sanity', 'run the weight-randomisation sanity check on the images (gradient, guided backprop, Grad-CAM)')
     .action(async (flags: InspectFlags) => {
       const loaded = loadTrainedModel({ model: flags.model, weights: flags.weights ?? defaultWeights(flags.model) });
@@ -109,6 +113,16 @@ export function registerInspect(program: Command, io: CliIO): void {
         println(io, `  layers: ${r.layers.join(' -> ')}`);
         for (const [m, s] of Object.entries(r.similarity)) println(io, `  ${m.padEnd(15)} ${s.map((v) => v.toFixed(2)).join(' ')}  ${r.passed[m] ? 'PASS (map depends on the weights)' : 'FAIL (map survives randomisation)'}`);
       }
+      if (flags.maximize) {
+        const probe = activations(model, fromArray(new Float32Array(loaded.inputShape.reduce((a, b) => a * b, 1)), [1, ...loaded.inputShape]), [flags.maximize])[flags.maximize];
+        const channels = Math.min(20, probe.shape[1]);
+        const tiles = Array.from({ length: channels }, (_, c) => {
+          const r = maximize(model, { layer: flags.maximize!, channel: c, inputShape: loaded.inputShape, steps: 200, generator: new Generator(c) });
+          const [, h, w] = loaded.inputShape;
+          return { image: colorize(r.image.dataSync(), w, h, { cmap: 'grey', range: [0, 1] }), label: `${c}: ${r.activation.toFixed(1)}` };
+        });
+        save(`maximize-${flags.maximize}.png`, grid(tiles, { zoom: 3, cols: 10, title: `inputs maximising ${flags.maximize} channels (label: channel: activation)` }));
+      }
       if (flags.embed) {
         const ds = await loadSplit({ dataset: flags.dataset, dataDir: flags.dataDir }, 'test', { limit: flags.embed });
         const n = ds.length, px = ds.images.length / n;
@@ -125,7 +139,7 @@ export function registerInspect(program: Command, io: CliIO): void {
         const r = report(model, prepared.map((p) => p.input), { path: join(flags.out, 'report.html'), names: prepared.map((p) => basename(p.path)), classes, methods, layer: flags.layer, zoom: flags.zoom, title: `neocog inspect: ${loaded.name}` });
         written.push(r.path);
       }
-      if (!prepared.length && !flags.embed) println(io, 'no --image given: wrote the filters only (add --image a.png for maps, --embed N for a t-SNE map)');
+      if (!prepared.length && !flags.embed && !flags.maximize) println(io, 'no --image given: wrote the filters only (add --image a.png for maps, --embed N for a t-SNE map)');
       println(io, `wrote ${written.length} files to ${flags.out}`);
     });
 }
