@@ -22,6 +22,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerSegment } from './commands/segment.js';
 
 function version(): string {
   try {
@@ -53,6 +54,7 @@ Examples:
   neocog eval --weights .neocog/mnist-convnet --confusion-png confusion.png
   neocog predict digit.png --topk 3`);
   registerTrain(program, io);
+  registerSegment(program, io);
   registerEval(program, io);
   registerPredict(program, io);
   registerSummary(program, io);

@@ -10,6 +10,9 @@ import { PNG } from 'pngjs';
 import { checkIndex, type Dataset } from './dataset.js';
 import { writeFileAtomic } from './download.js';
 import { toTensor, type RawImage } from './transforms.js';
+import { decodeGif, isGif } from './image-gif.js';
+import { convertRaster, rasterTo8Bit } from './image-raster.js';
+import { decodeTiff, isTiff } from './image-tiff.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export type ImageMode = 'auto' | 'L' | 'RGB' | 'RGBA';
@@ -64,8 +67,11 @@ export function decodeImage(bytes: Uint8Array, opts: { mode?: ImageMode; name?: 
     ({ width, height } = img);
     rgba = img.data;
     channels = jpegComponents(bytes) === 1 ? 1 : 3;
+  } else if (isTiff(bytes) || isGif(bytes)) {
+    const r = convertRaster(rasterTo8Bit(isTiff(bytes) ? decodeTiff(bytes, { name }) : decodeGif(bytes, { name })), opts.mode ?? 'auto');
+    return { data: r.data as Uint8Array, width: r.width, height: r.height, channels: r.channels };
   } else {
-    throw new Error(`${name}: not a PNG or JPEG file (first bytes ${Array.from(bytes.subarray(0, 4), (v) => v.toString(16).padStart(2, '0')).join(' ')})`);
+    throw new Error(`${name}: not a PNG, JPEG, TIFF or GIF file (first bytes ${Array.from(bytes.subarray(0, 4), (v) => v.toString(16).padStart(2, '0')).join(' ')})`);
   }
   const mode = opts.mode ?? 'auto';
   const outC = mode === 'auto' ? channels : mode === 'L' ? 1 : mode === 'RGB' ? 3 : 4;
@@ -129,7 +135,7 @@ export function writePng(path: string, x: Tensor): void {
   writeFileAtomic(path, encodePng(x));
 }
 
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
+export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.gif'];
 
 export interface ImageFolderOptions {
   /** Applied to each image tensor [C,H,W] as it is read. */

@@ -1,0 +1,148 @@
+/**
+ * Random patches from whole images, as a dataset the DataLoader batches: x [N,C,P,P] and the mask
+ * y [N,1,P,P] (float 0/1). `where` picks the patch centre: inside the field of view (default when
+ * there is one), outside it, anywhere, or on the structure (mask = 1) for a fraction of patches.
+ * Training sets draw fresh patches on every read (fresh: true); validation sets draw once (seeded).
+ */
+import { fromArray } from '../tensor/creation.js';
+import { Generator } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkIndex, type BatchDataset } from '../data/dataset.js';
+import type { SampleTransform, SegSample } from './sample.js';
+
+export type PatchWhere = 'fov' | 'outside' | 'any';
+
+export interface PatchOptions {
+  /** Side of the square patch in pixels. */
+  size: number;
+  /** Patches per epoch (the dataset's length). */
+  count: number;
+  /** Where the patch centre lies (default 'fov' where samples have one, else 'any'). */
+  where?: PatchWhere;
+  /** Fraction of patches centred on a mask pixel (default 0: positions uniform in `where`). */
+  foreground?: number;
+  /** Applied to each patch (augmentSample); it must keep the patch size. */
+  transform?: SampleTransform;
+  /** New random patches on every read (default true); false draws them once at construction. */
+  fresh?: boolean;
+  /** Seed of the patch positions (default 0), or give the generator itself (shared with augmentation). */
+  seed?: number;
+  generator?: Generator;
+}
+
+/** Candidate centre pixels per sample (flat indices), for one `where`. */
+function centres(s: SegSample, where: PatchWhere, foregroundOnly: boolean): Int32Array {
+  const n = s.height * s.width;
+  const out: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (foregroundOnly && !s.mask[p]) continue;
+    if (where === 'fov' && s.fov && !s.fov[p]) continue;
+    if (where === 'outside' && (!s.fov || s.fov[p])) continue;
+    out.push(p);
+  }
+  return Int32Array.from(out);
+}
+
+/** Crops [y0, y0+P) x [x0, x0+P) (inside the image). */
+export function cropSample(s: SegSample, y0: number, x0: number, size: number): SegSample {
+  const { height: h, width: w, channels: c } = s;
+  if (y0 < 0 || x0 < 0 || y0 + size > h || x0 + size > w) throw new Error(`cropSample: ${size}x${size} at (${y0}, ${x0}) is outside ${s.name} (${h}x${w})`);
+  const image = new Float32Array(c * size * size);
+  const mask = new Uint8Array(size * size);
+  const fov = s.fov ? new Uint8Array(size * size) : null;
+  for (let y = 0; y < size; y++) {
+    const row = (y0 + y) * w + x0;
+    for (let k = 0; k < c; k++) image.set(s.image.subarray(k * h * w + row, k * h * w + row + size), (k * size + y) * size);
+    mask.set(s.mask.subarray(row, row + size), y * size);
+    if (fov) fov.set(s.fov!.subarray(row, row + size), y * size);
+  }
+  return { name: `${s.name}@${y0},${x0}`, channels: c, height: size, width: size, image, mask, fov };
+}
+
+export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Tensor]> {
+  readonly length: number;
+  readonly size: number;
+  readonly channels: number;
+  private readonly where: PatchWhere;
+  private readonly foreground: number;
+  private readonly transform: SampleTransform | undefined;
+  private readonly fresh: boolean;
+  private readonly pool: Int32Array[];
+  private readonly fgPool: Int32Array[];
+  private readonly fixed: SegSample[] | null = null;
+  readonly generator: Generator;
+
+  constructor(readonly samples: readonly SegSample[], opts: PatchOptions) {
+    const op = 'PatchDataset';
+    if (!Array.isArray(samples) || samples.length === 0) throw new Error(`${op}: samples must be a non-empty array of SegSample`);
+    const { size, count } = opts;
+    if (!Number.isInteger(size) || size < 1) throw new Error(`${op}: size must be a positive integer, got ${JSON.stringify(size)}`);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`${op}: count must be a positive integer, got ${JSON.stringify(count)}`);
+    const where = opts.where ?? (samples.every((s) => s.fov) ? 'fov' : 'any');
+    if (!['fov', 'outside', 'any'].includes(where)) throw new Error(`${op}: where must be 'fov', 'outside' or 'any', got ${JSON.stringify(where)}`);
+    if (where !== 'any' && samples.some((s) => !s.fov)) throw new Error(`${op}: where '${where}' needs a field-of-view mask on every sample`);
+    const fg = opts.foreground ?? 0;
+    if (typeof fg !== 'number' || !(fg >= 0 && fg <= 1)) throw new Error(`${op}: foreground must be a fraction in [0, 1], got ${JSON.stringify(fg)}`);
+    const c = samples[0].channels;
+    for (const s of samples) {
+      if (s.channels !== c) throw new Error(`${op}: ${s.name} has ${s.channels} channels but ${samples[0].name} has ${c}`);
+      if (s.height < size || s.width < size) throw new Error(`${op}: ${s.name} (${s.height}x${s.width}) is smaller than the ${size}px patch`);
+    }
+    if (opts.transform !== undefined && typeof opts.transform !== 'function') throw new Error(`${op}: transform must be a function`);
+    this.size = size;
+    this.length = count;
+    this.channels = c;
+    this.where = where;
+    this.foreground = fg;
+    this.transform = opts.transform;
+    this.fresh = opts.fresh ?? true;
+    this.generator = opts.generator ?? new Generator(opts.seed ?? 0);
+    this.pool = samples.map((s) => centres(s, where, false));
+    this.fgPool = fg > 0 ? samples.map((s) => centres(s, where, true)) : [];
+    if (this.pool.every((p) => p.length === 0)) throw new Error(`${op}: no pixel satisfies where='${where}'`);
+    if (!this.fresh) this.fixed = Array.from({ length: count }, () => this.draw());
+  }
+
+  /** One random patch (centre from the pools, clamped so the patch lies inside the image). */
+  private draw(): SegSample {
+    const g = this.generator;
+    const usable = this.pool.map((p, i) => (p.length > 0 ? i : -1)).filter((i) => i >= 0);
+    const i = usable[Math.floor(g.random() * usable.length)];
+    const s = this.samples[i];
+    const fgPool = this.fgPool[i];
+    const pool = this.foreground > 0 && fgPool.length > 0 && g.random() < this.foreground ? fgPool : this.pool[i];
+    const c = pool[Math.floor(g.random() * pool.length)];
+    const half = Math.floor(this.size / 2);
+    const y0 = Math.min(s.height - this.size, Math.max(0, Math.floor(c / s.width) - half));
+    const x0 = Math.min(s.width - this.size, Math.max(0, (c % s.width) - half));
+    const p = cropSample(s, y0, x0, this.size);
+    return this.transform ? this.transform(p) : p;
+  }
+
+  private patch(i: number): SegSample {
+    const j = checkIndex('PatchDataset', i, this.length);
+    const p = this.fixed ? this.fixed[j] : this.draw();
+    if (p.height !== this.size || p.width !== this.size || p.channels !== this.channels) {
+      throw new Error(`PatchDataset: the transform changed the patch to ${p.channels}x${p.height}x${p.width}, expected ${this.channels}x${this.size}x${this.size}`);
+    }
+    return p;
+  }
+
+  get(i: number): [Tensor, Tensor] {
+    const [x, y] = this.getBatch([i]);
+    return [x.reshape([this.channels, this.size, this.size]), y.reshape([1, this.size, this.size])];
+  }
+
+  getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
+    const n = indices.length;
+    const P = this.size * this.size;
+    const x = new Float32Array(n * this.channels * P);
+    const y = new Float32Array(n * P);
+    for (let b = 0; b < n; b++) {
+      const p = this.patch(indices[b]);
+      x.set(p.image, b * this.channels * P);
+      for (let q = 0; q < P; q++) y[b * P + q] = p.mask[q];
+    }
+    return [fromArray(x, [n, this.channels, this.size, this.size]), fromArray(y, [n, 1, this.size, this.size])];
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The segmentation sample: a float image [C,H,W] (row-major, values usually in [0,1]), a binary mask
+ * [H,W] (1 = the structure: vessel, membrane) and an optional field-of-view mask [H,W] (1 = inside,
+ * where pixels are sampled and scored). Plain typed arrays, so transforms and metrics need no tensors.
+ */
+export interface SegSample {
+  name: string;
+  channels: number;
+  height: number;
+  width: number;
+  image: Float32Array;
+  mask: Uint8Array;
+  fov: Uint8Array | null;
+}
+
+/** Checks the sizes agree; every reader and transform returns samples that pass. */
+export function checkSample(op: string, s: SegSample): SegSample {
+  const { channels: c, height: h, width: w } = s;
+  if (![c, h, w].every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${op}: ${s.name}: invalid size ${c}x${h}x${w}`);
+  if (s.image.length !== c * h * w) throw new Error(`${op}: ${s.name}: image has ${s.image.length} values, expected ${c}x${h}x${w}`);
+  if (s.mask.length !== h * w) throw new Error(`${op}: ${s.name}: mask has ${s.mask.length} values, expected ${h}x${w}`);
+  if (s.fov && s.fov.length !== h * w) throw new Error(`${op}: ${s.name}: field-of-view mask has ${s.fov.length} values, expected ${h}x${w}`);
+  return s;
+}
+
+/** A transform of whole samples (preprocessing, augmentation); composable with `composeSample`. */
+export type SampleTransform = (s: SegSample) => SegSample;
+
+export function composeSample(transforms: readonly SampleTransform[]): SampleTransform {
+  for (const [i, t] of transforms.entries()) if (typeof t !== 'function') throw new Error(`composeSample: transform ${i} is ${typeof t}, expected a function`);
+  return (s) => transforms.reduce((acc, t) => t(acc), s);
+}
