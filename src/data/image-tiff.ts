@@ -49,6 +49,13 @@ export function decodeTiff(bytes: Uint8Array, { name = 'image', maxSamples = MAX
   }
   if (planar !== 1) throw new Error(`${op}: planar configuration ${planar} is not supported (expected interleaved samples)`);
   checkRasterSize(op, width, height, spp, maxSamples);
+  // Every strip (or tile) must lie inside the file: utif2 would read past a truncated one as zeros.
+  const offsets = (ifd.t273 ?? ifd.t324) as ArrayLike<number> | undefined;
+  const counts = (ifd.t279 ?? ifd.t325) as ArrayLike<number> | undefined;
+  if (!offsets || !counts || offsets.length !== counts.length) throw new Error(`${op}: missing or mismatched strip offsets / byte counts`);
+  for (let i = 0; i < offsets.length; i++) {
+    if (offsets[i] + counts[i] > bytes.length) throw new Error(`${op}: strip ${i} (${counts[i]} bytes at ${offsets[i]}) runs past the end of the ${bytes.length}-byte file (truncated?)`);
+  }
   try {
     UTIF.decodeImage(buf, ifds[0]);
   } catch (e) {
