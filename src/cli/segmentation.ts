@@ -13,6 +13,8 @@ import { Generator, manualSeed } from '../tensor/random.js';
 import { Callback, CSVLogger, fit, ModelCheckpoint, ProgressBar, plotHistoryPng, resumeFrom, type CallbackLike } from '../train/index.js';
 import * as models from '../models/index.js';
 import { augmentSample, type AugmentOptions } from '../segment/augment.js';
+import { borderWeightMap } from '../segment/border-weights.js';
+import type { SegSample } from '../segment/sample.js';
 import { diceMetric, segLoss, type SegLossName } from '../segment/losses.js';
 import { PatchDataset, type PatchWhere } from '../segment/patches.js';
 import { CliError } from './errors.js';
@@ -37,6 +39,8 @@ export interface SegTrainConfig extends SegDataConfig, OptimizerConfig {
   augment: SegAugmentName;
   loss: SegLossName;
   posWeight?: number;
+  /** U-Net border weights (w0, sigma 5 px) on the loss, for touching objects (ISBI membranes). */
+  borderWeight?: number;
   epochs: number;
   batchSize: number;
   schedule: ScheduleName;
@@ -97,7 +101,10 @@ export async function trainSegmentation(cfg: SegTrainConfig, io: TrainIO): Promi
   const entry = resolveModel(cfg.model);
   manualSeed(cfg.seed);
   const all = loadSegTrain(cfg);
-  const { train, val } = splitValidation(all, cfg.valSplit);
+  const split = splitValidation(all, cfg.valSplit);
+  const weigh = (s: SegSample): SegSample => ({ ...s, weight: borderWeightMap(s.mask, s.height, s.width, { w0: cfg.borderWeight }) });
+  const train = cfg.borderWeight !== undefined ? split.train.map(weigh) : split.train;
+  const val = cfg.borderWeight !== undefined ? split.val.map(weigh) : split.val;
   const channels = train[0].channels;
   const modelOptions = segModelOptions(entry.name, channels, cfg.modelOptions);
   let model: AnyModule;
@@ -131,7 +138,7 @@ export async function trainSegmentation(cfg: SegTrainConfig, io: TrainIO): Promi
     say(io, `resuming ${cfg.model} from ${cfg.out} at epoch ${initialEpoch + 1}`);
   }
   say(io, `training ${cfg.model} (${model.numParameters().toLocaleString('en-US')} parameters, ${JSON.stringify(modelOptions)}) on ${cfg.dataset}: ${train.length} train / ${val.length} validation images, preprocess ${cfg.preprocess}`);
-  say(io, `  ${cfg.patches} patches ${cfg.patchSize}x${cfg.patchSize} per epoch (augment ${cfg.augment}), loss ${cfg.loss}${cfg.posWeight ? ` posWeight ${cfg.posWeight}` : ''}, ${cfg.optimizer} lr ${cfg.lr ?? DEFAULT_LR[cfg.optimizer]}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, schedule ${cfg.schedule}, seed ${cfg.seed}`);
+  say(io, `  ${cfg.patches} patches ${cfg.patchSize}x${cfg.patchSize} per epoch (augment ${cfg.augment}), loss ${cfg.loss}${cfg.posWeight ? ` posWeight ${cfg.posWeight}` : ''}${cfg.borderWeight !== undefined ? ` border weights w0 ${cfg.borderWeight}` : ''}, ${cfg.optimizer} lr ${cfg.lr ?? DEFAULT_LR[cfg.optimizer]}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, schedule ${cfg.schedule}, seed ${cfg.seed}`);
 
   const { resume: _resume, ...config } = cfg;
   const runJson = join(cfg.out, 'run.json');

@@ -1,6 +1,6 @@
 /**
  * Joint augmentation of image and mask (and field of view): the same geometric change for all three
- * (image bilinear, masks nearest, borders reflected), then intensity jitter on the image only.
+ * (image bilinear; masks and weight maps nearest; borders reflected), then intensity jitter on the image only.
  *   flips, 90° rotations    exact permutations of pixels
  *   affine                  rotation, isotropic scale, shift about the centre
  *   elastic                 the U-Net paper's: random displacements (normal, sigma px) on a coarse grid,
@@ -52,6 +52,7 @@ function remap(s: SegSample, sy: Float32Array, sx: Float32Array): SegSample {
   const image = new Float32Array(c * hw);
   const mask = new Uint8Array(hw);
   const fov = s.fov ? new Uint8Array(hw) : null;
+  const weight = s.weight ? new Float32Array(hw) : null;
   for (let p = 0; p < hw; p++) {
     const y = sy[p];
     const x = sx[p];
@@ -71,8 +72,9 @@ function remap(s: SegSample, sy: Float32Array, sx: Float32Array): SegSample {
     const q = reflect(Math.round(y), h) * w + reflect(Math.round(x), w);
     mask[p] = s.mask[q];
     if (fov) fov[p] = s.fov![q];
+    if (weight) weight[p] = s.weight![q];
   }
-  return { ...s, image, mask, fov };
+  return { ...s, image, mask, fov, weight };
 }
 
 /** Flips and quarter turns as exact index maps. */
@@ -108,7 +110,8 @@ function permute(s: SegSample, flipH: boolean, flipV: boolean, quarter: number):
     fov = new Uint8Array(hw);
     for (let p = 0; p < hw; p++) fov[p] = s.fov[src[p]];
   }
-  return { ...s, height: H, width: W, image, mask, fov };
+  const weight = s.weight ? Float32Array.from(src, (i) => s.weight![i]) : null;
+  return { ...s, height: H, width: W, image, mask, fov, weight };
 }
 
 /** Catmull-Rom weights for fraction t. */

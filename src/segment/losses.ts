@@ -71,16 +71,20 @@ export const diceMetric = {
   update(output: Tensor, target: Tensor): { value: number; count: number } {
     const o = output.dataSync();
     const t = target.dataSync();
-    const P = output.size;
+    const n = output.shape[0];
+    const P = output.size / n;
+    const tc = target.size / (n * P); // 1 (mask) or 2 (mask, weight): the mask is channel 0
     let inter = 0;
     let a = 0;
     let b = 0;
-    for (let i = 0; i < P; i++) {
-      const p = o[i] > 0 ? 1 : 0;
-      const m = t[i] > 0.5 ? 1 : 0;
-      inter += p & m;
-      a += p;
-      b += m;
+    for (let k = 0; k < n; k++) {
+      for (let i = 0; i < P; i++) {
+        const p = o[k * P + i] > 0 ? 1 : 0;
+        const m = t[k * tc * P + i] > 0.5 ? 1 : 0;
+        inter += p & m;
+        a += p;
+        b += m;
+      }
     }
     return { value: a + b === 0 ? 1 : (2 * inter) / (a + b), count: output.shape[0] };
   },

@@ -1,6 +1,6 @@
 /**
  * Random patches from whole images, as a dataset the DataLoader batches: x [N,C,P,P] and the mask
- * y [N,1,P,P] (float 0/1). `where` picks the patch centre: inside the field of view (default when
+ * y [N,1,P,P] (float 0/1), or y [N,2,P,P] (mask, weight) when every sample carries a weight map. `where` picks the patch centre: inside the field of view (default when
  * there is one), outside it, anywhere, or on the structure (mask = 1) for a fraction of patches.
  * Training sets draw fresh patches on every read (fresh: true); validation sets draw once (seeded).
  */
@@ -50,19 +50,23 @@ export function cropSample(s: SegSample, y0: number, x0: number, size: number): 
   const image = new Float32Array(c * size * size);
   const mask = new Uint8Array(size * size);
   const fov = s.fov ? new Uint8Array(size * size) : null;
+  const weight = s.weight ? new Float32Array(size * size) : null;
   for (let y = 0; y < size; y++) {
     const row = (y0 + y) * w + x0;
     for (let k = 0; k < c; k++) image.set(s.image.subarray(k * h * w + row, k * h * w + row + size), (k * size + y) * size);
     mask.set(s.mask.subarray(row, row + size), y * size);
     if (fov) fov.set(s.fov!.subarray(row, row + size), y * size);
+    if (weight) weight.set(s.weight!.subarray(row, row + size), y * size);
   }
-  return { name: `${s.name}@${y0},${x0}`, channels: c, height: size, width: size, image, mask, fov };
+  return { name: `${s.name}@${y0},${x0}`, channels: c, height: size, width: size, image, mask, fov, weight };
 }
 
 export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Tensor]> {
   readonly length: number;
   readonly size: number;
   readonly channels: number;
+  /** Target channels: 1 (mask) or 2 (mask, weight). */
+  readonly targetChannels: 1 | 2;
   private readonly where: PatchWhere;
   private readonly foreground: number;
   private readonly transform: SampleTransform | undefined;
@@ -92,6 +96,7 @@ export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Ten
     this.size = size;
     this.length = count;
     this.channels = c;
+    this.targetChannels = samples.every((s) => s.weight) ? 2 : 1;
     this.where = where;
     this.foreground = fg;
     this.transform = opts.transform;
@@ -130,19 +135,24 @@ export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Ten
 
   get(i: number): [Tensor, Tensor] {
     const [x, y] = this.getBatch([i]);
-    return [x.reshape([this.channels, this.size, this.size]), y.reshape([1, this.size, this.size])];
+    return [x.reshape([this.channels, this.size, this.size]), y.reshape([this.targetChannels, this.size, this.size])];
   }
 
   getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
     const n = indices.length;
     const P = this.size * this.size;
     const x = new Float32Array(n * this.channels * P);
-    const y = new Float32Array(n * P);
+    const t = this.targetChannels;
+    const y = new Float32Array(n * t * P);
     for (let b = 0; b < n; b++) {
       const p = this.patch(indices[b]);
       x.set(p.image, b * this.channels * P);
-      for (let q = 0; q < P; q++) y[b * P + q] = p.mask[q];
+      for (let q = 0; q < P; q++) y[b * t * P + q] = p.mask[q];
+      if (t === 2) {
+        if (!p.weight) throw new Error('PatchDataset: the transform dropped the weight map');
+        y.set(p.weight, (b * 2 + 1) * P);
+      }
     }
-    return [fromArray(x, [n, this.channels, this.size, this.size]), fromArray(y, [n, 1, this.size, this.size])];
+    return [fromArray(x, [n, this.channels, this.size, this.size]), fromArray(y, [n, t, this.size, this.size])];
   }
 }

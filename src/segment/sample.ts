@@ -11,6 +11,8 @@ export interface SegSample {
   image: Float32Array;
   mask: Uint8Array;
   fov: Uint8Array | null;
+  /** Optional per-pixel loss weights [H,W] (U-Net's border weights), carried through crops and augmentation. */
+  weight?: Float32Array | null;
 }
 
 /** Checks the sizes agree; every reader and transform returns samples that pass. */
@@ -20,6 +22,7 @@ export function checkSample(op: string, s: SegSample): SegSample {
   if (s.image.length !== c * h * w) throw new Error(`${op}: ${s.name}: image has ${s.image.length} values, expected ${c}x${h}x${w}`);
   if (s.mask.length !== h * w) throw new Error(`${op}: ${s.name}: mask has ${s.mask.length} values, expected ${h}x${w}`);
   if (s.fov && s.fov.length !== h * w) throw new Error(`${op}: ${s.name}: field-of-view mask has ${s.fov.length} values, expected ${h}x${w}`);
+  if (s.weight && s.weight.length !== h * w) throw new Error(`${op}: ${s.name}: weight map has ${s.weight.length} values, expected ${h}x${w}`);
   return s;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { collectPixels, precisionRecallAuc, rocAuc, segmentationMetrics, thresholdMetrics } from '../../src/segment/metrics.js';
 import { connectedComponents, foregroundRestrictedScores, isbiScoresFromLabels } from '../../src/segment/rand.js';
+import { borderWeightMap, squaredDistanceTransform } from '../../src/segment/border-weights.js';
 
 interface PixelCase { scores: number[]; labels: number[]; threshold: number; [k: string]: unknown }
 interface IsbiCase { height: number; width: number; boundary: number[]; prob: number[]; threshold: number; [k: string]: unknown }
@@ -88,5 +89,26 @@ describe('ISBI 2012 V_rand / V_info', () => {
   test.each(fixture.isbi.map((c, i) => [i, c] as const))('numpy/scipy fixture %i', (_, c) => {
     const r = foregroundRestrictedScores(Uint8Array.from(c.boundary), Float32Array.from(c.prob), c.height, c.width, { threshold: c.threshold });
     for (const k of ['vRand', 'vRandSplit', 'vRandMerge', 'vInfo', 'vInfoSplit', 'vInfoMerge'] as const) expect(r[k], k).toBeCloseTo(c[k] as number, 10);
+  });
+});
+
+describe('U-Net border weight map', () => {
+  interface WeightCase { height: number; width: number; w0: number; sigma: number; boundary: number[]; weight: number[] }
+  const cases = (fixture as unknown as { weights: WeightCase[] }).weights;
+
+  test('squared distance transform by hand', () => {
+    const d = squaredDistanceTransform(Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0]), 3, 3);
+    expect(Array.from(d)).toEqual([0, 1, 4, 1, 2, 5, 4, 5, 8]);
+  });
+
+  test.each(cases.map((c, i) => [i, c] as const))('scipy fixture %i', (_, c) => {
+    const wmap = borderWeightMap(Uint8Array.from(c.boundary), c.height, c.width, { w0: c.w0, sigma: c.sigma });
+    wmap.forEach((v, i) => expect(v).toBeCloseTo(c.weight[i], 4));
+  });
+
+  test('no border term with one object; class balance only', () => {
+    const b = Uint8Array.from([1, 0, 0, 0]);
+    expect(Array.from(borderWeightMap(b, 2, 2))).toEqual([2, 4 / 6, 4 / 6, 4 / 6].map(Math.fround));
+    expect(() => borderWeightMap(b, 2, 2, { sigma: 0 })).toThrow(/sigma must be a positive number/);
   });
 });

@@ -36,7 +36,7 @@ function dataOptions(cmd: Command): Command {
 }
 
 const RESUMABLE = ['model', 'modelOptions', 'dataset', 'dataDir', 'testDir', 'trainSlices', 'testSlices', 'preprocess', 'patchSize', 'patches', 'valPatches', 'where', 'foreground',
-  'augment', 'loss', 'posWeight', 'epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'seed', 'valSplit', 'timeLimit'] as const;
+  'augment', 'loss', 'posWeight', 'borderWeight', 'epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'seed', 'valSplit', 'timeLimit'] as const;
 
 export function registerSegment(program: Command, io: CliIO): void {
   const seg = program.command('segment').description('segmentation: train, evaluate and predict per-pixel models (U-Net, SegNet, FCN) on DRIVE, ISBI 2012 or a folder');
@@ -52,6 +52,7 @@ export function registerSegment(program: Command, io: CliIO): void {
     .addOption(new Option('--augment <kind>', 'joint image + mask augmentation').choices(SEG_AUGMENT).default('flips'))
     .addOption(new Option('--loss <name>', 'per-pixel loss').choices(SEG_LOSSES).default('bce'))
     .option('--pos-weight <w>', 'BCE weight of structure pixels', positiveNumber)
+    .option('--border-weight <w0>', 'U-Net border weight map on the loss (w0; sigma 5 px), for touching objects such as ISBI cells', nonNegativeNumber)
     .option('--epochs <n>', 'total epochs', positiveInt, 10)
     .option('--batch-size <n>', 'patches per step', positiveInt, 32)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
