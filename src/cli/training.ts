@@ -12,7 +12,8 @@
 import { join } from 'node:path';
 import type { Parameter } from '../nn/parameter.js';
 import { manualSeed, Generator } from '../tensor/random.js';
-import { DataLoader } from '../data/index.js';
+import { DataLoader, Subset, type ImageArrayDataset } from '../data/index.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { SGD, Adam, AdamW, RMSprop, StepLR, CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, type Optimizer, type BaseHyper } from '../optim/index.js';
 import { saveModel, writeJsonAtomic } from '../io/index.js';
 import {
@@ -109,6 +110,8 @@ export interface TrainConfig extends OptimizerConfig {
   resume?: string;
   trainSubset?: number;
   limitTest?: number;
+  /** Fraction of the training images held out for per-epoch validation (default 0: none; the test set is never used to validate). */
+  valSplit?: number;
 }
 
 export interface TrainResult {
@@ -134,18 +137,30 @@ export interface TrainIO {
 
 const say = (io: TrainIO, line: string) => io.stdout.write(`${line}\n`);
 
+/** The last round(fraction x n) training images (without augmentation) become the validation set. */
+export function holdOut(ds: ImageArrayDataset, fraction: number): { train: ImageArrayDataset | Subset<[Tensor, number]>; val: Subset<[Tensor, number]> | null } {
+  if (!(fraction >= 0 && fraction < 1)) throw new CliError(`--val-split must be in [0, 1), got ${fraction}`);
+  const k = Math.round(fraction * ds.length);
+  if (k === 0) return { train: ds, val: null };
+  if (k >= ds.length) throw new CliError(`--val-split ${fraction} leaves no training images`);
+  const n = ds.length - k;
+  return { train: new Subset(ds, Array.from({ length: n }, (_, i) => i)), val: new Subset(ds.withTransform(undefined), Array.from({ length: k }, (_, i) => n + i)) };
+}
+
 export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainResult> {
   const start = Date.now();
   const entry = resolveModel(cfg.model);
   manualSeed(cfg.seed);
   const model = entry.build(cfg.modelOptions);
   const shuffle = new Generator(cfg.seed);
-  const trainSet = await loadSplit(cfg, 'train', { limit: cfg.trainSubset, augment: cfg.augment });
+  const fullTrain = await loadSplit(cfg, 'train', { limit: cfg.trainSubset, augment: cfg.augment });
   const testSet = await loadSplit(cfg, 'test', { limit: cfg.limitTest });
-  const classes = classNames(trainSet);
+  const classes = classNames(fullTrain);
+  const { train: trainSet, val: valSet } = holdOut(fullTrain, cfg.valSplit ?? 0);
   if (classes.length !== entry.numClasses) throw new CliError(`${cfg.model} predicts ${entry.numClasses} classes but ${cfg.dataset} has ${classes.length}`);
   const trainLoader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: shuffle });
   const testLoader = new DataLoader(testSet, { batchSize: 500 });
+  const valLoader = valSet ? new DataLoader(valSet, { batchSize: 500 }) : undefined;
   const optimizer = buildOptimizer(model.parameters(), cfg);
   const schedule = buildSchedule(cfg.schedule, optimizer, { epochs: cfg.epochs, stepsPerEpoch: trainLoader.length });
   const scheduler: AnyScheduler | null = schedule?.scheduler ?? null;
@@ -178,7 +193,7 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
 
   const params = model.numParameters();
   const aug = cfg.augment ? `, augment ${cfg.augment}` : '';
-  say(io, `training ${cfg.model} (${params.toLocaleString('en-US')} parameters) on ${cfg.dataset}: ${trainSet.length.toLocaleString('en-US')} train / ${testSet.length.toLocaleString('en-US')} held-out images`);
+  say(io, `training ${cfg.model} (${params.toLocaleString('en-US')} parameters) on ${cfg.dataset}: ${trainSet.length.toLocaleString('en-US')} train${valSet ? ` / ${valSet.length.toLocaleString('en-US')} validation` : ''} / ${testSet.length.toLocaleString('en-US')} held-out images`);
   say(io, `  ${cfg.optimizer} lr ${cfg.lr ?? DEFAULT_LR[cfg.optimizer]}${cfg.optimizer === 'sgd' || cfg.optimizer === 'rmsprop' ? ` momentum ${cfg.momentum ?? 0.9}` : ''}, batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, schedule ${cfg.schedule}${aug}, seed ${cfg.seed}`);
 
   // The configuration goes to run.json first, so an interrupted run can be resumed with its settings.
@@ -193,17 +208,13 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
   if (io.verbose !== 0) callbacks.push(new ProgressBar({ stream: io.stdout, tty: io.tty ?? io.stdout.isTTY === true }));
   if (schedule) callbacks.push(schedule);
   const history = await fit(model, trainLoader, {
-    epochs: cfg.epochs, optimizer, loss: 'crossEntropy', validation: testLoader, callbacks, initialEpoch, verbose: io.verbose === 0 ? 0 : 1,
+    epochs: cfg.epochs, optimizer, loss: 'crossEntropy', validation: valLoader, callbacks, initialEpoch, verbose: io.verbose === 0 ? 0 : 1,
   });
 
-  // The held-out result of the final model: from the last epoch's validation, or measured now (nothing left to train).
-  let accuracy = history.last('valAccuracy');
-  let loss: number | null = history.last('valLoss') ?? null;
-  if (accuracy === undefined) {
-    const r = await evaluate(model, testLoader, { loss: 'crossEntropy' });
-    accuracy = r.accuracy;
-    loss = r.loss;
-  }
+  // The held-out (test) result of the final model, measured once after training.
+  const final = await evaluate(model, testLoader, { loss: 'crossEntropy' });
+  const accuracy = final.accuracy;
+  const loss: number | null = final.loss;
   const epochsRun = history.epoch.length;
   if (epochsRun > 0) plotHistoryPng(history, join(cfg.out, 'history.png'), { epochOffset: initialEpoch });
   const weightsPath = join(cfg.out, 'model.safetensors');

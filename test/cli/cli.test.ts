@@ -13,11 +13,11 @@ describe('help', () => {
   test('neocog --help lists every command', async () => {
     const r = await cli('--help');
     expect(r.code).toBe(0);
-    for (const c of ['train', 'eval', 'predict', 'summary', 'models']) expect(r.out).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['train', 'eval', 'predict', 'summary', 'models', 'segment']) expect(r.out).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
 
   test.each([
-    ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--schedule', '--augment', '--seed', '--out', '--resume', '--train-subset', '--limit-test']],
+    ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--schedule', '--augment', '--seed', '--out', '--resume', '--train-subset', '--limit-test', '--val-split']],
     ['eval', ['--model', '--weights', '--dataset', '--data-dir', '--topk', '--confusion-png']],
     ['predict', ['<images...>', '--weights', '--model', '--topk']],
     ['summary', ['<model>', '--input']],
@@ -96,7 +96,7 @@ describe('train, then predict and eval with the saved weights', () => {
 
   beforeAll(async () => {
     // 2,000 digits, two epochs: a few seconds with wasm (30 s on the reference backend), about 90% held out.
-    const r = await cli('train', '--model', 'mnist-convnet', '--train-subset', '2000', '--limit-test', '500', '--epochs', '2', '--batch-size', '16', '--lr', '0.03', '--schedule', 'cosine', '--quiet', '--out', out);
+    const r = await cli('train', '--model', 'mnist-convnet', '--train-subset', '2500', '--val-split', '0.2', '--limit-test', '500', '--epochs', '2', '--batch-size', '16', '--lr', '0.03', '--schedule', 'cosine', '--quiet', '--out', out);
     if (r.code !== 0) throw new Error(`train failed: ${r.err}`);
     trainOutput = r.out;
     const test = nc.data.embeddedMnist({ train: false });
@@ -110,7 +110,7 @@ describe('train, then predict and eval with the saved weights', () => {
   afterAll(() => tmp.cleanup());
 
   test('train reports the held-out accuracy and where the model went', () => {
-    expect(trainOutput).toMatch(/training mnist-convnet \(21,840 parameters\) on embedded-mnist: 2,000 train \/ 500 held-out images/);
+    expect(trainOutput).toMatch(/training mnist-convnet \(21,840 parameters\) on embedded-mnist: 2,000 train \/ 500 validation \/ 500 held-out images/);
     const acc = Number(/held-out accuracy: ([\d.]+)% on 500 images/.exec(trainOutput)?.[1]);
     expect(acc).toBeGreaterThan(70);
     expect(trainOutput).toContain(`model saved to ${join(out, 'model.safetensors')}`);
@@ -203,8 +203,8 @@ describe('train, then predict and eval with the saved weights', () => {
     const r = await cli('train', '--resume', out, '--epochs', '3', '--quiet');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`resuming mnist-convnet from ${out} at epoch 3`);
-    // The run's settings come back from run.json (2,000 train / 500 held-out images, cosine schedule).
-    expect(r.out).toContain('2,000 train / 500 held-out images');
+    // The run's settings come back from run.json (2,000 train / 500 validation / 500 held-out images, cosine schedule).
+    expect(r.out).toContain('2,000 train / 500 validation / 500 held-out images');
     expect(r.out).toContain('batch 16, 3 epochs, schedule cosine');
     const log = readFileSync(join(out, 'log.csv'), 'utf8').trim().split('\n');
     expect(log[0]).toMatch(/^epoch,loss,accuracy,valLoss,valAccuracy/);

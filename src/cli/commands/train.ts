@@ -29,11 +29,12 @@ interface TrainFlags {
   resume?: string;
   trainSubset?: number;
   limitTest?: number;
+  valSplit?: number;
   quiet?: boolean;
 }
 
 /** Settings --resume takes from the previous run (its run.json) when they are not given on the command line. */
-const RESUMABLE = ['model', 'modelOptions', 'dataset', 'dataDir', 'epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'augment', 'seed', 'trainSubset', 'limitTest'] as const;
+const RESUMABLE = ['model', 'modelOptions', 'dataset', 'dataDir', 'epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'augment', 'seed', 'trainSubset', 'limitTest', 'valSplit'] as const;
 
 function previousConfig(dir: string): Partial<TrainConfig> {
   for (const p of [join(dir, 'run.json'), join(dir, '..', 'run.json')]) {
@@ -69,6 +70,11 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--resume <dir>', 'continue the run saved in this --out folder from its latest checkpoint')
     .option('--train-subset <n>', 'train on the first n training images only', positiveInt)
     .option('--limit-test <n>', 'evaluate on the first n held-out images only', positiveInt)
+    .option('--val-split <f>', 'hold out this fraction of the training images to validate on after each epoch (the test set is only used once, at the end)', (v: string) => {
+      const f = Number(v);
+      if (!(f >= 0 && f < 1)) throw new CliError(`--val-split: expected a fraction in [0, 1), got '${v}'`);
+      return f;
+    })
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Examples:
