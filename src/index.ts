@@ -29,6 +29,7 @@ export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/ind
 export * as models from './models/index.js';
 export { exportOnnx, importOnnx } from './io/onnx/file.js';
 export { OnnxModel, OnnxError, SUPPORTED_OPS as ONNX_SUPPORTED_OPS, type ExportOnnxOptions } from './io/onnx/index.js';
+export * as segment from './segment/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
 export * as inspect from './inspect/index.js';
 export * as render from './render/index.js';

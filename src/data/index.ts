@@ -9,3 +9,7 @@ export { embeddedMnist, MNIST_CLASSES, EMBEDDED_MNIST_SIZE, EMBEDDED_MNIST_TRAIN
 export { downloadFile, downloadAll, md5Hex, writeFileAtomic, defaultFetch, type FetchLike, type FetchResponseLike } from './download.js';
 export { ImageFolder, readImage, writePng, encodePng, decodeImage, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageMode } from './image-folder.js';
 export { syntheticDna, oneHotDna, DNA_ALPHABET, type SyntheticDna, type SyntheticDnaOptions } from './synthetic-dna.js';
+export { decodeRaster, readRaster, readImageTensor, type ReadRasterOptions } from './image-read.js';
+export { decodeTiff, isTiff, type DecodeTiffOptions } from './image-tiff.js';
+export { decodeGif, isGif, type DecodeGifOptions } from './image-gif.js';
+export { rasterToTensor, convertRaster, MAX_IMAGE_SAMPLES, type Raster } from './image-raster.js';
