@@ -8,7 +8,7 @@
  *   intensity               brightness shift, contrast factor, gamma
  */
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import type { SampleTransform, SegSample } from './sample.js';
+import { reflectIndex as reflect, type SampleTransform, type SegSample } from './sample.js';
 
 export interface AugmentOptions {
   /** Random horizontal and vertical flips (default true). */
@@ -36,14 +36,6 @@ function nonNeg(name: string, v: unknown, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`augmentSample: ${name} must be a number in [0, ${max}], got ${JSON.stringify(v)}`);
   return v;
 }
-
-const reflect = (i: number, n: number): number => {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = Math.abs(i) % period;
-  if (m >= n) m = period - m;
-  return m;
-};
 
 /** Resamples every plane at source coordinates (sy, sx) per output pixel. */
 function remap(s: SegSample, sy: Float32Array, sx: Float32Array): SegSample {

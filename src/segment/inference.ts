@@ -8,7 +8,7 @@ import { noGrad } from '../autograd/graph.js';
 import { tidy } from '../autograd/scope.js';
 import type { AnyModule } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { SegSample } from './sample.js';
+import { reflectIndex as reflect, type SegSample } from './sample.js';
 
 export interface SlidingWindowOptions {
   window: number;
@@ -26,14 +26,6 @@ export function tileStarts(n: number, window: number, stride: number): number[] 
   out.push(n - window);
   return out;
 }
-
-const reflect = (i: number, n: number): number => {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = Math.abs(i) % period;
-  if (m >= n) m = period - m;
-  return m;
-};
 
 export function slidingWindow(model: AnyModule, s: SegSample, { window, stride = Math.max(1, Math.floor(window / 2)), batchSize = 16 }: SlidingWindowOptions): Float32Array {
   const op = 'slidingWindow';

@@ -33,3 +33,12 @@ export function composeSample(transforms: readonly SampleTransform[]): SampleTra
   for (const [i, t] of transforms.entries()) if (typeof t !== 'function') throw new Error(`composeSample: transform ${i} is ${typeof t}, expected a function`);
   return (s) => transforms.reduce((acc, t) => t(acc), s);
 }
+
+/** Index i folded into [0, n) by mirroring about the edges without repeating them (numpy's 'reflect'). */
+export function reflectIndex(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  let m = Math.abs(i) % period;
+  if (m >= n) m = period - m;
+  return m;
+}
