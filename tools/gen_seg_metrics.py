@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Fixtures for test/segment/metrics.test.ts: pixel metrics from scikit-learn, ISBI 2012 scores from numpy/scipy.
 
+Border weight maps: scipy.ndimage.distance_transform_edt per object, the two smallest distances.
+
 Run with the system Python (python3-sklearn, python3-scipy):
     /usr/bin/python3 tools/gen_seg_metrics.py > test/segment/fixtures/seg-metrics.json
 
@@ -104,9 +106,23 @@ def isbi_case(h, w, k, noise):
     return out
 
 
+def weight_case(h, w, k, w0, sigma):
+    b = cells(h, w, k)
+    lab, count = ndimage.label(b == 0)
+    n = b.size
+    nb = int(b.sum())
+    wc = np.where(b == 1, n / (2 * nb), n / (2 * (n - nb)))
+    dists = np.stack([ndimage.distance_transform_edt(lab != i) for i in range(1, count + 1)])
+    dists.sort(axis=0)
+    border = w0 * np.exp(-((dists[0] + dists[1]) ** 2) / (2 * sigma ** 2))
+    weight = wc + np.where(b == 1, border, 0)
+    return {'height': h, 'width': w, 'w0': w0, 'sigma': sigma, 'boundary': b.ravel().tolist(), 'weight': weight.ravel().tolist()}
+
+
 fixture = {
     'generator': 'tools/gen_seg_metrics.py (seed 15), scikit-learn ' + __import__('sklearn').__version__,
     'pixel': [pixel_case(200, 0.3, None, 0.3), pixel_case(500, 0.1, 1, 0.4), pixel_case(300, 0.5, 2, 0.2), pixel_case(64, 0.2, None, 0.6)],
+    'weights': [weight_case(30, 40, 6, 10, 5), weight_case(24, 24, 10, 5, 2)],
     'isbi': [isbi_case(40, 40, 8, 0.15), isbi_case(48, 32, 12, 0.25), isbi_case(32, 32, 5, 0.05)],
 }
 print(json.dumps(fixture))
