@@ -79,6 +79,7 @@ export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Ten
   constructor(readonly samples: readonly SegSample[], opts: PatchOptions) {
     const op = 'PatchDataset';
     if (!Array.isArray(samples) || samples.length === 0) throw new Error(`${op}: samples must be a non-empty array of SegSample`);
+    if (!opts || typeof opts !== 'object') throw new Error(`${op}: options { size, count } are required`);
     const { size, count } = opts;
     if (!Number.isInteger(size) || size < 1) throw new Error(`${op}: size must be a positive integer, got ${JSON.stringify(size)}`);
     if (!Number.isInteger(count) || count < 1) throw new Error(`${op}: count must be a positive integer, got ${JSON.stringify(count)}`);

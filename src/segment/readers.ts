@@ -61,8 +61,11 @@ export interface DriveOptions {
   mode?: 'auto' | 'L' | 'RGB';
 }
 
-export function readDrive(root: string, { split, manual = 1, ids, mode }: DriveOptions): SegSample[] {
+export function readDrive(root: string, opts: DriveOptions): SegSample[] {
   const op = 'readDrive';
+  if (typeof root !== 'string') throw new Error(`${op}: root must be the DRIVE folder (a string), got ${typeof root}`);
+  if (!opts || typeof opts !== 'object') throw new Error(`${op}: options { split: 'training' | 'test' } are required`);
+  const { split, manual = 1, ids, mode } = opts;
   if (split !== 'training' && split !== 'test') throw new Error(`${op}: split must be 'training' or 'test', got ${JSON.stringify(split)}`);
   if (manual !== 1 && manual !== 2) throw new Error(`${op}: manual must be 1 or 2, got ${JSON.stringify(manual)}`);
   if (manual === 2 && split !== 'test') throw new Error(`${op}: DRIVE has a 2nd manual for the test split only`);
