@@ -58,7 +58,7 @@ describe('readImage / writePng', () => {
   test('bad files give clear errors', () => {
     const p = join(tmp.dir, 'bad.png');
     writeFileSync(p, 'not an image');
-    expect(() => readImage(p)).toThrow(/bad\.png: not a PNG or JPEG file \(first bytes 6e 6f 74 20\)/);
+    expect(() => readImage(p)).toThrow(/bad\.png: not a PNG, JPEG, TIFF or GIF file \(first bytes 6e 6f 74 20\)/);
     const q = join(tmp.dir, 'trunc.png');
     writeFileSync(q, encodePng(byteImage(1, 8, 8, 0)).subarray(0, 40));
     expect(() => readImage(q)).toThrow(/trunc\.png: cannot decode PNG/);
@@ -106,6 +106,6 @@ describe('ImageFolder', () => {
     mkdirSync(flat);
     expect(() => new ImageFolder(flat)).toThrow(/has no class subdirectories/);
     mkdirSync(join(flat, 'a'));
-    expect(() => new ImageFolder(flat)).toThrow(/no \.png\/\.jpg\/\.jpeg files under/);
+    expect(() => new ImageFolder(flat)).toThrow(/no \.png\/\.jpg\/\.jpeg\/\.tif\/\.tiff\/\.gif files under/);
   });
 });
