@@ -3,6 +3,7 @@ import { fromArray } from '../tensor/creation.js';
 import { allocArray, type TypedArray } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { show } from '../ops/args.js';
 
 export interface Dataset<T> {
   readonly length: number;
@@ -123,13 +124,13 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   const n = dataset.length;
   let counts = [...lengths];
   const total = lengths.reduce((a, b) => a + b, 0);
-  if (lengths.some((l) => l < 0 || !Number.isFinite(l))) throw new Error(`randomSplit: lengths ${JSON.stringify(lengths)} must be non-negative`);
+  if (lengths.some((l) => l < 0 || !Number.isFinite(l))) throw new Error(`randomSplit: lengths ${show(lengths)} must be non-negative`);
   if (Math.abs(total - 1) < 1e-9 && lengths.some((l) => !Number.isInteger(l))) {
     counts = lengths.map((f) => Math.floor(f * n));
     let rest = n - counts.reduce((a, b) => a + b, 0);
     for (let i = 0; rest > 0; i = (i + 1) % counts.length, rest--) counts[i]++;
   } else if (total !== n || lengths.some((l) => !Number.isInteger(l))) {
-    throw new Error(`randomSplit: lengths ${JSON.stringify(lengths)} sum to ${total}, but the dataset has ${n} items (pass counts summing to ${n} or fractions summing to 1)`);
+    throw new Error(`randomSplit: lengths ${show(lengths)} sum to ${total}, but the dataset has ${n} items (pass counts summing to ${n} or fractions summing to 1)`);
   }
   const perm = randperm(n, opts.generator ?? defaultGenerator);
   let offset = 0;

@@ -11,6 +11,7 @@ import { fromArray } from '../tensor/creation.js';
 import { allocArray, isFloat, type FloatArray } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { show } from '../ops/args.js';
 
 export type Transform<I = Tensor, O = Tensor> = (x: I) => O;
 
@@ -38,8 +39,8 @@ function make(dtype: 'float32' | 'float64', c: number, h: number, w: number): Fl
 
 function pair(op: string, name: string, v: number | readonly number[]): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (typeof v !== 'number' && v.length !== 2) throw new Error(`${op}: ${name} must be a number or [h, w], got ${JSON.stringify(v)}`);
-  if (p.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`${op}: ${name} must be positive integers, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' && v.length !== 2) throw new Error(`${op}: ${name} must be a number or [h, w], got ${show(v)}`);
+  if (p.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`${op}: ${name} must be positive integers, got ${show(v)}`);
   return p;
 }
 
@@ -80,7 +81,7 @@ export function ToTensor(): Transform<RawImage, Tensor> {
 export function Normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
   const means = typeof mean === 'number' ? [mean] : [...mean];
   const stds = typeof std === 'number' ? [std] : [...std];
-  if (stds.some((s) => s === 0)) throw new Error(`Normalize: std ${JSON.stringify(std)} contains a zero`);
+  if (stds.some((s) => s === 0)) throw new Error(`Normalize: std ${show(std)} contains a zero`);
   return (x) => {
     const { c, h, w, v, dtype } = read('Normalize', x);
     for (const [name, a] of [['mean', means], ['std', stds]] as const) {
@@ -100,7 +101,7 @@ export function Normalize(mean: number | readonly number[], std: number | readon
 /** Padding as [left, top, right, bottom] from a number, [horizontal, vertical] or four values. */
 function padding4(op: string, p: number | readonly number[]): [number, number, number, number] {
   const q = typeof p === 'number' ? [p, p, p, p] : p.length === 2 ? [p[0], p[1], p[0], p[1]] : p.length === 4 ? [...p] : null;
-  if (!q || q.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`${op}: padding must be a non-negative integer, [lr, tb] or [l, t, r, b], got ${JSON.stringify(p)}`);
+  if (!q || q.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`${op}: padding must be a non-negative integer, [lr, tb] or [l, t, r, b], got ${show(p)}`);
   return q as [number, number, number, number];
 }
 
@@ -273,7 +274,7 @@ function range(op: string, name: string, v: number | readonly number[]): [number
     if (v < 0) throw new Error(`${op}: ${name} must be non-negative when a single number, got ${v}`);
     return [-v, v];
   }
-  if (v.length !== 2 || !(v[0] <= v[1])) throw new Error(`${op}: ${name} must be [min, max], got ${JSON.stringify(v)}`);
+  if (v.length !== 2 || !(v[0] <= v[1])) throw new Error(`${op}: ${name} must be [min, max], got ${show(v)}`);
   return [v[0], v[1]];
 }
 
@@ -286,10 +287,10 @@ export function RandomAffine(opts: RandomAffineOptions): Transform {
   const deg = range(op, 'degrees', opts.degrees);
   const shear = opts.shear !== undefined ? range(op, 'shear', opts.shear) : undefined;
   if (opts.translate && (opts.translate.length !== 2 || opts.translate.some((t) => !(t >= 0 && t <= 1)))) {
-    throw new Error(`${op}: translate must be [fx, fy] with fractions in [0, 1], got ${JSON.stringify(opts.translate)}`);
+    throw new Error(`${op}: translate must be [fx, fy] with fractions in [0, 1], got ${show(opts.translate)}`);
   }
   if (opts.scale && (opts.scale.length !== 2 || !(opts.scale[0] > 0 && opts.scale[0] <= opts.scale[1]))) {
-    throw new Error(`${op}: scale must be [min, max] with 0 < min <= max, got ${JSON.stringify(opts.scale)}`);
+    throw new Error(`${op}: scale must be [min, max] with 0 < min <= max, got ${show(opts.scale)}`);
   }
   return (x) => {
     const src = read(op, x);
@@ -348,7 +349,7 @@ function factorRange(name: string, v: number | readonly [number, number] | undef
     if (v < 0) throw new Error(`ColorJitter: ${name} must be non-negative, got ${v}`);
     return v === 0 ? undefined : [Math.max(0, 1 - v), 1 + v];
   }
-  if (v.length !== 2 || !(v[0] >= 0 && v[0] <= v[1])) throw new Error(`ColorJitter: ${name} must be [min, max] with 0 <= min <= max, got ${JSON.stringify(v)}`);
+  if (v.length !== 2 || !(v[0] >= 0 && v[0] <= v[1])) throw new Error(`ColorJitter: ${name} must be [min, max] with 0 <= min <= max, got ${show(v)}`);
   return [v[0], v[1]];
 }
 
@@ -367,7 +368,7 @@ export function ColorJitter(opts: ColorJitterOptions = {}): Transform {
   let hue: [number, number] | undefined;
   if (opts.hue !== undefined) {
     const h = typeof opts.hue === 'number' ? [-opts.hue, opts.hue] : [opts.hue[0], opts.hue[1]];
-    if (!(h[0] >= -0.5 && h[1] <= 0.5 && h[0] <= h[1])) throw new Error(`ColorJitter: hue must be in [0, 0.5] or a [min, max] inside [-0.5, 0.5], got ${JSON.stringify(opts.hue)}`);
+    if (!(h[0] >= -0.5 && h[1] <= 0.5 && h[0] <= h[1])) throw new Error(`ColorJitter: hue must be in [0, 0.5] or a [min, max] inside [-0.5, 0.5], got ${show(opts.hue)}`);
     if (h[0] !== 0 || h[1] !== 0) hue = [h[0], h[1]];
   }
   return (x) => {

@@ -15,6 +15,7 @@
 import { fromArray } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { show } from '../ops/args.js';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -127,11 +128,11 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source?: string): Safe
     }
     const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e === null || typeof e !== 'object') fail(`entry '${name}' must be an object`);
-    if (typeof e.dtype !== 'string' || !(e.dtype in ITEM_BYTES)) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(ITEM_BYTES).join(', ')})`);
-    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
+    if (typeof e.dtype !== 'string' || !(e.dtype in ITEM_BYTES)) fail(`tensor '${name}' has unsupported dtype ${show(e.dtype)} (supported: ${Object.keys(ITEM_BYTES).join(', ')})`);
+    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`tensor '${name}' has an invalid shape ${show(e.shape)}`);
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || off.some((o) => !Number.isInteger(o) || o < 0) || off[1] < off[0]) {
-      fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(off)}`);
+      fail(`tensor '${name}' has invalid data_offsets ${show(off)}`);
     }
     const dtype = e.dtype as SafetensorsDType;
     const shape = e.shape as number[];

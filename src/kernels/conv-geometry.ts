@@ -1,3 +1,4 @@
+import { show } from '../ops/args.js';
 /**
  * Convolution shape maths shared by ops, layers and backends: output sizes, padding modes
  * ('valid', 'same', 'causal', symmetric or per-side), and the padding that makes a strided
@@ -34,7 +35,7 @@ export function causalPads(k: number, dilation: number): [number, number] {
 }
 
 function nonNegInt(v: unknown, what: string, fail: Fail): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${what} must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${what} must be an integer, got ${show(v)}`);
   if (v < 0) fail(`${what} must be >= 0, got ${v}`);
   return v;
 }
@@ -54,23 +55,23 @@ export function resolveConvPadding(
     if (padding === 'valid') return geo.kernel.map(() => [0, 0]);
     if (padding === 'same') {
       if (geo.stride.some((s) => s !== 1)) {
-        fail(`padding='same' is not supported for strided convolutions (stride ${JSON.stringify(geo.stride)})`, 'use stride 1, or give explicit padding');
+        fail(`padding='same' is not supported for strided convolutions (stride ${show(geo.stride)})`, 'use stride 1, or give explicit padding');
       }
       return geo.kernel.map((k, i) => samePads(k, geo.dilation[i]));
     }
     if (padding === 'causal' && geo.allowCausal) return geo.kernel.map((k, i) => causalPads(k, geo.dilation[i]));
-    fail(`unknown padding ${JSON.stringify(padding)}; padding must be ${forms}`);
+    fail(`unknown padding ${show(padding)}; padding must be ${forms}`);
   }
   if (typeof padding === 'number') {
     const p = nonNegInt(padding, 'padding', fail);
     return geo.kernel.map(() => [p, p]);
   }
-  if (!Array.isArray(padding)) fail(`padding must be ${forms}, got ${JSON.stringify(padding)}`);
+  if (!Array.isArray(padding)) fail(`padding must be ${forms}, got ${show(padding)}`);
   const p = padding.map((v) => nonNegInt(v, 'padding', fail));
   if (p.length === 1) return geo.kernel.map(() => [p[0], p[0]]);
   if (p.length === 2 * dims) return geo.kernel.map((_, i) => [p[2 * i], p[2 * i + 1]]);
   if (p.length === dims) return p.map((v) => [v, v]);
-  return fail(`padding must be ${forms}, got ${JSON.stringify(padding)}`);
+  return fail(`padding must be ${forms}, got ${show(padding)}`);
 }
 
 /**

@@ -19,7 +19,8 @@ import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { SkipConcat } from '../nn/blocks.js';
-import { checkKeys, posInt } from './zoo-util.js';
+import { checkKeys, posInt, plainOptions } from './zoo-util.js';
+import { show } from '../ops/args.js';
 
 export interface DenseNetOptions {
   inChannels?: number;
@@ -46,7 +47,7 @@ export function densenet(opts: DenseNetOptions = {}): Sequential {
   checkKeys(name, opts, ['inChannels', 'numClasses', 'growthRate', 'blockConfig', 'numInitFeatures', 'bnSize']);
   const { inChannels = 3, numClasses = 1000, growthRate = 32, blockConfig = [6, 12, 24, 16], numInitFeatures = 64, bnSize = 4 } = opts;
   for (const [k, v] of Object.entries({ inChannels, numClasses, growthRate, numInitFeatures, bnSize })) posInt(name, k, v);
-  if (!Array.isArray(blockConfig) || blockConfig.length === 0) throw new Error(`densenet: blockConfig must be a non-empty array, got ${JSON.stringify(blockConfig)}`);
+  if (!Array.isArray(blockConfig) || blockConfig.length === 0) throw new Error(`densenet: blockConfig must be a non-empty array, got ${show(blockConfig)}`);
   blockConfig.forEach((n) => posInt(name, 'blockConfig', n));
   const features = new Map<string, AnyModule>([
     ['conv0', new Conv2d(inChannels, numInitFeatures, 7, { stride: 2, padding: 3, bias: false })],
@@ -80,6 +81,6 @@ export function densenet(opts: DenseNetOptions = {}): Sequential {
   ]));
 }
 
-export const densenet121 = (o: DenseNetOptions = {}) => densenet({ growthRate: 32, blockConfig: [6, 12, 24, 16], numInitFeatures: 64, ...o });
-export const densenet169 = (o: DenseNetOptions = {}) => densenet({ growthRate: 32, blockConfig: [6, 12, 32, 32], numInitFeatures: 64, ...o });
-export const densenet201 = (o: DenseNetOptions = {}) => densenet({ growthRate: 32, blockConfig: [6, 12, 48, 32], numInitFeatures: 64, ...o });
+export const densenet121 = (o: DenseNetOptions = {}) => densenet({ growthRate: 32, blockConfig: [6, 12, 24, 16], numInitFeatures: 64, ...plainOptions('densenet121', o) });
+export const densenet169 = (o: DenseNetOptions = {}) => densenet({ growthRate: 32, blockConfig: [6, 12, 32, 32], numInitFeatures: 64, ...plainOptions('densenet169', o) });
+export const densenet201 = (o: DenseNetOptions = {}) => densenet({ growthRate: 32, blockConfig: [6, 12, 48, 32], numInitFeatures: 64, ...plainOptions('densenet201', o) });

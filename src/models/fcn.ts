@@ -20,6 +20,7 @@
  * FCN-32s with 21 classes: 14,714,688 (VGG-16 convs) + 102,764,544 (fc6) + 16,781,312 (fc7) + 86,037
  * (score_fr) + 1,806,336 (upscore 21x21x64x64) = 136,152,917 parameters.
  */
+import { checkSizes, integer } from '../ops/args.js';
 import type { AnyModule } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
@@ -31,7 +32,7 @@ import { ReLU } from '../nn/activation.js';
 import { MaxPool2d } from '../nn/pooling.js';
 import { Dropout } from '../nn/dropout.js';
 import { VGG_CONFIGS, vggFeatures } from './vgg.js';
-import { checkKeys, oneOf, posInt, posNumber, prob } from './zoo-util.js';
+import { checkKeys, oneOf, posInt, posNumber, prob, plainOptions } from './zoo-util.js';
 
 export interface FcnOptions {
   inChannels?: number;
@@ -50,6 +51,7 @@ export interface FcnOptions {
 
 /** Bilinear upsampling weights for a [c, c, k, k] transposed conv (class i -> class i only), as FCN's surgery. */
 export function bilinearKernel(channels: number, k: number): Tensor {
+  checkSizes('bilinearKernel', 'weight shape', [integer('bilinearKernel', 'channels', channels, { min: 1 }), channels, integer('bilinearKernel', 'k', k, { min: 1 }), k]);
   const factor = Math.floor((k + 1) / 2);
   const center = k % 2 === 1 ? factor - 1 : factor - 0.5;
   const w = new Float32Array(channels * channels * k * k);
@@ -119,6 +121,6 @@ export function fcn(opts: FcnOptions = {}): Sequential {
   ]));
 }
 
-export const fcn32s = (o: FcnOptions = {}) => fcn({ ...o, variant: '32s' });
-export const fcn16s = (o: FcnOptions = {}) => fcn({ ...o, variant: '16s' });
-export const fcn8s = (o: FcnOptions = {}) => fcn({ ...o, variant: '8s' });
+export const fcn32s = (o: FcnOptions = {}) => fcn({ ...plainOptions('fcn32s', o), variant: '32s' });
+export const fcn16s = (o: FcnOptions = {}) => fcn({ ...plainOptions('fcn16s', o), variant: '16s' });
+export const fcn8s = (o: FcnOptions = {}) => fcn({ ...plainOptions('fcn8s', o), variant: '8s' });

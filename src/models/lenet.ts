@@ -14,12 +14,14 @@
  * usual Keras version); { activation: 'relu' } swaps them. PyTorch-style names: features.0/3/6 are the
  * convolutions, classifier.1 and classifier.3 the dense layers.
  */
+import { checkKeys, posInt } from './zoo-util.js';
 import { Sequential } from '../nn/container.js';
 import { Conv2d } from '../nn/conv.js';
 import { AvgPool2d } from '../nn/pooling.js';
 import { Linear } from '../nn/linear.js';
 import { Flatten } from '../nn/flatten.js';
 import { ReLU, Tanh } from '../nn/activation.js';
+import { show } from '../ops/args.js';
 
 export interface LeNet5Options {
   /** Input channels (1 for MNIST), default 1. */
@@ -29,8 +31,12 @@ export interface LeNet5Options {
 }
 
 /** LeNet-5 (the lectures' Keras layout): input [N,1,28,28], logits [N,10]. */
-export function lenet5({ inChannels = 1, numClasses = 10, activation = 'tanh' }: LeNet5Options = {}): Sequential {
-  if (activation !== 'tanh' && activation !== 'relu') throw new Error(`lenet5: activation must be 'tanh' or 'relu', got ${JSON.stringify(activation)}`);
+export function lenet5(opts: LeNet5Options = {}): Sequential {
+  checkKeys('lenet5', opts, ['inChannels', 'numClasses', 'activation']);
+  const { inChannels = 1, numClasses = 10, activation = 'tanh' } = opts;
+  posInt('lenet5', 'inChannels', inChannels);
+  posInt('lenet5', 'numClasses', numClasses);
+  if (activation !== 'tanh' && activation !== 'relu') throw new Error(`lenet5: activation must be 'tanh' or 'relu', got ${show(activation)}`);
   const act = () => (activation === 'relu' ? new ReLU() : new Tanh());
   // A named Sequential (no custom forward), so it also round-trips through the declarative spec.
   return new Sequential({

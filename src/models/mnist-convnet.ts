@@ -27,6 +27,9 @@
  * Children are named as in the lecture (cv1, cv2, fc1, fc2, plus ds1, ds2), so a PyTorch state dict of
  * the same class loads by name.
  */
+import { checkKeys } from './zoo-util.js';
+import { show } from '../ops/args.js';
+import { NeocogError } from '../ops/validate.js';
 import type { AnyModule } from '../nn/module.js';
 import { Sequential } from '../nn/container.js';
 import { Conv2d } from '../nn/conv.js';
@@ -48,7 +51,7 @@ export interface MnistConvNetOptions {
 }
 
 function positiveInt(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`mnistConvNet: ${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1) throw new NeocogError('mnistConvNet', `${name} must be a positive integer, got ${show(v)}`);
   return v;
 }
 
@@ -56,9 +59,11 @@ function positiveInt(name: string, v: number): number {
  * The lecture's MNIST ConvNet (or one of its variants); input [N,1,28,28], output logits [N,10].
  * A named Sequential (no custom forward), so it also round-trips through the declarative spec.
  */
-export function mnistConvNet({ nChannel = 10, nHidden = 50, variant = 'pool' }: MnistConvNetOptions = {}): Sequential {
+export function mnistConvNet(opts: MnistConvNetOptions = {}): Sequential {
+  checkKeys('mnistConvNet', opts, ['nChannel', 'nHidden', 'variant']);
+  const { nChannel = 10, nHidden = 50, variant = 'pool' } = opts;
   if (!MNIST_CONVNET_VARIANTS.includes(variant)) {
-    throw new Error(`mnistConvNet: variant must be one of ${MNIST_CONVNET_VARIANTS.join(', ')}, got ${JSON.stringify(variant)}`);
+    throw new Error(`mnistConvNet: variant must be one of ${MNIST_CONVNET_VARIANTS.join(', ')}, got ${show(variant)}`);
   }
   positiveInt('nChannel', nChannel);
   positiveInt('nHidden', nHidden);

@@ -5,9 +5,11 @@
  *   models.list()                          // [{ name, description, inputShape, ... }]
  *   models.get('mnist-convnet', { nHidden: 100 })
  */
+import { plainOptions } from './zoo-util.js';
 import type { AnyModule } from '../nn/module.js';
 import { lenet5, type LeNet5Options } from './lenet.js';
 import { mnistConvNet, type MnistConvNetOptions } from './mnist-convnet.js';
+import { show } from '../ops/args.js';
 
 /** Options passed to a model builder (each builder documents and checks its own). */
 export type ModelOptions = Record<string, unknown>;
@@ -34,7 +36,7 @@ const registry = new Map<string, ModelEntry<any>>();
 
 /** Adds (or replaces, with { replace: true }) a model entry. */
 export function register<O>(entry: ModelEntry<O>, { replace = false }: { replace?: boolean } = {}): void {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) throw new Error(`models.register: name must be kebab-case, got ${JSON.stringify(entry.name)}`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) throw new Error(`models.register: name must be kebab-case, got ${show(entry.name)}`);
   if (registry.has(entry.name) && !replace) throw new Error(`models.register: '${entry.name}' is already registered (pass { replace: true })`);
   registry.set(entry.name, entry);
 }
@@ -68,7 +70,7 @@ register<MnistConvNetOptions>({
   inputShape: MNIST,
   numClasses: 10,
   numParameters: 21_840,
-  build: (o = {}) => mnistConvNet({ ...o, variant: 'pool' }),
+  build: (o = {}) => mnistConvNet({ ...plainOptions('mnist-convnet', o), variant: 'pool' }),
 });
 register<MnistConvNetOptions>({
   name: 'mnist-convnet-stride2',
@@ -76,7 +78,7 @@ register<MnistConvNetOptions>({
   inputShape: MNIST,
   numClasses: 10,
   numParameters: 21_840,
-  build: (o = {}) => mnistConvNet({ ...o, variant: 'stride2' }),
+  build: (o = {}) => mnistConvNet({ ...plainOptions('mnist-convnet-stride2', o), variant: 'stride2' }),
 });
 register<MnistConvNetOptions>({
   name: 'mnist-convnet-conv3x3',
@@ -84,7 +86,7 @@ register<MnistConvNetOptions>({
   inputShape: MNIST,
   numClasses: 10,
   numParameters: 26_370,
-  build: (o = {}) => mnistConvNet({ ...o, variant: 'conv3x3s2' }),
+  build: (o = {}) => mnistConvNet({ ...plainOptions('mnist-convnet-conv3x3', o), variant: 'conv3x3s2' }),
 });
 register<LeNet5Options>({
   name: 'lenet5',

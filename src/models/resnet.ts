@@ -30,7 +30,8 @@ import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { ResidualSum, Pad } from '../nn/blocks.js';
-import { checkKeys, oneOf, posInt } from './zoo-util.js';
+import { checkKeys, oneOf, posInt, plainOptions } from './zoo-util.js';
+import { show } from '../ops/args.js';
 
 export type ResNetBlock = 'basic' | 'bottleneck';
 
@@ -85,7 +86,7 @@ export function resnet(block: ResNetBlock, layers: readonly number[], opts: ResN
   posInt(name, 'widthPerGroup', widthPerGroup);
   oneOf(name, 'stem', stem, ['imagenet', 'cifar'] as const);
   oneOf(name, 'block', block, ['basic', 'bottleneck'] as const);
-  if (layers.length !== 4) throw new Error(`resnet: layers must list 4 stages, got ${JSON.stringify(layers)}`);
+  if (layers.length !== 4) throw new Error(`resnet: layers must list 4 stages, got ${show(layers)}`);
   layers.forEach((n) => posInt(name, 'layers', n));
   const expansion = block === 'basic' ? 1 : 4;
   const net = new Map<string, AnyModule>();
@@ -119,7 +120,7 @@ export const resnet101 = (o: ResNetOptions = {}) => resnet('bottleneck', [3, 4, 
 export const resnet152 = (o: ResNetOptions = {}) => resnet('bottleneck', [3, 8, 36, 3], o);
 
 /** The ResNet-18 of bench W4: 3x3 stem, no max pool, 10 classes by default (11,173,962 parameters). */
-export const resnet18Cifar = (o: ResNetOptions = {}) => resnet('basic', [2, 2, 2, 2], { numClasses: 10, ...o, stem: 'cifar' });
+export const resnet18Cifar = (o: ResNetOptions = {}) => resnet('basic', [2, 2, 2, 2], { numClasses: 10, ...plainOptions('resnet18Cifar', o), stem: 'cifar' });
 
 export interface ResNetCifarOptions {
   /** Input channels, default 3. */
@@ -143,7 +144,7 @@ export function resnetCifar(opts: ResNetCifarOptions = {}): Sequential {
   posInt(name, 'numClasses', numClasses);
   posInt(name, 'width', width);
   oneOf(name, 'shortcut', shortcut, ['A', 'B'] as const);
-  if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) throw new Error(`resnetCifar: depth must be 6n+2 (20, 32, 44, 56, 110, ...), got ${JSON.stringify(depth)}`);
+  if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) throw new Error(`resnetCifar: depth must be 6n+2 (20, 32, 44, 56, 110, ...), got ${show(depth)}`);
   const n = (depth - 2) / 6;
   const net = new Map<string, AnyModule>([['conv1', conv3x3(inChannels, width)], ['bn1', new BatchNorm2d(width)], ['relu', new ReLU()]]);
   let inC = width;

@@ -18,6 +18,7 @@ import { Sigmoid } from '../nn/activation.js';
 import { AdaptiveAvgPool1d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { checkKeys, oneOf, posInt } from './zoo-util.js';
+import { show } from '../ops/args.js';
 
 export interface TdnnOptions {
   /** Coefficients per frame (default 16). */
@@ -38,7 +39,7 @@ export function tdnn(opts: TdnnOptions = {}): Sequential {
   posInt(name, 'inChannels', inChannels);
   posInt(name, 'numClasses', numClasses);
   posInt(name, 'hidden', hidden);
-  if (!Array.isArray(windows) || windows.length !== 2) throw new Error(`tdnn: windows must be [layer1, layer2] frame counts, got ${JSON.stringify(windows)}`);
+  if (!Array.isArray(windows) || windows.length !== 2) throw new Error(`tdnn: windows must be [layer1, layer2] frame counts, got ${show(windows)}`);
   windows.forEach((w) => posInt(name, 'windows', w));
   oneOf(name, 'sigmoidOutput', sigmoidOutput, [true, false] as const);
   const net = new Map<string, AnyModule>([

@@ -21,7 +21,8 @@ import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { Dropout } from '../nn/dropout.js';
-import { checkKeys, posInt, posNumber, prob } from './zoo-util.js';
+import { checkKeys, posInt, posNumber, prob, plainOptions } from './zoo-util.js';
+import { show } from '../ops/args.js';
 
 export type VggConfig = 'A' | 'B' | 'D' | 'E';
 
@@ -74,7 +75,7 @@ export function vgg(config: VggConfig, opts: VggOptions = {}): Sequential {
   posInt(name, 'poolSize', poolSize);
   prob(name, 'dropout', dropout);
   const cfg = VGG_CONFIGS[config];
-  if (!cfg) throw new Error(`vgg: config must be one of A, B, D, E, got ${JSON.stringify(config)}`);
+  if (!cfg) throw new Error(`vgg: config must be one of A, B, D, E, got ${show(config)}`);
   const features = vggFeatures(cfg, { inChannels, batchNorm, width });
   const last = Math.max(1, Math.round(512 * width));
   return new Sequential(new Map<string, AnyModule>([
@@ -93,7 +94,7 @@ export const vgg11 = (o: VggOptions = {}) => vgg('A', o);
 export const vgg13 = (o: VggOptions = {}) => vgg('B', o);
 export const vgg16 = (o: VggOptions = {}) => vgg('D', o);
 export const vgg19 = (o: VggOptions = {}) => vgg('E', o);
-export const vgg11Bn = (o: VggOptions = {}) => vgg('A', { ...o, batchNorm: true });
-export const vgg13Bn = (o: VggOptions = {}) => vgg('B', { ...o, batchNorm: true });
-export const vgg16Bn = (o: VggOptions = {}) => vgg('D', { ...o, batchNorm: true });
-export const vgg19Bn = (o: VggOptions = {}) => vgg('E', { ...o, batchNorm: true });
+export const vgg11Bn = (o: VggOptions = {}) => vgg('A', { ...plainOptions('vgg11Bn', o), batchNorm: true });
+export const vgg13Bn = (o: VggOptions = {}) => vgg('B', { ...plainOptions('vgg13Bn', o), batchNorm: true });
+export const vgg16Bn = (o: VggOptions = {}) => vgg('D', { ...plainOptions('vgg16Bn', o), batchNorm: true });
+export const vgg19Bn = (o: VggOptions = {}) => vgg('E', { ...plainOptions('vgg19Bn', o), batchNorm: true });

@@ -7,6 +7,7 @@
  * Options are the builders' (inChannels, numClasses, width, ...); each entry's inputShape and
  * numClasses are the defaults'.
  */
+import { plainOptions } from './zoo-util.js';
 import { register, type ModelEntry } from './registry.js';
 import { resnet18, resnet34, resnet50, resnet101, resnet152, resnet18Cifar, resnetCifar, type ResNetOptions, type ResNetCifarOptions } from './resnet.js';
 import { vgg11, vgg13, vgg16, vgg19, vgg11Bn, vgg13Bn, vgg16Bn, vgg19Bn, type VggOptions } from './vgg.js';
@@ -104,7 +105,7 @@ for (const depth of [20, 32, 44, 56, 110]) {
     description: `ResNet-${depth} for CIFAR (He et al. 2016): 16-32-64 maps, ${(depth - 2) / 6} BasicBlocks per stage, parameter-free shortcuts (option A)`,
     inputShape: CIFAR,
     numClasses: 10,
-    build: (o = {}) => resnetCifar({ ...o, depth }),
+    build: (o = {}) => resnetCifar({ ...plainOptions(`resnet${depth}`, o), depth }),
   });
 }
 
@@ -154,7 +155,7 @@ for (const variant of ['basic', 'large'] as const) {
     description: `Yu & Koltun 2016 ${variant} context module: 3x3 convs dilated 1,1,2,4,8,16,1 + 1x1, identity-initialised, on C class maps`,
     inputShape: [21, 64, 64],
     numClasses: 21,
-    build: (o = {}) => contextModule({ ...o, variant }),
+    build: (o = {}) => contextModule({ ...plainOptions(`dilated-context-${variant}`, o), variant }),
   });
 }
 

@@ -28,6 +28,7 @@ import { maxPool1d, maxPool2d, maxUnpool1d, maxUnpool2d } from '../ops/pool.js';
 import { Module, type AnyModule } from './module.js';
 import { Sequential } from './container.js';
 import { checkInt, checkBool, checkNumber, checkOneOf, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
+import { show } from '../ops/args.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
 type IntOrTuple = number | readonly number[];
@@ -144,13 +145,13 @@ export class ResidualSum extends Module {
     const names = entries.map(([k]) => k);
     for (const k of names) if (RESIDUAL_FIELDS.includes(k)) fail('ResidualSum', `a child cannot be named '${k}' (it is an option name)`);
     const known = (arg: string, k: unknown) => {
-      if (typeof k !== 'string' || !names.includes(k)) fail('ResidualSum', `${arg} names ${JSON.stringify(k)}, which is not a child (children: ${names.join(', ')})`);
+      if (typeof k !== 'string' || !names.includes(k)) fail('ResidualSum', `${arg} names ${show(k)}, which is not a child (children: ${names.join(', ')})`);
       return k;
     };
     if (skip !== null) known('skip', skip);
-    if (!Array.isArray(after)) fail('ResidualSum', `after must be an array of child names, got ${JSON.stringify(after)}`);
+    if (!Array.isArray(after)) fail('ResidualSum', `after must be an array of child names, got ${show(after)}`);
     const afterNames = after.map((k) => known('after', k));
-    const mainNames = path === undefined ? names.filter((k) => k !== skip && !afterNames.includes(k)) : (Array.isArray(path) ? path : fail('ResidualSum', `path must be an array of child names, got ${JSON.stringify(path)}`)).map((k) => known('path', k));
+    const mainNames = path === undefined ? names.filter((k) => k !== skip && !afterNames.includes(k)) : (Array.isArray(path) ? path : fail('ResidualSum', `path must be an array of child names, got ${show(path)}`)).map((k) => known('path', k));
     if (mainNames.length === 0) fail('ResidualSum', 'the main path is empty');
     if (skip !== null && mainNames.includes(skip)) fail('ResidualSum', `'${skip}' is both the skip and on the main path`);
     this.path = mainNames;
@@ -347,7 +348,7 @@ export class IndexSelect extends Module {
   constructor(dim: number, index: readonly number[]) {
     super();
     this.dim = checkInt('IndexSelect', 'dim', dim);
-    if (!Array.isArray(index) || index.length === 0) fail('IndexSelect', `index must be a non-empty array of integers, got ${JSON.stringify(index)}`);
+    if (!Array.isArray(index) || index.length === 0) fail('IndexSelect', `index must be a non-empty array of integers, got ${show(index)}`);
     this.index = index.map((v) => checkInt('IndexSelect', 'index', v, { min: 0 }));
     // Consecutive indices become one slice: [start, end) runs.
     const runs: [number, number][] = [];
@@ -387,7 +388,7 @@ export class Pad extends Module {
 
   constructor(pad: readonly number[], { mode = 'constant', value = 0 }: PadOptions = {}) {
     super();
-    if (!Array.isArray(pad) || pad.length === 0 || pad.length % 2 !== 0) fail('Pad', `pad must be a non-empty array of [before, after] pairs, got ${JSON.stringify(pad)}`);
+    if (!Array.isArray(pad) || pad.length === 0 || pad.length % 2 !== 0) fail('Pad', `pad must be a non-empty array of [before, after] pairs, got ${show(pad)}`);
     this.pad = pad.map((v) => checkInt('Pad', 'pad', v));
     this.mode = checkOneOf('Pad', 'mode', mode, ['constant', 'reflect', 'replicate'] as const);
     this.value = checkNumber('Pad', 'value', value);

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { runChain } from './fusion.js';
 import { fail, type LayerConfig } from './util.js';
+import { show } from '../ops/args.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
 
@@ -17,7 +18,7 @@ function entriesOf(container: string, named: NamedModules): [string, AnyModule][
 }
 
 function normIndex(container: string, i: number, n: number): number {
-  if (!Number.isInteger(i)) fail(container, `index must be an integer, got ${JSON.stringify(i)}`);
+  if (!Number.isInteger(i)) fail(container, `index must be an integer, got ${show(i)}`);
   const j = i < 0 ? i + n : i;
   if (j < 0 || j >= n) fail(container, `index ${i} is out of range for ${n} modules`);
   return j;

@@ -11,6 +11,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './linear.js';
 import { checkBool, checkInt, checkOneOf, compact, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
+import { show } from '../ops/args.js';
 
 export type IntOrTuple = number | readonly number[];
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -183,7 +184,7 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[] | null
     this.dilation = ntuple(name, 'dilation', dilation, dims, { min: 1 });
     this.outputPadding.forEach((p, i) => {
       if (p >= this.stride[i] && p >= this.dilation[i]) {
-        fail(name, `outputPadding ${JSON.stringify(this.outputPadding)} must be smaller than either stride ${JSON.stringify(this.stride)} or dilation ${JSON.stringify(this.dilation)}`);
+        fail(name, `outputPadding ${show(this.outputPadding)} must be smaller than either stride ${show(this.stride)} or dilation ${show(this.dilation)}`);
       }
     });
     checkBool(name, 'bias', bias);
@@ -204,14 +205,14 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[] | null
     if (outputSize == null) return this.convT(x, this.outputPadding);
     const dims = this.kernelSize.length;
     const want = outputSize.length > dims ? outputSize.slice(-dims) : [...outputSize];
-    if (want.length !== dims) fail(this.#name, `outputSize must have ${dims} or ${dims + 2} entries, got ${JSON.stringify(outputSize)}`);
+    if (want.length !== dims) fail(this.#name, `outputSize must have ${dims} or ${dims + 2} entries, got ${show(outputSize)}`);
     const spatial = x.shape.slice(-dims);
     const outPad = want.map((o, i) => {
       const min = (spatial[i] - 1) * this.stride[i] - 2 * this.padding[i] + this.dilation[i] * (this.kernelSize[i] - 1) + 1;
       const extra = o - min;
       if (!Number.isInteger(o) || extra < 0 || extra >= Math.max(this.stride[i], this.dilation[i])) {
         const max = min + Math.max(this.stride[i], this.dilation[i]) - 1;
-        fail(this.#name, `requested output size ${JSON.stringify(outputSize)} is not reachable from input ${fmtShape(x.shape)}: dim ${i} must be in [${min}, ${max}]`);
+        fail(this.#name, `requested output size ${show(outputSize)} is not reachable from input ${fmtShape(x.shape)}: dim ${i} must be in [${min}, ${max}]`);
       }
       return extra;
     });

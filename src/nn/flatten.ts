@@ -4,6 +4,7 @@ import { fmtShape } from '../tensor/shape.js';
 import { flatten, reshape } from '../ops/shape.js';
 import { Module } from './module.js';
 import { checkInt, fail, kv, layerConfig, type LayerConfig } from './util.js';
+import { show } from '../ops/args.js';
 
 /** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
 export class Flatten extends Module {
@@ -37,9 +38,9 @@ export class Unflatten extends Module {
   constructor(dim: number, unflattenedSize: readonly number[]) {
     super();
     this.dim = checkInt('Unflatten', 'dim', dim);
-    if (!Array.isArray(unflattenedSize) || unflattenedSize.length === 0) fail('Unflatten', `unflattenedSize must be a non-empty array of integers, got ${JSON.stringify(unflattenedSize)}`);
+    if (!Array.isArray(unflattenedSize) || unflattenedSize.length === 0) fail('Unflatten', `unflattenedSize must be a non-empty array of integers, got ${show(unflattenedSize)}`);
     unflattenedSize.forEach((s) => checkInt('Unflatten', 'unflattenedSize', s, { min: -1 }));
-    if (unflattenedSize.filter((s) => s === -1).length > 1) fail('Unflatten', `only one entry of unflattenedSize can be -1, got ${JSON.stringify(unflattenedSize)}`);
+    if (unflattenedSize.filter((s) => s === -1).length > 1) fail('Unflatten', `only one entry of unflattenedSize can be -1, got ${show(unflattenedSize)}`);
     this.unflattenedSize = [...unflattenedSize];
   }
 
@@ -50,7 +51,7 @@ export class Unflatten extends Module {
     const known = this.unflattenedSize.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
     const sizes = this.unflattenedSize.map((s) => (s === -1 ? (known === 0 ? 0 : n / known) : s));
     if (sizes.reduce((a, b) => a * b, 1) !== n || sizes.some((s) => !Number.isInteger(s))) {
-      fail('Unflatten', `unflattenedSize ${JSON.stringify(this.unflattenedSize)} does not multiply to dim ${this.dim} of size ${n} (input ${fmtShape(x.shape)})`);
+      fail('Unflatten', `unflattenedSize ${show(this.unflattenedSize)} does not multiply to dim ${this.dim} of size ${n} (input ${fmtShape(x.shape)})`);
     }
     return reshape(x, [...x.shape.slice(0, d), ...sizes, ...x.shape.slice(d + 1)]);
   }

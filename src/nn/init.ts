@@ -8,6 +8,7 @@ import { fromArray } from '../tensor/creation.js';
 import { allocArray, isFloat } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
+import { show } from '../ops/args.js';
 
 export type Nonlinearity =
   | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'selu'
@@ -41,7 +42,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
     case 'leakyRelu':
     case 'leaky_relu': {
       const slope = param ?? 0.01;
-      if (typeof slope !== 'number' || Number.isNaN(slope)) throw new Error(`calculateGain: negative slope ${JSON.stringify(param)} is not a valid number`);
+      if (typeof slope !== 'number' || Number.isNaN(slope)) throw new Error(`calculateGain: negative slope ${show(param)} is not a valid number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case 'selu': return 3 / 4;
@@ -63,7 +64,7 @@ function fanFor(t: Tensor, mode: FanMode): number {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   if (mode === 'fanIn' || mode === 'fan_in') return fanIn;
   if (mode === 'fanOut' || mode === 'fan_out') return fanOut;
-  throw new Error(`init: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
+  throw new Error(`init: mode must be 'fanIn' or 'fanOut', got ${show(mode)}`);
 }
 
 /** Replaces t's values with `sample()` draws, in t's dtype. */
@@ -76,7 +77,7 @@ function fill(op: string, t: Tensor, sample: () => number, needFloat = true): Te
 }
 
 function checkNumber(op: string, arg: string, v: number): void {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${op}: ${arg} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${op}: ${arg} must be a number, got ${show(v)}`);
 }
 
 /** Fills with U(a, b). */

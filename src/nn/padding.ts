@@ -4,13 +4,14 @@ import { pad } from '../ops/pad.js';
 import type { PadMode } from '../kernels/specs.js';
 import { Module } from './module.js';
 import { checkInt, checkNumber, compact, fail, kv, repr, type LayerConfig } from './util.js';
+import { show } from '../ops/args.js';
 
 /** int -> every side; otherwise [left, right] (1D) or [left, right, top, bottom] (2D), as PyTorch. */
 function sides(name: string, padding: number | readonly number[], dims: 1 | 2): number[] {
   const n = 2 * dims;
   if (typeof padding === 'number') return Array(n).fill(checkInt(name, 'padding', padding));
   if (!Array.isArray(padding) || padding.length !== n) {
-    fail(name, `padding must be an integer or ${n} integers (${dims === 1 ? '[left, right]' : '[left, right, top, bottom]'}), got ${JSON.stringify(padding)}`);
+    fail(name, `padding must be an integer or ${n} integers (${dims === 1 ? '[left, right]' : '[left, right, top, bottom]'}), got ${show(padding)}`);
   }
   return padding.map((p) => checkInt(name, 'padding', p));
 }

@@ -6,6 +6,7 @@ import {
 } from '../ops/pool.js';
 import { Module } from './module.js';
 import { checkBool, checkInt, checkNumber, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
+import { show } from '../ops/args.js';
 
 /** kernelSize and stride for config(), as given (pools keep the user's form): stride left out when it is the kernel size (the default). */
 function windowConfig(kernelSize: IntOrTuple, stride: IntOrTuple): LayerConfig {
@@ -21,7 +22,7 @@ function window(name: string, dims: 1 | 2, kernelSize: IntOrTuple, stride: IntOr
   const k = ntuple(name, 'kernelSize', kernelSize, dims, { min: 1 });
   const s = stride == null ? k : ntuple(name, 'stride', stride, dims, { min: 1 });
   const p = ntuple(name, 'padding', padding, dims, { min: 0 });
-  if (p.some((v, i) => v > k[i] / 2)) fail(name, `padding ${JSON.stringify(padding)} must be at most half of kernelSize ${JSON.stringify(kernelSize)}`);
+  if (p.some((v, i) => v > k[i] / 2)) fail(name, `padding ${show(padding)} must be at most half of kernelSize ${show(kernelSize)}`);
   // Keep the user's scalar form where they gave one (PyTorch prints kernel_size=2, not (2, 2)).
   const keep = (given: IntOrTuple, full: number[]) => (typeof given === 'number' ? given : full);
   return { kernelSize: keep(kernelSize, k), stride: stride == null ? keep(kernelSize, k) : keep(stride, s), padding: keep(padding, p) };
@@ -210,7 +211,7 @@ export class LPPool1d extends LPPoolNd {
 
 function checkAdaptive(name: string, dims: 1 | 2, outputSize: AdaptiveSize): AdaptiveSize {
   const arr = Array.isArray(outputSize) ? outputSize : [outputSize];
-  if (arr.length !== 1 && arr.length !== dims) fail(name, `outputSize must be a number${dims === 2 ? ' or [h, w]' : ''}, got ${JSON.stringify(outputSize)}`);
+  if (arr.length !== 1 && arr.length !== dims) fail(name, `outputSize must be a number${dims === 2 ? ' or [h, w]' : ''}, got ${show(outputSize)}`);
   arr.forEach((v) => {
     if (v !== null || dims === 1) checkInt(name, 'outputSize', v, { min: 1 });
   });

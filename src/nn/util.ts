@@ -1,16 +1,17 @@
 /** Constructor-argument checks shared by layers, and repr formatting. Errors name the layer and the argument. */
 import { assertInt as checkInt, fail } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 
 export { fail, assertInt as checkInt, assertNumber as checkNumber } from '../ops/validate.js';
 
 export function checkBool(layer: string, arg: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') fail(layer, `${arg} must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') fail(layer, `${arg} must be true or false, got ${show(v)}`);
   return v;
 }
 
 /** A dropout-style probability in [0, 1]. */
 export function checkProb(layer: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(layer, `dropout probability p must be in [0, 1], got ${JSON.stringify(v)}`, 'p is the probability of zeroing, e.g. 0.5');
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(layer, `dropout probability p must be in [0, 1], got ${show(v)}`, 'p is the probability of zeroing, e.g. 0.5');
   return v;
 }
 
@@ -18,12 +19,12 @@ export function checkProb(layer: string, v: unknown): number {
 export function ntuple(layer: string, arg: string, v: unknown, n: number, { min = -Infinity } = {}): number[] {
   const arr = Array.isArray(v) ? v : [v];
   if (arr.length === 1) return Array(n).fill(checkInt(layer, arg, arr[0], { min }));
-  if (arr.length !== n) fail(layer, `${arg} must be an integer or ${n} integers, got ${JSON.stringify(v)}`);
+  if (arr.length !== n) fail(layer, `${arg} must be an integer or ${n} integers, got ${show(v)}`);
   return arr.map((x) => checkInt(layer, arg, x, { min }));
 }
 
 export function checkOneOf<T extends string>(layer: string, arg: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) fail(layer, `${arg} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}`);
+  if (!allowed.includes(v as T)) fail(layer, `${arg} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(v)}`);
   return v as T;
 }
 

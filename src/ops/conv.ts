@@ -13,6 +13,7 @@ import { isGradEnabled, record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { reshape } from './shape.js';
 import { assertFloat, assertInt, assertRank, assertSameDType, assertTensor, fail, tuple } from './validate.js';
+import { show } from './args.js';
 
 export type { ConvPadding } from '../kernels/conv-geometry.js';
 export type IntOrPair = number | readonly number[];
@@ -110,12 +111,12 @@ function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null |
 
 function convTransposeNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   const p = prepare(op, dims, x, w, b, opts, true);
-  if (typeof opts.padding === 'string') fail(op, `padding must be a number or an array of ${dims} integers, got ${JSON.stringify(opts.padding)}`, 'transposed convolutions take explicit padding only, as in PyTorch');
+  if (typeof opts.padding === 'string') fail(op, `padding must be a number or an array of ${dims} integers, got ${show(opts.padding)}`, 'transposed convolutions take explicit padding only, as in PyTorch');
   const padding = tuple(op, 'padding', opts.padding ?? 0, dims, { min: 0 });
   const outPad = tuple(op, 'outputPadding', opts.outputPadding ?? 0, dims, { min: 0 });
   const out = p.spatial.map((n, i) => {
     const [s, d, op_] = [p.stride[i], p.dilation[i], outPad[i]];
-    if (op_ >= s && op_ >= d) fail(op, `outputPadding ${JSON.stringify(outPad)} must be smaller than either stride ${JSON.stringify(p.stride)} or dilation ${JSON.stringify(p.dilation)}`, 'outputPadding only picks among output sizes that map back to the same input size');
+    if (op_ >= s && op_ >= d) fail(op, `outputPadding ${show(outPad)} must be smaller than either stride ${show(p.stride)} or dilation ${show(p.dilation)}`, 'outputPadding only picks among output sizes that map back to the same input size');
     const o = convTransposeOutSize(n, p.kernel[i], s, padding[i], d, op_);
     if (o < 1) fail(op, `output ${AXES[dims][i]} would be ${o} (input ${n}, kernel ${p.kernel[i]}, stride ${s}, padding ${padding[i]}, dilation ${d}, outputPadding ${op_}; input ${fmtShape(x.shape)}, weight ${fmtShape(w.shape)})`, 'reduce padding or use a larger input');
     return o;

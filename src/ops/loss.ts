@@ -12,6 +12,7 @@ import { max, mean, min, sum } from './reduce.js';
 import { gather, reshape, squeeze } from './shape.js';
 import { logSoftmax } from './activation.js';
 import { assertFloat, assertInt, assertNumber, assertTensor, fail } from './validate.js';
+import { show } from './args.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -30,7 +31,7 @@ export interface CrossEntropyOptions extends NllLossOptions {
 
 function checkReduction(op: string, reduction: unknown): Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    fail(op, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+    fail(op, `reduction must be 'mean', 'sum' or 'none', got ${show(reduction)}`);
   }
   return reduction;
 }

@@ -5,6 +5,7 @@ import type { PadAttrs, PadMode } from '../kernels/specs.js';
 import { record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { assertInt, assertNumber, assertTensor, fail } from './validate.js';
+import { show } from './args.js';
 
 export interface PadOptions {
   mode?: PadMode;
@@ -23,20 +24,20 @@ const MODES: readonly string[] = ['constant', 'reflect', 'replicate'];
 export function pad(x: Tensor, pad: readonly number[], opts: PadOptions = {}): Tensor {
   const op = 'pad';
   assertTensor(op, 'input', x);
-  if (!Array.isArray(pad)) fail(op, `pad must be an array of integers, got ${JSON.stringify(pad)}`, 'e.g. [left, right] or [left, right, top, bottom]');
-  if (opts === null || typeof opts !== 'object') fail(op, `options must be an object, got ${JSON.stringify(opts)}`);
+  if (!Array.isArray(pad)) fail(op, `pad must be an array of integers, got ${show(pad)}`, 'e.g. [left, right] or [left, right, top, bottom]');
+  if (opts === null || typeof opts !== 'object') fail(op, `options must be an object, got ${show(opts)}`);
   for (const k of Object.keys(opts)) if (k !== 'mode' && k !== 'value') fail(op, `unknown option '${k}'`, 'options are mode, value');
   const { mode = 'constant', value = 0 } = opts;
   if (!MODES.includes(mode)) fail(op, `unknown mode '${String(mode)}'`, `use one of ${MODES.join(', ')}`);
   assertNumber(op, 'value', value);
   pad.forEach((v) => assertInt(op, 'pad', v));
-  if (pad.length % 2 !== 0) fail(op, `pad must have an even length (pairs per dim), got ${pad.length} entries ${JSON.stringify(pad)}`);
+  if (pad.length % 2 !== 0) fail(op, `pad must have an even length (pairs per dim), got ${pad.length} entries ${show(pad)}`);
   const nd = pad.length / 2;
-  if (nd > x.ndim) fail(op, `pad ${JSON.stringify(pad)} pads ${nd} dims but input ${fmtShape(x.shape)} has only ${x.ndim}`);
+  if (nd > x.ndim) fail(op, `pad ${show(pad)} pads ${nd} dims but input ${fmtShape(x.shape)} has only ${x.ndim}`);
   if (mode !== 'constant') {
     if (value !== 0) fail(op, `mode '${mode}' does not take a value, got ${value}`, "value is only for mode 'constant'");
     if (nd < 1 || nd > 3 || (x.ndim !== nd + 1 && x.ndim !== nd + 2)) {
-      fail(op, `mode '${mode}' pads the last 1, 2 or 3 dims of a [C, ...] or [N, C, ...] input; got pad ${JSON.stringify(pad)} for input ${fmtShape(x.shape)}`,
+      fail(op, `mode '${mode}' pads the last 1, 2 or 3 dims of a [C, ...] or [N, C, ...] input; got pad ${show(pad)} for input ${fmtShape(x.shape)}`,
         'use [left, right] for 2D/3D input, [left, right, top, bottom] for 3D/4D input');
     }
   }

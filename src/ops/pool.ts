@@ -14,6 +14,7 @@ import { abs, mul, pow, sign } from './elementwise.js';
 import { relu } from './activation.js';
 import { reshape } from './shape.js';
 import { assertDType, assertFloat, assertInt, assertNumber, assertRank, assertTensor, fail, tuple } from './validate.js';
+import { show as showValue } from './args.js';
 
 type Dims = 1 | 2;
 type Ints = number | readonly number[];
@@ -78,7 +79,7 @@ const OPTION_KEYS = {
 function checkOptions(op: string, opts: unknown, keys: readonly string[], required = false): void {
   if (opts === undefined && !required) return;
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    fail(op, `options must be an object${required ? ' with kernelSize' : ''}, got ${JSON.stringify(opts)}`, required ? `e.g. ${op}(x, { kernelSize: 2 })` : undefined);
+    fail(op, `options must be an object${required ? ' with kernelSize' : ''}, got ${showValue(opts)}`, required ? `e.g. ${op}(x, { kernelSize: 2 })` : undefined);
   }
   for (const k of Object.keys(opts)) {
     if (!keys.includes(k)) fail(op, `unknown option '${k}'`, `options are ${keys.join(', ')}`);
@@ -211,9 +212,9 @@ function adaptiveSize(op: string, outputSize: AdaptiveSize, x4: Tensor, dims: Di
   const n = x4.shape.slice(4 - dims);
   const raw: unknown[] = Array.isArray(outputSize) ? [...outputSize] : [outputSize];
   if (raw.length === 1 && dims === 2) raw.push(raw[0]);
-  if (raw.length !== dims) fail(op, `outputSize must be a number or ${dims} entries, got ${JSON.stringify(outputSize)}`);
+  if (raw.length !== dims) fail(op, `outputSize must be a number or ${dims} entries, got ${showValue(outputSize)}`);
   const out = raw.map((v, i) => (v === null ? n[i] : assertInt(op, 'outputSize', v)));
-  if (out.some((v) => v < 1)) fail(op, `outputSize must be >= 1, got ${JSON.stringify(outputSize)}`, 'an output of size 0 has no windows');
+  if (out.some((v) => v < 1)) fail(op, `outputSize must be >= 1, got ${showValue(outputSize)}`, 'an output of size 0 has no windows');
   return to2d(dims, out, 1);
 }
 
@@ -284,7 +285,7 @@ function maxUnpool(op: string, dims: Dims, x: Tensor, indices: Tensor, opts: Max
   let size = deflt;
   if (opts.outputSize != null) {
     const o = [...opts.outputSize];
-    if (o.length !== dims && o.length !== dims + 2) fail(op, `outputSize must have ${dims} or ${dims + 2} entries, got ${JSON.stringify(opts.outputSize)}`);
+    if (o.length !== dims && o.length !== dims + 2) fail(op, `outputSize must have ${dims} or ${dims + 2} entries, got ${showValue(opts.outputSize)}`);
     size = o.slice(o.length - dims).map((v) => assertInt(op, 'outputSize', v));
     size.forEach((v, i) => {
       if (!(v > deflt[i] - s[i] && v < deflt[i] + s[i])) {

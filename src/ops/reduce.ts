@@ -15,7 +15,7 @@ function resolveDims(op: string, x: Tensor, dim: Dims): number[] {
   if (dim === undefined) return x.shape.map((_, i) => i);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const axes = list.map((d) => normDim(op, d, x.ndim));
-  if (new Set(axes).size !== axes.length) fail(op, `dim ${JSON.stringify(dim)} repeats a dimension`);
+  if (new Set(axes).size !== axes.length) fail(op, `dim ${show(dim)} repeats a dimension`);
   return axes.sort((a, b) => a - b);
 }
 
@@ -108,3 +108,4 @@ export function logSumExp(x: Tensor, dim: Dims, keepDim = false): Tensor {
 // Late-bound differentiable helpers (elementwise/shape ops import this module's siblings).
 import { add as add2, sub as sub2, mul as mul2, div as div2, sqrt as sqrt2, exp as exp2, log as log2 } from './elementwise.js';
 import { reshape as reshapeTo } from './shape.js';
+import { show } from './args.js';

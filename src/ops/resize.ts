@@ -9,6 +9,7 @@ import { record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { reshape } from './shape.js';
 import { assertFloat, assertInt, assertNumber, assertRank, assertTensor, fail } from './validate.js';
+import { show } from './args.js';
 
 export type InterpolateMode = 'nearest' | 'bilinear' | 'linear';
 
@@ -31,7 +32,7 @@ const KEYS: readonly string[] = ['size', 'scaleFactor', 'mode', 'alignCorners', 
 function perDim(op: string, arg: string, v: number | readonly number[], dims: number): number[] {
   const arr = Array.isArray(v) ? [...v] : [v];
   if (arr.length !== dims) {
-    if (arr.length !== 1 || Array.isArray(v)) fail(op, `${arg} must be a number or ${dims} numbers for a ${dims + 2}D input, got ${JSON.stringify(v)}`);
+    if (arr.length !== 1 || Array.isArray(v)) fail(op, `${arg} must be a number or ${dims} numbers for a ${dims + 2}D input, got ${show(v)}`);
     return Array(dims).fill(arr[0]);
   }
   return arr;
@@ -39,7 +40,7 @@ function perDim(op: string, arg: string, v: number | readonly number[], dims: nu
 
 function resize(op: string, x: Tensor, opts: InterpolateOptions): Tensor {
   assertTensor(op, 'input', x);
-  if (opts === null || typeof opts !== 'object') fail(op, `options must be an object with size or scaleFactor, got ${JSON.stringify(opts)}`);
+  if (opts === null || typeof opts !== 'object') fail(op, `options must be an object with size or scaleFactor, got ${show(opts)}`);
   for (const k of Object.keys(opts)) if (!KEYS.includes(k)) fail(op, `unknown option '${k}'`, `options are ${KEYS.join(', ')}`);
   const { size = null, scaleFactor = null, mode = 'nearest', alignCorners = null, recomputeScaleFactor = null } = opts;
   if (!MODES.includes(mode)) fail(op, `unknown mode '${String(mode)}'`, `use one of ${MODES.join(', ')}`);

@@ -6,6 +6,7 @@ import { record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { sumToShape } from './util.js';
 import { assertDType, assertInt, assertRank, assertTensor, fail, normDim } from './validate.js';
+import { show } from './args.js';
 
 /** reshape(x, shape): one entry may be -1 (inferred). Shares storage with x (tensors are contiguous). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -49,9 +50,9 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   assertTensor('permute', 'input', x);
-  if (dims.length !== x.ndim) fail('permute', `dims ${JSON.stringify(dims)} must list all ${x.ndim} dims of input ${fmtShape(x.shape)}`);
+  if (dims.length !== x.ndim) fail('permute', `dims ${show(dims)} must list all ${x.ndim} dims of input ${fmtShape(x.shape)}`);
   const perm = dims.map((d) => normDim('permute', d, x.ndim, 'dims'));
-  if (new Set(perm).size !== perm.length) fail('permute', `dims ${JSON.stringify(dims)} repeat a dimension`);
+  if (new Set(perm).size !== perm.length) fail('permute', `dims ${show(dims)} repeat a dimension`);
   if (perm.every((p, i) => p === i)) return reshape(x, x.shape);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return record('permute', run1('Transpose', [x], { perm }), [x], (dy) => [run1('Transpose', [dy], { perm: inverse })]);
@@ -149,7 +150,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     sizes = Array.from({ length: Math.ceil(n / sizeOrSections) }, (_, i) => Math.min(sizeOrSections, n - i * sizeOrSections));
   } else {
     sizes = [...sizeOrSections];
-    if (sizes.reduce((a, b) => a + b, 0) !== n) fail('split', `sections ${JSON.stringify(sizes)} do not add up to dimension ${d} of size ${n}`);
+    if (sizes.reduce((a, b) => a + b, 0) !== n) fail('split', `sections ${show(sizes)} do not add up to dimension ${d} of size ${n}`);
   }
   let offset = 0;
   return sizes.map((len) => {

@@ -5,6 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { fmtShape } from '../tensor/shape.js';
+import { show } from './args.js';
 
 export class NeocogError extends Error {
   constructor(op: string, message: string, hint?: string) {
@@ -48,13 +49,13 @@ export function assertSameDType(op: string, tensors: [string, Tensor | null | un
 }
 
 export function assertInt(op: string, arg: string, v: unknown, { min = -Infinity } = {}): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(op, `${arg} must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(op, `${arg} must be an integer, got ${show(v)}`);
   if (v < min) fail(op, `${arg} must be >= ${min}, got ${v}`);
   return v;
 }
 
 export function assertNumber(op: string, arg: string, v: unknown, { min = -Infinity, max = Infinity, exclusiveMin = false } = {}): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) fail(op, `${arg} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v)) fail(op, `${arg} must be a number, got ${show(v)}`);
   if (exclusiveMin ? v <= min : v < min) fail(op, `${arg} must be ${exclusiveMin ? '>' : '>='} ${min}, got ${v}`);
   if (v > max) fail(op, `${arg} must be <= ${max}, got ${v}`);
   return v;
@@ -64,7 +65,7 @@ export function assertNumber(op: string, arg: string, v: unknown, { min = -Infin
 export function tuple(op: string, arg: string, v: unknown, n: number, { min = -Infinity } = {}): number[] {
   const arr = Array.isArray(v) ? v : [v];
   if (arr.length === 1) return Array(n).fill(assertInt(op, arg, arr[0], { min }));
-  if (arr.length !== n) fail(op, `${arg} must be an integer or an array of ${n} integers, got ${JSON.stringify(v)}`);
+  if (arr.length !== n) fail(op, `${arg} must be an integer or an array of ${n} integers, got ${show(v)}`);
   return arr.map((x) => assertInt(op, arg, x, { min }));
 }
 

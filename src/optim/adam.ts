@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { zerosLike } from '../tensor/creation.js';
 import { add, div, maximum, mul, neg, sqrt } from '../ops/elementwise.js';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { show } from '../ops/args.js';
 
 export interface AdamOptions {
   lr: number;
@@ -21,7 +22,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   protected override validateGroup(g: ParamGroup<AdamOptions>): void {
     super.validateGroup(g);
-    if (!Array.isArray(g.betas) || g.betas.length !== 2) this.fail(`betas must be a pair [beta1, beta2], got ${JSON.stringify(g.betas)}`);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) this.fail(`betas must be a pair [beta1, beta2], got ${show(g.betas)}`);
     this.checkNumber('betas[0]', g.betas[0], { min: 0, max: 1, maxExclusive: true });
     this.checkNumber('betas[1]', g.betas[1], { min: 0, max: 1, maxExclusive: true });
     this.checkNumber('eps', g.eps, { min: 0 });

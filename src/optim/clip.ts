@@ -5,6 +5,7 @@ import { tidy } from '../autograd/scope.js';
 import { abs, clamp, mul, pow } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { NeocogError } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : params && typeof (params as Iterable<Tensor>)[Symbol.iterator] === 'function' ? [...params] : null;
@@ -27,7 +28,7 @@ export function clipGradNorm(
   { normType = 2, errorIfNonfinite = false }: { normType?: number; errorIfNonfinite?: boolean } = {},
 ): number {
   const op = 'clipGradNorm';
-  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new NeocogError(op, `maxNorm must be a number, got ${JSON.stringify(maxNorm)}`);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new NeocogError(op, `maxNorm must be a number, got ${show(maxNorm)}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new NeocogError(op, `normType must be a positive number or Infinity, got ${normType}`);
   const grads = gradsOf(op, params);
   if (grads.length === 0) return 0;
@@ -57,7 +58,7 @@ export function clipGradNorm(
 /** Clamps every gradient of `params` in place to [-clipValue, clipValue]. */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const op = 'clipGradValue';
-  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new NeocogError(op, `clipValue must be a number, got ${JSON.stringify(clipValue)}`);
+  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new NeocogError(op, `clipValue must be a number, got ${show(clipValue)}`);
   if (clipValue < 0) throw new NeocogError(op, `clipValue must be >= 0, got ${clipValue}`);
   const grads = gradsOf(op, params);
   noGrad(() =>

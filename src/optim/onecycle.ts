@@ -1,6 +1,7 @@
 /** The 1cycle policy (Smith & Topin): lr warms up to maxLr then anneals far below the start; momentum moves inversely. */
 import { NeocogError } from '../ops/validate.js';
 import { LRScheduler, checkNum, perGroup, type AnyOptimizer } from './scheduler.js';
+import { show } from '../ops/args.js';
 
 export interface OneCycleLROptions {
   maxLr: number | readonly number[];
@@ -62,7 +63,7 @@ export class OneCycleLR extends LRScheduler {
       total = checkNum(NAME, 'epochs', epochs, { min: 1, integer: true }) * checkNum(NAME, 'stepsPerEpoch', stepsPerEpoch, { min: 1, integer: true });
     }
     checkNum(NAME, 'pctStart', pctStart, { min: 0, max: 1 });
-    if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw new NeocogError(NAME, `annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(annealStrategy)}`);
+    if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw new NeocogError(NAME, `annealStrategy must be 'cos' or 'linear', got ${show(annealStrategy)}`);
     checkNum(NAME, 'divFactor', divFactor, { min: 0, exclusiveMin: true });
     checkNum(NAME, 'finalDivFactor', finalDivFactor, { min: 0, exclusiveMin: true });
     // Group keys must exist before the base constructor reads initialLr.

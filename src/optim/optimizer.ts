@@ -10,6 +10,7 @@ import { enableGrad, noGrad } from '../autograd/graph.js';
 import { keep, tidy } from '../autograd/scope.js';
 import { releaseGrad } from '../autograd/backward.js';
 import { NeocogError } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 
 /** Hyperparameters every optimizer has. */
 export interface BaseHyper {
@@ -108,13 +109,13 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
 
   /** `Name: option must be >= min, got value` style checks. */
   protected checkNumber(option: string, v: unknown, { min = -Infinity, max = Infinity, maxExclusive = false } = {}): void {
-    if (typeof v !== 'number' || Number.isNaN(v)) this.fail(`${option} must be a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || Number.isNaN(v)) this.fail(`${option} must be a number, got ${show(v)}`);
     if (v < min) this.fail(`${option} must be >= ${min}, got ${v}`);
     if (maxExclusive ? v >= max : v > max) this.fail(`${option} must be ${maxExclusive ? '<' : '<='} ${max}, got ${v}`);
   }
 
   protected checkBoolean(option: string, v: unknown): void {
-    if (typeof v !== 'boolean') this.fail(`${option} must be true or false, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'boolean') this.fail(`${option} must be true or false, got ${show(v)}`);
   }
 
   /** Sets every parameter's gradient to null (or to zeros with `{ setToNone: false }`). */

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { NeocogError } from '../ops/validate.js';
 import { checkNum, checkOptimizer, copyPlain, perGroup, type AnyOptimizer, type SchedulerStateDict } from './scheduler.js';
+import { show } from '../ops/args.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min': lower metric is better (a loss); 'max': higher is better (an accuracy). */
@@ -46,8 +47,8 @@ export class ReduceLROnPlateau {
     checkOptimizer(NAME, optimizer);
     const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
     this.optimizer = optimizer;
-    if (mode !== 'min' && mode !== 'max') throw new NeocogError(NAME, `mode must be 'min' or 'max', got ${JSON.stringify(mode)}`);
-    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new NeocogError(NAME, `thresholdMode must be 'rel' or 'abs', got ${JSON.stringify(thresholdMode)}`);
+    if (mode !== 'min' && mode !== 'max') throw new NeocogError(NAME, `mode must be 'min' or 'max', got ${show(mode)}`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new NeocogError(NAME, `thresholdMode must be 'rel' or 'abs', got ${show(thresholdMode)}`);
     checkNum(NAME, 'factor', factor, { min: 0 });
     if (factor >= 1) throw new NeocogError(NAME, `factor must be < 1, got ${factor}`);
     this.mode = mode;

@@ -5,6 +5,7 @@
  */
 import { NeocogError } from '../ops/validate.js';
 import { Optimizer, type BaseHyper } from './optimizer.js';
+import { show } from '../ops/args.js';
 
 /** Any optimizer, whatever its hyperparameters. */
 export type AnyOptimizer = Optimizer<BaseHyper>;
@@ -21,7 +22,7 @@ export function checkOptimizer(name: string, optimizer: unknown): asserts optimi
 }
 
 export function checkNum(name: string, option: string, v: unknown, { min = -Infinity, max = Infinity, integer = false, exclusiveMin = false } = {}): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new NeocogError(name, `${option} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new NeocogError(name, `${option} must be a number, got ${show(v)}`);
   if (integer && !Number.isInteger(v)) throw new NeocogError(name, `${option} must be an integer, got ${v}`);
   if (exclusiveMin ? v <= min : v < min) throw new NeocogError(name, `${option} must be ${exclusiveMin ? '>' : '>='} ${min}, got ${v}`);
   if (v > max) throw new NeocogError(name, `${option} must be <= ${max}, got ${v}`);
@@ -126,7 +127,7 @@ export class MultiStepLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: readonly number[]; gamma?: number; lastEpoch?: number }) {
     super(optimizer, lastEpoch, 'MultiStepLR');
-    if (!Array.isArray(milestones)) throw new NeocogError('MultiStepLR', `milestones must be an array of step numbers, got ${JSON.stringify(milestones)}`);
+    if (!Array.isArray(milestones)) throw new NeocogError('MultiStepLR', `milestones must be an array of step numbers, got ${show(milestones)}`);
     this.milestones = milestones.map((m, i) => checkNum('MultiStepLR', `milestones[${i}]`, m, { min: 0, integer: true })).sort((a, b) => a - b);
     this.gamma = checkNum('MultiStepLR', 'gamma', gamma);
     this.initialStep();

@@ -11,6 +11,7 @@ import './layers.js';
 import { GraphModule, buildGraph, checkInputShapes, type GraphBuildOptions } from './graph.js';
 import { buildNode, checkShapes, toNode } from './tree.js';
 import { SPEC_FORMAT, SPEC_VERSION, SpecError, didYouMean, kindOf, type GraphSpec, type InputShapes, type Spec, type TreeSpec } from './types.js';
+import { show } from '../ops/args.js';
 
 export interface ToSpecOptions {
   /** The model's name (on the root node of the tree form, top-level in the graph form). */
@@ -53,7 +54,7 @@ export function checkSpec(spec: unknown): Spec {
     const m = typeof format === 'string' ? /^neocog\.spec\/(\d+)$/.exec(format) : null;
     if (m) throw new SpecError(`unsupported format version ${m[1]} ("${format}"): this neocog reads version ${SPEC_VERSION} ("${SPEC_FORMAT}")`, { path: 'format' });
     const hint = format === 'neocog.model' ? ' (that is a model description from describeModel, not a spec: write specs with toSpec)' : '';
-    throw new SpecError(`unknown format ${JSON.stringify(format)}, expected "${SPEC_FORMAT}"${hint}`, { path: 'format' });
+    throw new SpecError(`unknown format ${show(format)}, expected "${SPEC_FORMAT}"${hint}`, { path: 'format' });
   }
   const tree = 'model' in spec;
   const graph = 'layers' in spec;

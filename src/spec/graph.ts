@@ -20,6 +20,7 @@ import { cat } from '../ops/shape.js';
 import { MERGE_TYPES, typeOfModule } from './registry.js';
 import { buildNode, label, messageOf, shapesOf, toNode } from './tree.js';
 import { SPEC_FORMAT, SpecError, didYouMean, kindOf, type GraphSpec, type InputShapes, type LayerSpec, type SpecOptions } from './types.js';
+import { show } from '../ops/args.js';
 
 interface Ref {
   /** An input or layer name. */
@@ -55,7 +56,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** 'pool1:1' -> { name: 'pool1', index: 1 }. */
 function parseRef(text: unknown, where: string): Ref {
-  if (typeof text !== 'string' || text === '') throw new SpecError(`${where}each input must be a layer or input name, got ${JSON.stringify(text)}`);
+  if (typeof text !== 'string' || text === '') throw new SpecError(`${where}each input must be a layer or input name, got ${show(text)}`);
   const m = /^([^:]+)(?::(\d+))?$/.exec(text);
   if (!m) throw new SpecError(`${where}bad input reference '${text}' (write 'name' or 'name:k' for output k of a multi-output layer)`);
   return { name: m[1], index: m[2] === undefined ? null : Number(m[2]), text };
@@ -64,12 +65,12 @@ function parseRef(text: unknown, where: string): Ref {
 /** Checks `inputs` (name -> sample shape) of a spec. */
 export function checkInputShapes(inputs: unknown, where: string): InputShapes {
   if (!isObject(inputs) || Object.keys(inputs).length === 0) {
-    throw new SpecError(`${where}"inputs" must be an object of input name -> shape without the batch dim, e.g. { "x": [1, 28, 28] }, got ${JSON.stringify(inputs)}`);
+    throw new SpecError(`${where}"inputs" must be an object of input name -> shape without the batch dim, e.g. { "x": [1, 28, 28] }, got ${show(inputs)}`);
   }
   for (const [name, shape] of Object.entries(inputs)) {
     if (!NAME.test(name)) throw new SpecError(`${where}input name '${name}' must be letters, digits, '_' or '-' (no '.' or ':')`);
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new SpecError(`${where}input '${name}' shape must be an array of non-negative integers without the batch dim, e.g. [1, 28, 28], got ${JSON.stringify(shape)}`);
+      throw new SpecError(`${where}input '${name}' shape must be an array of non-negative integers without the batch dim, e.g. [1, 28, 28], got ${show(shape)}`);
     }
   }
   return inputs as InputShapes;
@@ -202,7 +203,7 @@ export function buildGraph(spec: GraphSpec, opts: GraphBuildOptions = {}, prefix
   for (const k of Object.keys(spec)) if (!GRAPH_KEYS.includes(k)) throw new SpecError(`unknown top-level key "${k}"${didYouMean(k, GRAPH_KEYS)} (a graph spec has ${GRAPH_KEYS.join(', ')})`, { path: at(k) });
   const inputs = checkInputShapes(spec.inputs, '');
   const layers = spec.layers as unknown;
-  if (!Array.isArray(layers) || layers.length === 0) throw new SpecError(`"layers" must be a non-empty array of layers, got ${JSON.stringify(layers)?.slice(0, 60)}`, { path: at('layers') });
+  if (!Array.isArray(layers) || layers.length === 0) throw new SpecError(`"layers" must be a non-empty array of layers, got ${show(layers)?.slice(0, 60)}`, { path: at('layers') });
 
   // Names: unique, distinct from the inputs, usable as module names.
   const indexOf = new Map<string, number>();
@@ -231,7 +232,7 @@ export function buildGraph(spec: GraphSpec, opts: GraphBuildOptions = {}, prefix
       else throw new SpecError(`${where}no "inputs" given and the graph has ${inputNames.length} inputs (${inputNames.join(', ')}): say which it takes`, { layer: name, path });
     }
     if (typeof refsText === 'string') refsText = [refsText];
-    if (!Array.isArray(refsText) || refsText.length === 0) throw new SpecError(`${where}"inputs" must be a non-empty array of input or layer names, got ${JSON.stringify(refsText)}`, { layer: name, path });
+    if (!Array.isArray(refsText) || refsText.length === 0) throw new SpecError(`${where}"inputs" must be a non-empty array of input or layer names, got ${show(refsText)}`, { layer: name, path });
     const refs = refsText.map((t) => parseRef(t, where));
     for (const r of refs) {
       if (r.name in inputs) {
@@ -247,7 +248,7 @@ export function buildGraph(spec: GraphSpec, opts: GraphBuildOptions = {}, prefix
 
   // Outputs.
   const outsText = spec.outputs === undefined ? [nodes[nodes.length - 1].name] : (spec.outputs as unknown);
-  if (!Array.isArray(outsText) || outsText.length === 0) throw new SpecError(`"outputs" must be a non-empty array of layer names, got ${JSON.stringify(outsText)}`, { path: at('outputs') });
+  if (!Array.isArray(outsText) || outsText.length === 0) throw new SpecError(`"outputs" must be a non-empty array of layer names, got ${show(outsText)}`, { path: at('outputs') });
   const outputs = outsText.map((t) => parseRef(t, 'outputs: '));
   for (const r of outputs) {
     if (!byName.has(r.name) && !(r.name in inputs)) {
@@ -304,7 +305,7 @@ export function buildGraph(spec: GraphSpec, opts: GraphBuildOptions = {}, prefix
       const allowed = n.type === 'concat' ? ['dim'] : [];
       for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new SpecError(`${where}unknown option '${k}' (${allowed.length ? `${n.type} takes ${allowed.join(', ')}` : `${n.type} takes no options`})`, { layer: n.name, path });
       const dim = options.dim ?? 1;
-      if (!Number.isInteger(dim)) throw new SpecError(`${where}concat: dim must be an integer, got ${JSON.stringify(dim)}`, { layer: n.name, path });
+      if (!Number.isInteger(dim)) throw new SpecError(`${where}concat: dim must be an integer, got ${show(dim)}`, { layer: n.name, path });
       if (n.refs.length < 2) throw new SpecError(`${where}'${n.type}' merges two or more inputs, got ${n.refs.length}`, { layer: n.name, path });
       n.merge = { options, dim: dim as number };
       continue;

@@ -9,6 +9,7 @@
  */
 import type { AnyModule } from '../nn/module.js';
 import { SpecError, didYouMean, type SpecOptions } from './types.js';
+import { show } from '../ops/args.js';
 
 /** A layer's built children, by name, in spec order. */
 export type ChildModules = ReadonlyMap<string, AnyModule>;
@@ -47,7 +48,7 @@ export const MERGE_TYPES: readonly string[] = ['add', 'mul', 'concat'];
 
 /** Adds a layer type (or replaces one, with { replace: true }). Type names are identifiers; 'add', 'mul' and 'concat' are the graph form's merges. */
 export function registerLayer(type: string, def: LayerType, { replace = false }: { replace?: boolean } = {}): void {
-  if (typeof type !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(type)) throw new SpecError(`registerLayer: type must be an identifier, got ${JSON.stringify(type)}`);
+  if (typeof type !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(type)) throw new SpecError(`registerLayer: type must be an identifier, got ${show(type)}`);
   if (MERGE_TYPES.includes(type)) throw new SpecError(`registerLayer: '${type}' is a merge node of the graph form and can't be a layer type`);
   if (typeof def?.fromSpec !== 'function') throw new SpecError(`registerLayer: '${type}' needs a fromSpec(options, children) function`);
   const old = types.get(type);

@@ -28,6 +28,7 @@ import { loadModel, saveModel } from '../io/model-io.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { Callback, type AnyScheduler, type Logs } from './callback.js';
 import { defaultMonitor, improves, readMonitor, resolveMode, type MonitorMode } from './monitor.js';
+import { show } from '../ops/args.js';
 
 const FORMAT = 'neocog.checkpoint';
 
@@ -184,7 +185,7 @@ export interface ResumeOptions {
 export function loadCheckpoint(dir: string, o: ResumeOptions): TrainerState & { path: string } {
   const path = checkpointPath(dir, o.which ?? 'latest');
   const state = readJson<TrainerState>(join(path, 'trainer.json'), 'trainer state');
-  if (state.format !== FORMAT) throw new Error(`resumeFrom: ${join(path, 'trainer.json')} is not a neocog checkpoint (format ${JSON.stringify(state.format)})`);
+  if (state.format !== FORMAT) throw new Error(`resumeFrom: ${join(path, 'trainer.json')} is not a neocog checkpoint (format ${show(state.format)})`);
   loadModel(o.model, join(path, 'model.safetensors'));
   if (o.optimizer) {
     if (!state.optimizer) throw new Error(`resumeFrom: checkpoint ${path} has no optimizer state`);

@@ -9,6 +9,7 @@ import { tidy } from '../autograd/scope.js';
 import { cat, slice } from '../ops/shape.js';
 import { checkSource, resolveLoss, splitBatch, type BatchSource, type LossSpec } from './loop.js';
 import { countCorrect, emptyMatrix, resolveMetric, RunningMeans, updateConfusion, type MetricSpec } from './metrics.js';
+import { show } from '../ops/args.js';
 
 export interface EvaluateOptions {
   /** Reported as `loss` when given. */
@@ -50,7 +51,7 @@ export async function inEvalMode<T>(model: AnyModule, fn: () => Promise<T>): Pro
 export async function evaluate(model: AnyModule, loader: BatchSource, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
   checkSource('evaluate', 'loader', loader);
   const { topK = [], confusion = false, numClasses } = opts;
-  for (const k of topK) if (!Number.isInteger(k) || k < 1) throw new Error(`evaluate: topK entries must be positive integers, got ${JSON.stringify(topK)}`);
+  for (const k of topK) if (!Number.isInteger(k) || k < 1) throw new Error(`evaluate: topK entries must be positive integers, got ${show(topK)}`);
   const lossFn = opts.loss === undefined ? null : resolveLoss('evaluate', opts.loss);
   const extra = (opts.metrics ?? []).map(resolveMetric).filter((m) => m.name !== 'accuracy');
   const means = new RunningMeans();

@@ -6,6 +6,7 @@
  * A single score column ([N] or [N, 1]) is read as a probability, thresholded at 0.5.
  */
 import type { Tensor } from '../tensor/tensor.js';
+import { show } from '../ops/args.js';
 
 /** A metric: the batch value (a mean over the counted items) and how many items it counted. */
 export interface Metric {
@@ -145,7 +146,7 @@ export function resolveMetric(spec: MetricSpec): Metric {
     const k = Number(m[1]);
     return { name: `top${k}Accuracy`, update: (o, t) => toMean(countCorrect(o, t, k)) };
   }
-  throw new Error(`metrics: unknown metric ${JSON.stringify(spec)}; use 'accuracy', 'top5Accuracy' or { name, update(output, target) => { value, count } }`);
+  throw new Error(`metrics: unknown metric ${show(spec)}; use 'accuracy', 'top5Accuracy' or { name, update(output, target) => { value, count } }`);
 }
 
 function toMean({ correct, count }: { correct: number; count: number }): { value: number; count: number } {

@@ -1,12 +1,13 @@
 /** A monitored log value that must improve (shared by EarlyStopping, ModelCheckpoint and LRSchedulerCallback). */
 import type { Logs } from './callback.js';
+import { show } from '../ops/args.js';
 
 export type MonitorMode = 'min' | 'max' | 'auto';
 
 /** 'auto' means 'max' for accuracy-like names, 'min' otherwise (Keras's rule). */
 export function resolveMode(monitor: string, mode: MonitorMode): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
-  if (mode !== 'auto') throw new Error(`mode must be 'min', 'max' or 'auto', got ${JSON.stringify(mode)}`);
+  if (mode !== 'auto') throw new Error(`mode must be 'min', 'max' or 'auto', got ${show(mode)}`);
   return /acc|auc|precision|recall|f1|iou|dice/i.test(monitor) ? 'max' : 'min';
 }
 
