@@ -10,6 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { embeddedMnist, fashionMnist, mnist, ImageArrayDataset, transforms } from '../data/index.js';
 import type { Generator } from '../tensor/random.js';
 import { CliError } from './errors.js';
+import { options } from '../ops/args.js';
 
 export const DATASETS = ['embedded-mnist', 'mnist', 'fashion-mnist'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -58,7 +59,8 @@ export function firstN(ds: ImageArrayDataset, n: number): ImageArrayDataset {
 }
 
 /** One split of a named dataset as [image [1,28,28] float32 in [0,1], label] samples. */
-export async function loadSplit(opts: DatasetOptions, split: Split, { limit, augment, generator }: LoadSplitOptions = {}): Promise<ImageArrayDataset> {
+export async function loadSplit(opts: DatasetOptions, split: Split, options_: LoadSplitOptions = {}): Promise<ImageArrayDataset> {
+  const { limit, augment, generator } = options<LoadSplitOptions>('loadSplit', options_, ['limit', 'augment', 'generator']);
   const train = split === 'train';
   let ds: ImageArrayDataset;
   try {

@@ -29,6 +29,7 @@ import { Module, type AnyModule } from './module.js';
 import { Sequential } from './container.js';
 import { checkInt, checkBool, checkNumber, checkOneOf, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
 import { show } from '../ops/args.js';
+import { options } from '../ops/args.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
 type IntOrTuple = number | readonly number[];
@@ -79,7 +80,8 @@ export class SkipConcat extends Sequential {
   readonly dim: number;
   readonly crop: boolean;
 
-  constructor(body: AnyModule | readonly AnyModule[] | NamedModules, { dim = 1, crop = false }: SkipConcatOptions = {}) {
+  constructor(body: AnyModule | readonly AnyModule[] | NamedModules, opts: SkipConcatOptions = {}) {
+    const { dim = 1, crop = false } = options<SkipConcatOptions>('SkipConcat', opts, ['dim', 'crop']);
     super(new Map(namedEntries('SkipConcat', body)));
     this.dim = checkInt('SkipConcat', 'dim', dim);
     this.crop = checkBool('SkipConcat', 'crop', crop);
@@ -139,7 +141,8 @@ export class ResidualSum extends Module {
   readonly skip: string | null;
   readonly after: string[];
 
-  constructor(children: NamedModules, { path, skip = null, after = [] }: ResidualSumOptions = {}) {
+  constructor(children: NamedModules, opts: ResidualSumOptions = {}) {
+    const { path, skip = null, after = [] } = options<ResidualSumOptions>('ResidualSum', opts, ['path', 'skip', 'after']);
     super();
     const entries = namedEntries('ResidualSum', children);
     const names = entries.map(([k]) => k);
@@ -203,7 +206,8 @@ export class PoolUnpool<B extends AnyModule = AnyModule> extends Module {
   readonly padding: IntOrTuple;
   readonly body: B;
 
-  constructor(body: B, { kernelSize = 2, stride = null, padding = 0 }: PoolUnpoolOptions = {}) {
+  constructor(body: B, opts: PoolUnpoolOptions = {}) {
+    const { kernelSize = 2, stride = null, padding = 0 } = options<PoolUnpoolOptions>('PoolUnpool', opts, ['kernelSize', 'stride', 'padding']);
     super();
     ntuple('PoolUnpool', 'kernelSize', kernelSize, Array.isArray(kernelSize) ? kernelSize.length : 1, { min: 1 });
     if (stride != null) ntuple('PoolUnpool', 'stride', stride, Array.isArray(stride) ? stride.length : 1, { min: 1 });
@@ -299,7 +303,8 @@ export interface SkipSumOptions {
 export class SkipSum extends Module {
   readonly residual: boolean;
 
-  constructor(blocks: readonly AnyModule[] | NamedModules, { residual = true }: SkipSumOptions = {}) {
+  constructor(blocks: readonly AnyModule[] | NamedModules, opts: SkipSumOptions = {}) {
+    const { residual = true } = options<SkipSumOptions>('SkipSum', opts, ['residual']);
     super();
     this.residual = checkBool('SkipSum', 'residual', residual);
     for (const [k, b] of namedEntries('SkipSum', blocks)) this.registerModule(k, b);
@@ -386,7 +391,8 @@ export class Pad extends Module {
   readonly mode: NonNullable<PadOptions['mode']>;
   readonly value: number;
 
-  constructor(pad: readonly number[], { mode = 'constant', value = 0 }: PadOptions = {}) {
+  constructor(pad: readonly number[], opts: PadOptions = {}) {
+    const { mode = 'constant', value = 0 } = options<PadOptions>('Pad', opts, ['mode', 'value']);
     super();
     if (!Array.isArray(pad) || pad.length === 0 || pad.length % 2 !== 0) fail('Pad', `pad must be a non-empty array of [before, after] pairs, got ${show(pad)}`);
     this.pad = pad.map((v) => checkInt('Pad', 'pad', v));

@@ -8,6 +8,7 @@ import { add } from '../ops/elementwise.js';
 import { cat } from '../ops/shape.js';
 import { Module, type AnyModule } from './module.js';
 import { checkInt, fail, layerConfig, type LayerConfig } from './util.js';
+import { options } from '../ops/args.js';
 
 function checkModule(layer: string, arg: string, m: unknown): AnyModule {
   if (!(m instanceof Module)) fail(layer, `${arg} must be a Module, got ${m === null ? 'null' : typeof m}`, 'wrap functions with new Lambda(fn)');
@@ -33,7 +34,8 @@ export class Residual<B extends AnyModule = AnyModule> extends Module {
   readonly shortcut: AnyModule | null;
   readonly activation: AnyModule | null;
 
-  constructor(body: B, { shortcut = null, activation = null }: ResidualOptions = {}) {
+  constructor(body: B, opts: ResidualOptions = {}) {
+    const { shortcut = null, activation = null } = options<ResidualOptions>('Residual', opts, ['shortcut', 'activation']);
     super();
     this.body = checkModule('Residual', 'body', body) as B;
     this.shortcut = shortcut === null ? null : checkModule('Residual', 'shortcut', shortcut);

@@ -11,7 +11,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetLinearLike } from './linear.js';
 import { checkBool, checkInt, checkOneOf, compact, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
-import { show } from '../ops/args.js';
+import { positional, show } from '../ops/args.js';
 
 export type IntOrTuple = number | readonly number[];
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -36,6 +36,17 @@ export interface ConvTransposeOptions {
   groups?: number;
   bias?: boolean;
 }
+
+/** PyTorch's positional order after kernelSize: Conv*d(in, out, k, stride, padding, dilation, groups, bias, padding_mode). */
+const CONV_POSITIONAL = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'] as const;
+/** ConvTranspose*d(in, out, k, stride, padding, output_padding, groups, bias, dilation): note the order. */
+const CONV_T_POSITIONAL = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation'] as const;
+export type ConvArgs<P = ConvPadding> =
+  | [opts?: Omit<ConvOptions, 'padding'> & { padding?: P }]
+  | [stride?: IntOrTuple, padding?: P, dilation?: IntOrTuple, groups?: number, bias?: boolean, paddingMode?: PaddingMode];
+export type ConvTransposeArgs =
+  | [opts?: ConvTransposeOptions]
+  | [stride?: IntOrTuple, padding?: IntOrTuple, outputPadding?: IntOrTuple, groups?: number, bias?: boolean, dilation?: IntOrTuple];
 
 const allEqual = (v: readonly number[], x: number) => v.every((e) => e === x);
 
@@ -70,7 +81,8 @@ abstract class ConvNd extends Module {
   /** [before, after] per spatial dim, used when paddingMode is not 'zeros'. */
   readonly #pads: [number, number][];
 
-  constructor(name: string, dims: 1 | 2, inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvOptions) {
+  constructor(name: string, dims: 1 | 2, inChannels: number, outChannels: number, kernelSize: IntOrTuple, rest: readonly unknown[]) {
+    const opts = positional<ConvOptions>(name, rest, CONV_POSITIONAL);
     super();
     const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = 'zeros' } = opts;
     this.inChannels = checkInt(name, 'inChannels', inChannels, { min: 1 });
@@ -132,8 +144,8 @@ abstract class ConvNd extends Module {
 
 /** 1D convolution over [N, C, L]: weight [outChannels, inChannels/groups, k]. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvOptions = {}) {
-    super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvArgs) {
+    super('Conv1d', 1, inChannels, outChannels, kernelSize, rest);
   }
 
   protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor {
@@ -144,8 +156,8 @@ export class Conv1d extends ConvNd {
 
 /** 2D convolution over [N, C, H, W]: weight [outChannels, inChannels/groups, kh, kw]. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: Omit<ConvOptions, 'padding'> & { padding?: Exclude<ConvPadding, 'causal'> } = {}) {
-    super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvArgs<Exclude<ConvPadding, 'causal'>>) {
+    super('Conv2d', 2, inChannels, outChannels, kernelSize, rest);
   }
 
   protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor {
@@ -168,7 +180,8 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[] | null
   bias: Parameter | null;
   readonly #name: string;
 
-  constructor(name: string, dims: 1 | 2, inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeOptions) {
+  constructor(name: string, dims: 1 | 2, inChannels: number, outChannels: number, kernelSize: IntOrTuple, rest: readonly unknown[]) {
+    const opts = positional<ConvTransposeOptions>(name, rest, CONV_T_POSITIONAL);
     super();
     this.#name = name;
     const { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1, bias = true } = opts;
@@ -240,8 +253,8 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[] | null
 
 /** Transposed 1D convolution: weight [inChannels, outChannels/groups, k]. forward(x, outputSize?). */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeOptions = {}) {
-    super('ConvTranspose1d', 1, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvTransposeArgs) {
+    super('ConvTranspose1d', 1, inChannels, outChannels, kernelSize, rest);
   }
 
   protected convT(x: Tensor, outputPadding: number[]): Tensor {
@@ -251,8 +264,8 @@ export class ConvTranspose1d extends ConvTransposeNd {
 
 /** Transposed 2D convolution ("deconvolution"): weight [inChannels, outChannels/groups, kh, kw]. forward(x, outputSize?). */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeOptions = {}) {
-    super('ConvTranspose2d', 2, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvTransposeArgs) {
+    super('ConvTranspose2d', 2, inChannels, outChannels, kernelSize, rest);
   }
 
   protected convT(x: Tensor, outputPadding: number[]): Tensor {

@@ -9,6 +9,7 @@ import { allocArray, isFloat } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
 import { show } from '../ops/args.js';
+import { options } from '../ops/args.js';
 
 export type Nonlinearity =
   | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'selu'
@@ -81,7 +82,8 @@ function checkNumber(op: string, arg: string, v: number): void {
 }
 
 /** Fills with U(a, b). */
-export function uniform_(t: Tensor, a = 0, b = 1, { generator = defaultGenerator }: RandomInitOptions = {}): Tensor {
+export function uniform_(t: Tensor, a = 0, b = 1, opts: RandomInitOptions = {}): Tensor {
+  const { generator = defaultGenerator } = options<RandomInitOptions>('uniform_', opts, ['generator']);
   checkNumber('uniform_', 'a', a);
   checkNumber('uniform_', 'b', b);
   if (b < a) throw new Error(`uniform_: the lower bound a (${a}) must not exceed the upper bound b (${b})`);
@@ -89,7 +91,8 @@ export function uniform_(t: Tensor, a = 0, b = 1, { generator = defaultGenerator
 }
 
 /** Fills with N(mean, std²). */
-export function normal_(t: Tensor, mean = 0, std = 1, { generator = defaultGenerator }: RandomInitOptions = {}): Tensor {
+export function normal_(t: Tensor, mean = 0, std = 1, opts: RandomInitOptions = {}): Tensor {
+  const { generator = defaultGenerator } = options<RandomInitOptions>('normal_', opts, ['generator']);
   checkNumber('normal_', 'mean', mean);
   checkNumber('normal_', 'std', std);
   if (std < 0) throw new Error(`normal_: std must be >= 0, got ${std}`);
@@ -97,7 +100,8 @@ export function normal_(t: Tensor, mean = 0, std = 1, { generator = defaultGener
 }
 
 /** Fills with N(mean, std²) redrawn until inside [a, b] (torch.nn.init.trunc_normal_). */
-export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { generator = defaultGenerator }: RandomInitOptions = {}): Tensor {
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: RandomInitOptions = {}): Tensor {
+  const { generator = defaultGenerator } = options<RandomInitOptions>('truncNormal_', opts, ['generator']);
   if (!(b > a)) throw new Error(`truncNormal_: a (${a}) must be less than b (${b})`);
   if (!(std > 0)) throw new Error(`truncNormal_: std must be > 0, got ${std}`);
   return fill('truncNormal_', t, () => {
@@ -117,7 +121,8 @@ export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
 export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 /** Kaiming/He uniform: U(-bound, bound), bound = gain · √(3 / fan). Linear/Conv use a = √5. */
-export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu', generator }: KaimingOptions = {}): Tensor {
+export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu', generator } = options<KaimingOptions>('kaimingUniform_', opts, ['a', 'mode', 'nonlinearity', 'generator']);
   const fan = fanFor(t, mode);
   if (fan === 0) return t; // PyTorch warns and leaves a zero-element tensor alone
   const bound = Math.sqrt(3) * (calculateGain(nonlinearity, a) / Math.sqrt(fan));
@@ -125,21 +130,24 @@ export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity
 }
 
 /** Kaiming/He normal: N(0, std²), std = gain / √fan. */
-export function kaimingNormal_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu', generator }: KaimingOptions = {}): Tensor {
+export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu', generator } = options<KaimingOptions>('kaimingNormal_', opts, ['a', 'mode', 'nonlinearity', 'generator']);
   const fan = fanFor(t, mode);
   if (fan === 0) return t;
   return normal_(t, 0, calculateGain(nonlinearity, a) / Math.sqrt(fan), { generator });
 }
 
 /** Xavier/Glorot uniform: U(-a, a), a = gain · √(6 / (fanIn + fanOut)). */
-export function xavierUniform_(t: Tensor, { gain = 1, generator }: XavierOptions = {}): Tensor {
+export function xavierUniform_(t: Tensor, opts: XavierOptions = {}): Tensor {
+  const { gain = 1, generator } = options<XavierOptions>('xavierUniform_', opts, ['gain', 'generator']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound, { generator });
 }
 
 /** Xavier/Glorot normal: N(0, std²), std = gain · √(2 / (fanIn + fanOut)). */
-export function xavierNormal_(t: Tensor, { gain = 1, generator }: XavierOptions = {}): Tensor {
+export function xavierNormal_(t: Tensor, opts: XavierOptions = {}): Tensor {
+  const { gain = 1, generator } = options<XavierOptions>('xavierNormal_', opts, ['gain', 'generator']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), { generator });
 }

@@ -6,6 +6,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { checkBool, checkInt, kv, layerConfig, type LayerConfig } from './util.js';
+import { positional } from '../ops/args.js';
 
 /**
  * PyTorch's default for Linear and Conv: weight ~ kaiming_uniform(a=√5), i.e. U(±1/√fanIn), and
@@ -31,7 +32,9 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, { bias = true }: LinearOptions = {}) {
+  /** Linear(in, out, { bias }) or Linear(in, out, bias) as torch.nn.Linear. */
+  constructor(inFeatures: number, outFeatures: number, ...rest: [opts?: LinearOptions] | [bias?: boolean]) {
+    const { bias = true } = positional<LinearOptions>('Linear', rest, ['bias']);
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, { min: 0 });
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, { min: 0 });

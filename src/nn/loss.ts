@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss, type Reduction } from '../ops/loss.js';
 import { Module } from './module.js';
 import { checkInt, checkNumber, checkOneOf, layerConfig, type LayerConfig } from './util.js';
+import { options } from '../ops/args.js';
 
 /** A class-weight buffer as config data (nested numbers), null when absent. */
 const weightData = (t: Tensor | null) => (t === null ? null : t.toArray());
@@ -54,7 +55,8 @@ export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
-  constructor({ weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 }: CrossEntropyLossOptions = {}) {
+  constructor(opts: CrossEntropyLossOptions = {}) {
+    const { weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = options<CrossEntropyLossOptions>('CrossEntropyLoss', opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
     super(weight, reduction);
     this.ignoreIndex = checkInt('CrossEntropyLoss', 'ignoreIndex', ignoreIndex);
     this.labelSmoothing = checkNumber('CrossEntropyLoss', 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });
@@ -79,7 +81,8 @@ export interface NLLLossOptions {
 export class NLLLoss extends WeightedLoss {
   readonly ignoreIndex: number;
 
-  constructor({ weight = null, ignoreIndex = -100, reduction = 'mean' }: NLLLossOptions = {}) {
+  constructor(opts: NLLLossOptions = {}) {
+    const { weight = null, ignoreIndex = -100, reduction = 'mean' } = options<NLLLossOptions>('NLLLoss', opts, ['weight', 'ignoreIndex', 'reduction']);
     super(weight, reduction);
     this.ignoreIndex = checkInt('NLLLoss', 'ignoreIndex', ignoreIndex);
   }
@@ -100,7 +103,8 @@ export interface BCELossOptions {
 
 /** Binary cross-entropy on probabilities in [0, 1]. */
 export class BCELoss extends WeightedLoss {
-  constructor({ weight = null, reduction = 'mean' }: BCELossOptions = {}) {
+  constructor(opts: BCELossOptions = {}) {
+    const { weight = null, reduction = 'mean' } = options<BCELossOptions>('BCELoss', opts, ['weight', 'reduction']);
     super(weight, reduction);
   }
 
@@ -115,7 +119,8 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
 
 /** Sigmoid + binary cross-entropy in one numerically stable expression. */
 export class BCEWithLogitsLoss extends WeightedLoss {
-  constructor({ weight = null, posWeight = null, reduction = 'mean' }: BCEWithLogitsLossOptions = {}) {
+  constructor(opts: BCEWithLogitsLossOptions = {}) {
+    const { weight = null, posWeight = null, reduction = 'mean' } = options<BCEWithLogitsLossOptions>('BCEWithLogitsLoss', opts, ['weight', 'posWeight', 'reduction']);
     super(weight, reduction);
     this.registerBuffer('pos_weight', posWeight);
   }
@@ -139,7 +144,8 @@ export interface ElementwiseLossOptions {
 
 /** Mean squared error. */
 export class MSELoss extends Loss {
-  constructor({ reduction = 'mean' }: ElementwiseLossOptions = {}) {
+  constructor(opts: ElementwiseLossOptions = {}) {
+    const { reduction = 'mean' } = options<ElementwiseLossOptions>('MSELoss', opts, ['reduction']);
     super(reduction);
   }
 
@@ -150,7 +156,8 @@ export class MSELoss extends Loss {
 
 /** Mean absolute error. */
 export class L1Loss extends Loss {
-  constructor({ reduction = 'mean' }: ElementwiseLossOptions = {}) {
+  constructor(opts: ElementwiseLossOptions = {}) {
+    const { reduction = 'mean' } = options<ElementwiseLossOptions>('L1Loss', opts, ['reduction']);
     super(reduction);
   }
 

@@ -9,6 +9,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { ones_, zeros_ } from './init.js';
 import { checkBool, checkInt, checkNumber, fail, kv, layerConfig, type LayerConfig } from './util.js';
+import { options } from '../ops/args.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -142,7 +143,8 @@ export class LocalResponseNorm extends Module {
   readonly beta: number;
   readonly k: number;
 
-  constructor(size: number, { alpha = 1e-4, beta = 0.75, k = 1 }: LocalResponseNormOptions = {}) {
+  constructor(size: number, opts: LocalResponseNormOptions = {}) {
+    const { alpha = 1e-4, beta = 0.75, k = 1 } = options<LocalResponseNormOptions>('LocalResponseNorm', opts, ['alpha', 'beta', 'k']);
     super();
     this.size = checkInt('LocalResponseNorm', 'size', size, { min: 1 });
     this.alpha = checkNumber('LocalResponseNorm', 'alpha', alpha);
@@ -177,7 +179,8 @@ export class LocalContrastNorm extends Module {
   readonly sigma: number;
   readonly eps: number;
 
-  constructor({ size = 9, sigma = 2, eps = 1e-4 }: LocalContrastNormOptions = {}) {
+  constructor(opts: LocalContrastNormOptions = {}) {
+    const { size = 9, sigma = 2, eps = 1e-4 } = options<LocalContrastNormOptions>('LocalContrastNorm', opts, ['size', 'sigma', 'eps']);
     super();
     this.size = checkInt('LocalContrastNorm', 'size', size, { min: 1 });
     if (size % 2 !== 1) fail('LocalContrastNorm', `size must be odd, got ${size}`, 'the window is centred on each pixel, e.g. 3, 5 or 9');

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { interpolate, type InterpolateMode } from '../ops/resize.js';
 import { Module } from './module.js';
 import { checkBool, checkInt, checkNumber, checkOneOf, fail, kv, layerConfig, type LayerConfig } from './util.js';
+import { options } from '../ops/args.js';
 
 export interface UpsampleOptions {
   /** Output spatial size (one number for every dim, or one per dim). */
@@ -27,7 +28,8 @@ export class Upsample extends Module {
   readonly mode: InterpolateMode;
   readonly alignCorners: boolean | null;
 
-  constructor({ size = null, scaleFactor = null, mode = 'nearest', alignCorners = null }: UpsampleOptions = {}) {
+  constructor(opts: UpsampleOptions = {}) {
+    const { size = null, scaleFactor = null, mode = 'nearest', alignCorners = null } = options<UpsampleOptions>('Upsample', opts, ['size', 'scaleFactor', 'mode', 'alignCorners']);
     super();
     const name = this.constructor.name;
     checkSizeOrScale(name, size, scaleFactor);

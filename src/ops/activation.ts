@@ -7,7 +7,8 @@ import { run1 } from './kernel.js';
 import { scalar } from './util.js';
 import { div, exp, sub } from './elementwise.js';
 import { logSumExp, max, sum } from './reduce.js';
-import { assertFloat, assertNumber, assertTensor, normDim } from './validate.js';
+import { assertFloat, assertTensor, normDim } from './validate.js';
+import { finite, noExtra, positional } from './args.js';
 
 function checkInput(op: string, x: Tensor): void {
   assertTensor(op, 'input', x);
@@ -16,6 +17,7 @@ function checkInput(op: string, x: Tensor): void {
 
 export function relu(x: Tensor): Tensor {
   checkInput('relu', x);
+  noExtra('relu', arguments, 1);
   const out = run1('Relu', [x], {});
   return record('relu', out, [x], (dy) => {
     // inspect's guided backprop / deconvnet swap the rule at backward time (autograd/relu-rule.ts).
@@ -29,15 +31,18 @@ export function relu(x: Tensor): Tensor {
 /** min(max(x, 0), 6): MobileNet's activation. */
 export function relu6(x: Tensor): Tensor {
   checkInput('relu6', x);
+  noExtra('relu6', arguments, 1);
   return record('relu6', run1('Clamp', [x], { min: 0, max: 6 }), [x], (dy) => {
     const inside = run1('Mul', [run1('Greater', [x, scalar(0, x.dtype)], {}), run1('Less', [x, scalar(6, x.dtype)], {})], {});
     return [run1('Mul', [dy, inside], {})];
   });
 }
 
-export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?: number } = {}): Tensor {
+/** leakyRelu(x, negativeSlope = 0.01) or leakyRelu(x, { negativeSlope }), as F.leaky_relu(x, 0.2). */
+export function leakyRelu(x: Tensor, ...rest: [negativeSlope?: number | { negativeSlope?: number }]): Tensor {
   checkInput('leakyRelu', x);
-  assertNumber('leakyRelu', 'negativeSlope', negativeSlope);
+  const { negativeSlope = 0.01 } = positional<{ negativeSlope?: number }>('leakyRelu', rest, ['negativeSlope']);
+  finite('leakyRelu', 'negativeSlope', negativeSlope);
   return record('leakyRelu', run1('LeakyRelu', [x], { negativeSlope }), [x], (dy) => {
     const pos = run1('Greater', [x, scalar(0, x.dtype)], {});
     const slope = run1('Where', [pos, scalar(1, dy.dtype), scalar(negativeSlope, dy.dtype)], {});
@@ -45,9 +50,11 @@ export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: { negativeSlope?:
   });
 }
 
-export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
+/** elu(x, alpha = 1) or elu(x, { alpha }), as F.elu(x, 2.0). */
+export function elu(x: Tensor, ...rest: [alpha?: number | { alpha?: number }]): Tensor {
   checkInput('elu', x);
-  assertNumber('elu', 'alpha', alpha);
+  const { alpha = 1 } = positional<{ alpha?: number }>('elu', rest, ['alpha']);
+  finite('elu', 'alpha', alpha);
   const out = run1('Elu', [x], { alpha });
   return record('elu', out, [x], (dy) => {
     // For x <= 0, d/dx alpha*(e^x - 1) = out + alpha.
@@ -59,6 +66,7 @@ export function elu(x: Tensor, { alpha = 1 }: { alpha?: number } = {}): Tensor {
 
 export function sigmoid(x: Tensor): Tensor {
   checkInput('sigmoid', x);
+  noExtra('sigmoid', arguments, 1);
   const out = run1('Sigmoid', [x], {});
   return record('sigmoid', out, [x], (dy) => [
     run1('Mul', [dy, run1('Mul', [out, run1('Sub', [scalar(1, x.dtype), out], {})], {})], {}),
@@ -67,6 +75,7 @@ export function sigmoid(x: Tensor): Tensor {
 
 export function tanh(x: Tensor): Tensor {
   checkInput('tanh', x);
+  noExtra('tanh', arguments, 1);
   const out = run1('Tanh', [x], {});
   return record('tanh', out, [x], (dy) => [
     run1('Mul', [dy, run1('Sub', [scalar(1, x.dtype), run1('Mul', [out, out], {})], {})], {}),
@@ -76,6 +85,7 @@ export function tanh(x: Tensor): Tensor {
 /** softmax(x, dim): exp(x - max) / sum — the max shift (a constant) keeps large logits finite. */
 export function softmax(x: Tensor, dim: number): Tensor {
   checkInput('softmax', x);
+  noExtra('softmax', arguments, 2);
   const d = normDim('softmax', dim, x.ndim);
   const shift = noGrad(() => max(x, d, true));
   const e = exp(sub(x, shift));
@@ -85,6 +95,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 /** logSoftmax(x, dim) = x - logSumExp(x): never takes the log of a rounded-to-zero probability. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   checkInput('logSoftmax', x);
+  noExtra('logSoftmax', arguments, 2);
   const d = normDim('logSoftmax', dim, x.ndim);
   return sub(x, logSumExp(x, d, true));
 }

@@ -5,29 +5,32 @@
  */
 import { NeocogError } from './validate.js';
 
-/** A value as a message should print it: NaN, Infinity, 1n, Symbol(x) and functions by name (JSON.stringify says `null`). */
+/**
+ * A value as a message should print it: JSON where JSON is faithful, and NaN, Infinity, undefined,
+ * 1n, Symbol(x), functions and class instances by name where JSON.stringify would say `null` or throw.
+ */
 export function show(v: unknown, depth = 0): string {
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'symbol') return v.toString();
   if (typeof v === 'function') return v.name ? `function ${v.name}` : 'a function';
   if (v === undefined || v === null || typeof v === 'boolean') return String(v);
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length ?? v.byteLength})`;
   if (Array.isArray(v)) {
-    if (depth > 1) return `[${v.length} items]`;
-    const items = v.slice(0, 8).map((x) => show(x, depth + 1));
-    return `[${items.join(', ')}${v.length > 8 ? `, ... ${v.length - 8} more` : ''}]`;
+    if (depth > 2) return `[${v.length} items]`;
+    const items = v.slice(0, 16).map((x) => show(x, depth + 1));
+    return `[${items.join(',')}${v.length > 16 ? `,... ${v.length - 16} more` : ''}]`;
   }
   const o = v as object;
   if ('shape' in o && 'dtype' in o && Array.isArray((o as { shape: unknown }).shape)) {
     return `a Tensor [${(o as { shape: number[] }).shape.join(',')}] ${(o as { dtype: string }).dtype}`;
   }
   if (!isPlainObject(o)) return `a ${o.constructor?.name ?? 'object'}`;
-  if (depth > 1) return '{...}';
+  if (depth > 2) return '{...}';
   const keys = Object.keys(o);
-  const body = keys.slice(0, 6).map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${show((o as Record<string, unknown>)[k], depth + 1)}`);
-  return `{ ${body.join(', ')}${keys.length > 6 ? ', ...' : ''} }`.replace('{  }', '{}');
+  const body = keys.slice(0, 8).map((k) => `${JSON.stringify(k)}:${show((o as Record<string, unknown>)[k], depth + 1)}`);
+  return `{${body.join(',')}${keys.length > 8 ? ',...' : ''}}`;
 }
 
 /** An object literal (or a null-prototype record): options bags are these, never class instances or arrays. */

@@ -13,7 +13,7 @@ import { isGradEnabled, record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { reshape } from './shape.js';
 import { assertFloat, assertInt, assertRank, assertSameDType, assertTensor, fail, tuple } from './validate.js';
-import { show } from './args.js';
+import { isPlainObject, positional, show } from './args.js';
 
 export type { ConvPadding } from '../kernels/conv-geometry.js';
 export type IntOrPair = number | readonly number[];
@@ -38,6 +38,13 @@ export interface ConvTransposeOptions {
   dilation?: IntOrPair;
   groups?: number;
 }
+
+/** torch.nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups): the same positional order, or one options object. */
+export type ConvFnArgs<P> = [opts?: P] | [stride?: IntOrPair, padding?: P extends { padding?: infer Q } ? Q : never, dilation?: IntOrPair, groups?: number];
+/** conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation). */
+export type ConvTransposeFnArgs = [opts?: ConvTransposeOptions] | [stride?: IntOrPair, padding?: IntOrPair, outputPadding?: IntOrPair, groups?: number, dilation?: IntOrPair];
+const CONV_POS = ['stride', 'padding', 'dilation', 'groups'] as const;
+const CONV_T_POS = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] as const;
 
 type Dims = 1 | 2;
 const AXES = { 1: ['length'], 2: ['height', 'width'] } as const;
@@ -77,6 +84,13 @@ function prepare(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null 
   const w4 = dims === 2 ? w : reshape(w, [w.shape[0], w.shape[1], 1, kernel[0]]);
   const finish = (y: Tensor, out: number[]) => (dims === 2 && batched ? y : reshape(y, batched ? [N, outC, ...out] : [outC, ...out]));
   return { x4, w4, N, C, groups, stride, dilation, spatial, kernel, outC, batched, finish };
+}
+
+/** bias is a Tensor, null or absent; an options object in its place (a common slip) is refused by name. */
+function checkBias(op: string, bias: unknown): void {
+  if (bias === null || bias === undefined) return;
+  if (isPlainObject(bias)) fail(op, 'the third argument is the bias (a Tensor or null), got an options object', `pass null for no bias: ${op}(x, weight, null, { ... })`);
+  assertTensor(op, 'bias', bias);
 }
 
 /** Conv2D (+ bias) on 4D tensors, with its gradient rule. */
@@ -145,29 +159,34 @@ function convTransposeNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor
 }
 
 /** conv1d(x [N,C,L], weight [K,C/groups,k], bias? [K]) -> [N,K,Lout], as torch.nn.functional.conv1d (plus 'causal' and [left, right] padding). */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
-  return convNd('conv1d', 1, x, weight, bias, opts);
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: ConvFnArgs<Conv1dOptions>): Tensor {
+  checkBias('conv1d', bias);
+  return convNd('conv1d', 1, x, weight, bias, positional<Conv1dOptions>('conv1d', rest, CONV_POS));
 }
 
 /** conv2d(x [N,C,H,W], weight [K,C/groups,kh,kw], bias? [K]) -> [N,K,OH,OW], as torch.nn.functional.conv2d (plus [top, bottom, left, right] padding). */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  return convNd('conv2d', 2, x, weight, bias, opts);
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: ConvFnArgs<Conv2dOptions>): Tensor {
+  checkBias('conv2d', bias);
+  return convNd('conv2d', 2, x, weight, bias, positional<Conv2dOptions>('conv2d', rest, CONV_POS));
 }
 
 /**
  * relu(conv2d(x, weight, bias, opts)) as one kernel (ReLU in the convolution's epilogue), for inference:
  * no gradient, so it refuses inputs that require one while autograd records (nn/fusion.ts calls it under noGrad).
  */
-export function conv2dReluInference(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  return convNd('conv2d', 2, x, weight, bias, opts, 'relu');
+export function conv2dReluInference(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: ConvFnArgs<Conv2dOptions>): Tensor {
+  checkBias('conv2d', bias);
+  return convNd('conv2d', 2, x, weight, bias, positional<Conv2dOptions>('conv2d', rest, CONV_POS), 'relu');
 }
 
 /** convTranspose1d(x [N,Cin,L], weight [Cin,Cout/groups,k], bias? [Cout]), as torch.nn.functional.conv_transpose1d. */
-export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
-  return convTransposeNd('convTranspose1d', 1, x, weight, bias, opts);
+export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: ConvTransposeFnArgs): Tensor {
+  checkBias('convTranspose1d', bias);
+  return convTransposeNd('convTranspose1d', 1, x, weight, bias, positional<ConvTransposeOptions>('convTranspose1d', rest, CONV_T_POS));
 }
 
 /** convTranspose2d(x [N,Cin,H,W], weight [Cin,Cout/groups,kh,kw], bias? [Cout]), as torch.nn.functional.conv_transpose2d. */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
-  return convTransposeNd('convTranspose2d', 2, x, weight, bias, opts);
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: ConvTransposeFnArgs): Tensor {
+  checkBias('convTranspose2d', bias);
+  return convTransposeNd('convTranspose2d', 2, x, weight, bias, positional<ConvTransposeOptions>('convTranspose2d', rest, CONV_T_POS));
 }

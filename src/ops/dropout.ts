@@ -10,6 +10,10 @@ import { sizeOf } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { mul } from './elementwise.js';
 import { assertFloat, assertRank, assertTensor, fail } from './validate.js';
+import { positional, show } from './args.js';
+
+/** (p?, training?, opts?) positionally as F.dropout(input, p, training), or one options object. */
+export type DropoutArgs = [opts?: DropoutOptions] | [p?: number, opts?: DropoutOptions] | [p?: number, training?: boolean, opts?: DropoutOptions];
 
 export interface DropoutOptions {
   /** Probability of zeroing an element (or channel), in [0, 1]. */
@@ -21,8 +25,8 @@ export interface DropoutOptions {
 function check(op: string, x: Tensor, p: number, generator: Generator | undefined): void {
   assertTensor(op, 'input', x);
   assertFloat(op, 'input', x);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) fail(op, `p must be a probability in [0, 1], got ${p}`, 'p is the probability of zeroing, e.g. 0.5');
-  if (generator !== undefined && (generator === null || typeof generator.random !== 'function')) fail(op, 'generator must be a Generator');
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) fail(op, `p must be a probability in [0, 1], got ${show(p)}`, 'p is the probability of zeroing, e.g. 0.5');
+  if (generator !== undefined && (generator === null || typeof generator.random !== 'function')) fail(op, `generator must be a Generator, got ${show(generator)}`);
 }
 
 /** A mask of `shape` with entries 0 (probability p) or 1/(1-p), in x's dtype. */
@@ -36,14 +40,18 @@ function mask(x: Tensor, shape: number[], p: number, g: Generator): Tensor {
 }
 
 /** dropout(x, { p = 0.5, training = true, generator }): zeroes elements with probability p, scales the rest by 1/(1-p). */
-export function dropout(x: Tensor, { p = 0.5, training = true, generator }: DropoutOptions = {}): Tensor {
+export function dropout(x: Tensor, ...rest: DropoutArgs): Tensor {
+  const { p = 0.5, training = true, generator } = positional<DropoutOptions>('dropout', rest, ['p', 'training'], ['p', 'training', 'generator']);
+  if (typeof training !== 'boolean') fail('dropout', `training must be true or false, got ${show(training)}`);
   check('dropout', x, p, generator);
   if (!training || p === 0) return x;
   return mul(x, mask(x, [...x.shape], p, generator ?? defaultGenerator));
 }
 
 /** dropout2d(x, opts) on [N,C,H,W] or [C,H,W]: zeroes whole channels with probability p, scales the rest by 1/(1-p). */
-export function dropout2d(x: Tensor, { p = 0.5, training = true, generator }: DropoutOptions = {}): Tensor {
+export function dropout2d(x: Tensor, ...rest: DropoutArgs): Tensor {
+  const { p = 0.5, training = true, generator } = positional<DropoutOptions>('dropout2d', rest, ['p', 'training'], ['p', 'training', 'generator']);
+  if (typeof training !== 'boolean') fail('dropout2d', `training must be true or false, got ${show(training)}`);
   check('dropout2d', x, p, generator);
   assertRank('dropout2d', 'input', x, [3, 4], 'expected [N, C, H, W] or [C, H, W]');
   if (!training || p === 0) return x;

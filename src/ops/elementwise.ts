@@ -8,6 +8,8 @@ import { asTensor, scalar, sumToShape, type TensorLike } from './util.js';
 import { assertTensor, fail } from './validate.js';
 
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (typeof a !== 'number') assertTensor(op, 'input', a);
+  if (typeof b !== 'number') assertTensor(op, 'other', b);
   if (typeof a === 'number' && typeof b === 'number') fail(op, 'at least one argument must be a Tensor');
   const ta = typeof a === 'number' ? asTensor(a, b as Tensor) : a;
   const tb = typeof b === 'number' ? asTensor(b, ta) : b;

@@ -2,7 +2,7 @@
  * Loss functions with PyTorch 1.13 semantics, all composites of differentiable ops (no gradient
  * rules of their own). Class targets are int32; every reduction is 'mean' | 'sum' | 'none'.
  */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { allocArray } from '../tensor/dtype.js';
 import { broadcastShapes, fmtShape, shapesEqual } from '../tensor/shape.js';
@@ -12,7 +12,7 @@ import { max, mean, min, sum } from './reduce.js';
 import { gather, reshape, squeeze } from './shape.js';
 import { logSoftmax } from './activation.js';
 import { assertFloat, assertInt, assertNumber, assertTensor, fail } from './validate.js';
-import { show } from './args.js';
+import { options, show } from './args.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -27,6 +27,19 @@ export interface NllLossOptions {
 export interface CrossEntropyOptions extends NllLossOptions {
   /** Mixes the one-hot target with the uniform distribution, in [0, 1]. */
   labelSmoothing?: number;
+}
+
+/** The third argument of a loss: an options object, or just the reduction string ('sum'), or (where the loss has one) the class weight tensor, as torch's positional weight. */
+export type LossArg<T> = T | Reduction | Tensor;
+
+function lossOptions<T extends { reduction?: Reduction }>(op: string, arg: unknown, keys: readonly (keyof T & string)[], nargs: number): Partial<T> {
+  if (nargs > 3) fail(op, `takes (input, target, options), got ${nargs} arguments`, `pass keyword arguments in one object, e.g. ${op}(input, target, { reduction: 'sum' })`);
+  if (typeof arg === 'string') return { reduction: checkReduction(op, arg) } as Partial<T>;
+  if (arg instanceof Tensor) {
+    if (!(keys as readonly string[]).includes('weight')) fail(op, `the third argument must be an options object or a reduction string, got ${show(arg)}`);
+    return { weight: arg } as unknown as Partial<T>;
+  }
+  return options<T>(op, arg, keys);
 }
 
 function checkReduction(op: string, reduction: unknown): Reduction {
@@ -133,7 +146,8 @@ function nllCore(ct: ClassTargets, logp: Tensor, reduction: Reduction): Tensor {
  * [N, C, d1, ...] with int32 class targets [N, d1, ...]; 'mean' divides by the summed weights of the
  * targets that are not ignored.
  */
-export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, opts: LossArg<NllLossOptions> = {}): Tensor {
+  const { weight = null, ignoreIndex = -100, reduction = 'mean' } = lossOptions<NllLossOptions>('nllLoss', opts, ['weight', 'ignoreIndex', 'reduction'], arguments.length);
   const r = checkReduction('nllLoss', reduction);
   const ct = classTargets('nllLoss', input, target, weight, ignoreIndex);
   return nllCore(ct, ct.x, r);
@@ -144,7 +158,8 @@ export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIn
  * nllLoss(logSoftmax(input, 1)) plus PyTorch's label-smoothing term
  * (1 - ls) * nll + ls / C * smooth, smooth = -sum_c w_c logp_c (0 where ignored).
  */
-export function crossEntropy(input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 }: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, opts: LossArg<CrossEntropyOptions> = {}): Tensor {
+  const { weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = lossOptions<CrossEntropyOptions>('crossEntropy', opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing'], arguments.length);
   const op = 'crossEntropy';
   const r = checkReduction(op, reduction);
   assertNumber(op, 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });
@@ -177,7 +192,8 @@ export interface BinaryCrossEntropyOptions {
  * binaryCrossEntropy(input, target, { weight, reduction }): -w (y log x + (1-y) log(1-x)) for
  * probabilities x in [0, 1], each log clamped at -100 like PyTorch.
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: BinaryCrossEntropyOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossArg<BinaryCrossEntropyOptions> = {}): Tensor {
+  const { weight = null, reduction = 'mean' } = lossOptions<BinaryCrossEntropyOptions>('binaryCrossEntropy', opts, ['weight', 'reduction'], arguments.length);
   const op = 'binaryCrossEntropy';
   const r = checkReduction(op, reduction);
   checkPair(op, input, target);
@@ -202,11 +218,8 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
  * binaryCrossEntropyWithLogits(input, target, { weight, posWeight, reduction }): sigmoid + BCE in one
  * stable expression, (1 - y) x + (1 + (pw - 1) y) (log1p(exp(-|x|)) + max(-x, 0)).
  */
-export function binaryCrossEntropyWithLogits(
-  input: Tensor,
-  target: Tensor,
-  { weight = null, posWeight = null, reduction = 'mean' }: BinaryCrossEntropyWithLogitsOptions = {},
-): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: LossArg<BinaryCrossEntropyWithLogitsOptions> = {}): Tensor {
+  const { weight = null, posWeight = null, reduction = 'mean' } = lossOptions<BinaryCrossEntropyWithLogitsOptions>('binaryCrossEntropyWithLogits', opts, ['weight', 'posWeight', 'reduction'], arguments.length);
   const op = 'binaryCrossEntropyWithLogits';
   const r = checkReduction(op, reduction);
   checkPair(op, input, target);
@@ -225,7 +238,8 @@ export interface ElementwiseLossOptions {
 }
 
 /** mseLoss(input, target, { reduction }): (x - y)^2. */
-export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: ElementwiseLossOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, opts: LossArg<ElementwiseLossOptions> = {}): Tensor {
+  const { reduction = 'mean' } = lossOptions<ElementwiseLossOptions>('mseLoss', opts, ['reduction'], arguments.length);
   const r = checkReduction('mseLoss', reduction);
   checkPair('mseLoss', input, target);
   const d = sub(input, target);
@@ -233,7 +247,8 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: E
 }
 
 /** l1Loss(input, target, { reduction }): |x - y|. */
-export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: ElementwiseLossOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts: LossArg<ElementwiseLossOptions> = {}): Tensor {
+  const { reduction = 'mean' } = lossOptions<ElementwiseLossOptions>('l1Loss', opts, ['reduction'], arguments.length);
   const r = checkReduction('l1Loss', reduction);
   checkPair('l1Loss', input, target);
   return reduce(abs(sub(input, target)), r);

@@ -14,6 +14,7 @@ import { add, cast, div, maximum, mul, neg, pow, sqrt, sub } from './elementwise
 import { mean } from './reduce.js';
 import { cat, reshape, slice } from './shape.js';
 import { assertFloat, assertInt, assertNumber, assertRank, assertTensor, fail } from './validate.js';
+import { options } from './args.js';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -101,7 +102,8 @@ export interface LocalResponseNormOptions {
  * y = x / (k + alpha * avg_c'(x[c']^2))^beta, the average over a window of `size` channels around c
  * (zero padded by floor(size/2) before and floor((size-1)/2) after, always divided by size).
  */
-export function localResponseNorm(x: Tensor, size: number, { alpha = 1e-4, beta = 0.75, k = 1 }: LocalResponseNormOptions = {}): Tensor {
+export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNormOptions = {}): Tensor {
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = options<LocalResponseNormOptions>('localResponseNorm', opts, ['alpha', 'beta', 'k']);
   const op = 'localResponseNorm';
   assertTensor(op, 'input', x);
   if (x.ndim < 3) fail(op, `input must be at least 3D [N, C, *], got ${x.ndim}D ${fmtShape(x.shape)}`, 'add a batch dim with unsqueeze(0), or a spatial dim with unsqueeze(-1)');
@@ -156,7 +158,8 @@ function localMean(x: Tensor, w: Tensor, size: number): Tensor {
  * normalisation over a Gaussian (std sigma) size×size neighbourhood across all channels:
  * v = x - m(x), s = sqrt(m(v^2)), y = v / max(s, mean_hw(s), eps), m the normalised Gaussian mean.
  */
-export function localContrastNorm(x: Tensor, { size = 9, sigma = 2, eps = 1e-4 }: LocalContrastNormOptions = {}): Tensor {
+export function localContrastNorm(x: Tensor, opts: LocalContrastNormOptions = {}): Tensor {
+  const { size = 9, sigma = 2, eps = 1e-4 } = options<LocalContrastNormOptions>('localContrastNorm', opts, ['size', 'sigma', 'eps']);
   const op = 'localContrastNorm';
   assertRank(op, 'input', x, [3, 4], 'expected [N, C, H, W] or [C, H, W]');
   assertFloat(op, 'input', x);

@@ -20,7 +20,7 @@ export function fail(op: string, message: string, hint?: string): never {
 
 export function assertTensor(op: string, arg: string, t: unknown): asserts t is Tensor {
   if (t === null || typeof t !== 'object' || !('shape' in t) || !('dataId' in t)) {
-    fail(op, `${arg} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+    fail(op, `${arg} must be a Tensor, got ${t === undefined ? 'nothing (undefined)' : show(t)}`);
   }
 }
 

@@ -12,6 +12,7 @@ import { GraphModule, buildGraph, checkInputShapes, type GraphBuildOptions } fro
 import { buildNode, checkShapes, toNode } from './tree.js';
 import { SPEC_FORMAT, SPEC_VERSION, SpecError, didYouMean, kindOf, type GraphSpec, type InputShapes, type Spec, type TreeSpec } from './types.js';
 import { show } from '../ops/args.js';
+import { options } from '../ops/args.js';
 
 export interface ToSpecOptions {
   /** The model's name (on the root node of the tree form, top-level in the graph form). */
@@ -30,7 +31,8 @@ const TREE_KEYS = ['format', 'description', 'inputs', 'model'];
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The spec of `model`: the graph form for a GraphModule, the tree form for everything else. */
-export function toSpec(model: AnyModule, { name, description, inputShape, inputs }: ToSpecOptions = {}): Spec {
+export function toSpec(model: AnyModule, opts: ToSpecOptions = {}): Spec {
+  const { name, description, inputShape, inputs } = options<ToSpecOptions>('toSpec', opts, ['name', 'description', 'inputShape', 'inputs']);
   if (!(model instanceof Module)) throw new SpecError(`toSpec: expected a Module, got ${kindOf(model)}`);
   if (model instanceof GraphModule) {
     const g = model.toGraphSpec();

@@ -8,6 +8,7 @@ import { keep } from '../autograd/scope.js';
 import { clone } from '../ops/elementwise.js';
 import { Callback, type Logs } from './callback.js';
 import { defaultMonitor, improves, readMonitor, resolveMode, type MonitorMode } from './monitor.js';
+import { options } from '../ops/args.js';
 
 export interface EarlyStoppingOptions {
   /** Default 'valLoss' with validation, else 'loss'. */
@@ -38,7 +39,8 @@ export class EarlyStopping extends Callback {
   stoppedEpoch = -1;
   private bestWeights: Record<string, Tensor> | null = null;
 
-  constructor({ monitor, patience = 0, minDelta = 0, mode = 'auto', restoreBestWeights = false, verbose = false }: EarlyStoppingOptions = {}) {
+  constructor(opts: EarlyStoppingOptions = {}) {
+    const { monitor, patience = 0, minDelta = 0, mode = 'auto', restoreBestWeights = false, verbose = false } = options<EarlyStoppingOptions>('EarlyStopping', opts, ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights', 'verbose']);
     super();
     if (!Number.isInteger(patience) || patience < 0) throw new Error(`EarlyStopping: patience must be a non-negative integer, got ${patience}`);
     if (typeof minDelta !== 'number' || Number.isNaN(minDelta)) throw new Error(`EarlyStopping: minDelta must be a number, got ${minDelta}`);

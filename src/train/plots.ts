@@ -5,6 +5,7 @@
 import { writeFileAtomic } from '../io/atomic.js';
 import type { History } from './history.js';
 import { Raster, type RGB } from './raster.js';
+import { options } from '../ops/args.js';
 
 const INK: RGB = [40, 40, 40];
 const GRID: RGB = [228, 228, 228];
@@ -141,7 +142,8 @@ export interface ConfusionPngOptions {
 }
 
 /** PNG bytes of a confusion matrix heat map (rows: true class, columns: predicted), counts written in the cells when they fit. */
-export function renderConfusionMatrixPng(matrix: number[][], { classNames, cellSize, normalize = true }: ConfusionPngOptions = {}): Uint8Array {
+export function renderConfusionMatrixPng(matrix: number[][], opts: ConfusionPngOptions = {}): Uint8Array {
+  const { classNames, cellSize, normalize = true } = options<ConfusionPngOptions>('renderConfusionMatrixPng', opts, ['classNames', 'cellSize', 'normalize']);
   const n = matrix.length;
   if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n)) throw new Error(`confusionMatrixPng: expected a square matrix, got ${n} rows of lengths ${matrix.map((r) => r?.length).join(', ')}`);
   const names = (classNames ?? matrix.map((_, i) => String(i))).map((s) => String(s).toUpperCase());

@@ -21,6 +21,7 @@ import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPoo
 import { ELU, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
 import { Upsample } from '../nn/upsampling.js';
 import { show } from '../ops/args.js';
+import { options } from '../ops/args.js';
 
 export interface SummaryRow {
   /** Dotted module name ('features.0'); the class name for a model that is itself a leaf. */
@@ -96,7 +97,8 @@ function bytesOf(v: unknown): number {
 }
 
 /** The summary as data: one row per leaf-module call, in call order, plus totals. */
-export function summaryRows(model: AnyModule, inputShape: number[], { batchSize = 1, dtype }: SummaryOptions = {}): ModelSummary {
+export function summaryRows(model: AnyModule, inputShape: number[], opts: SummaryOptions = {}): ModelSummary {
+  const { batchSize = 1, dtype } = options<SummaryOptions>('summaryRows', opts, ['batchSize', 'dtype']);
   if (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`summary: inputShape must be an array of positive integers without the batch dim, got ${show(inputShape)}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`summary: batchSize must be a positive integer, got ${batchSize}`);
   const params = model.parameters();

@@ -112,7 +112,8 @@ describe('bad-argument table over every export', () => {
       const at = params.findIndex((p) => /^\{/.test(p) || /^(opts|options|o|config|cfg)\b/.test(p));
       if (at < 0 || e.path in ACCEPTS_ANY) continue;
       // Find a prefix of valid arguments (bounded search over small candidates).
-      let prefix: unknown[] | null = null;
+      // Options first (model builders): the empty prefix is valid by definition, so never build defaults.
+      let prefix: unknown[] | null = at === 0 ? [] : null;
       const total = Math.min(candidates.length ** at, 400);
       for (let n = 0; n < total && !prefix; n++) {
         const pick: [string, () => unknown][] = [];
