@@ -6,7 +6,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { checkBool, checkInt, kv, layerConfig, type LayerConfig } from './util.js';
-import { positional } from '../ops/args.js';
+import { checkSizes, positional } from '../ops/args.js';
 
 /**
  * PyTorch's default for Linear and Conv: weight ~ kaiming_uniform(a=√5), i.e. U(±1/√fanIn), and
@@ -38,6 +38,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, { min: 0 });
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, { min: 0 });
+    checkSizes('Linear', 'weight shape', [this.outFeatures, this.inFeatures]);
     checkBool('Linear', 'bias', bias);
     this.weight = new Parameter(zeros([outFeatures, inFeatures]));
     this.bias = bias ? new Parameter(zeros([outFeatures])) : null;
