@@ -1,5 +1,8 @@
 /** The define-by-run tape: each differentiable op output remembers how to send gradients to its inputs. */
 import type { Tensor } from '../tensor/tensor.js';
+import { noExtra } from '../ops/args.js';
+import { NeocogError } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 
 export interface GradNode {
   /** The op name, for error messages. */
@@ -14,6 +17,7 @@ export interface GradNode {
 let gradEnabled = true;
 
 export function isGradEnabled(): boolean {
+  noExtra('isGradEnabled', arguments, 0);
   return gradEnabled;
 }
 
@@ -29,10 +33,12 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
 
 /** Runs `fn` without recording the tape (like `torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new NeocogError('noGrad', `fn must be a function, got ${show(fn)}`);
   return withGradMode(false, fn);
 }
 
 export function enableGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new NeocogError('enableGrad', `fn must be a function, got ${show(fn)}`);
   return withGradMode(true, fn);
 }
 

@@ -1,3 +1,5 @@
+import { NeocogError } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 /**
  * Memory scopes. Storage nobody references is reclaimed by the garbage collector; scopes release it
  * earlier, at points the engine knows, so it is reused at once: `tidy` for explicit scopes, and the
@@ -52,6 +54,7 @@ export function collectTensors(value: unknown, out: Set<unknown>, depth = 0): vo
  * arrays, maps and plain objects) and those marked with `keep`. Returned tensors move to the outer scope.
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new NeocogError('tidy', `fn must be a function, got ${show(fn)}`);
   const scope = openScope();
   let result: T;
   try {

@@ -14,6 +14,7 @@ import { decodeGif, isGif } from './image-gif.js';
 import { convertRaster, rasterTo8Bit } from './image-raster.js';
 import { decodeTiff, isTiff } from './image-tiff.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { assertTensor } from '../ops/validate.js';
 
 export type ImageMode = 'auto' | 'L' | 'RGB' | 'RGBA';
 
@@ -111,6 +112,7 @@ export function readImage(path: string, opts: { mode?: ImageMode } = {}): Tensor
 
 /** Encodes a tensor [C,H,W] (C = 1..4) or [H,W] as PNG bytes. Float values are taken in [0,1], int32 in [0,255]; both are clamped. */
 export function encodePng(x: Tensor): Buffer {
+  assertTensor('encodePng', 'x', x);
   const shape = x.ndim === 2 ? [1, ...x.shape] : x.shape;
   if (shape.length !== 3 || shape[0] < 1 || shape[0] > 4) {
     throw new Error(`writePng: expected an image [C,H,W] with 1-4 channels or [H,W], got [${x.shape.join(',')}]`);

@@ -12,6 +12,8 @@ import { allocArray, isFloat, type FloatArray } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { show } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
+import { noExtra } from '../ops/args.js';
 
 export type Transform<I = Tensor, O = Tensor> = (x: I) => O;
 
@@ -74,6 +76,7 @@ export function toTensor(img: RawImage): Tensor {
 }
 
 export function ToTensor(): Transform<RawImage, Tensor> {
+  noExtra('ToTensor', arguments, 0);
   return toTensor;
 }
 
@@ -107,6 +110,7 @@ function padding4(op: string, p: number | readonly number[]): [number, number, n
 
 /** Constant padding (default zero) of an image. */
 export function pad(x: Tensor, padding: number | readonly number[], fill = 0): Tensor {
+  assertTensor('pad', 'x', x);
   const [l, t, r, b] = padding4('pad', padding);
   const { c, h, w, v, dtype } = read('pad', x);
   const H = h + t + b;
@@ -124,6 +128,7 @@ export function Pad(padding: number | readonly number[], opts: { fill?: number }
 
 /** The window [top, top+h) x [left, left+w) of an image. */
 export function crop(x: Tensor, top: number, left: number, height: number, width: number): Tensor {
+  assertTensor('crop', 'x', x);
   const { c, h, w, v, dtype } = read('crop', x);
   if (top < 0 || left < 0 || top + height > h || left + width > w) {
     throw new Error(`crop: window top=${top} left=${left} ${height}x${width} does not fit in a ${h}x${w} image`);
@@ -175,6 +180,7 @@ export function RandomCrop(size: number | readonly number[], opts: RandomCropOpt
 
 /** Mirror left-right. */
 export function hflip(x: Tensor): Tensor {
+  assertTensor('hflip', 'x', x);
   const { c, h, w, v, dtype } = read('hflip', x);
   const out = make(dtype, c, h, w);
   for (let r = 0; r < c * h; r++) for (let j = 0; j < w; j++) out[r * w + j] = v[r * w + w - 1 - j];
@@ -183,6 +189,7 @@ export function hflip(x: Tensor): Tensor {
 
 /** Mirror top-bottom. */
 export function vflip(x: Tensor): Tensor {
+  assertTensor('vflip', 'x', x);
   const { c, h, w, v, dtype } = read('vflip', x);
   const out = make(dtype, c, h, w);
   for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) out.set(v.subarray((k * h + h - 1 - y) * w, (k * h + h - y) * w), (k * h + y) * w);
@@ -309,6 +316,7 @@ export function RandomAffine(opts: RandomAffineOptions): Transform {
  * pixels [x, y], scale, x-shear (radians). Forward map: p' = R(angle) · Shear · scale · (p - c) + c + t.
  */
 export function affine(x: Tensor, p: { angle?: number; translate?: readonly [number, number]; scale?: number; shear?: number; fill?: number }, pre?: Chw): Tensor {
+  assertTensor('affine', 'x', x);
   const src = pre ?? read('affine', x);
   const { angle = 0, scale = 1, shear = 0, fill = 0 } = p;
   const [tx, ty] = p.translate ?? [0, 0];

@@ -10,6 +10,7 @@ import type { AnyModule } from '../nn/module.js';
 import { lenet5, type LeNet5Options } from './lenet.js';
 import { mnistConvNet, type MnistConvNetOptions } from './mnist-convnet.js';
 import { show } from '../ops/args.js';
+import { noExtra } from '../ops/args.js';
 
 /** Options passed to a model builder (each builder documents and checks its own). */
 export type ModelOptions = Record<string, unknown>;
@@ -43,6 +44,7 @@ export function register<O>(entry: ModelEntry<O>, { replace = false }: { replace
 
 /** Every registered entry, in registration order. */
 export function list(): ModelEntry[] {
+  noExtra('list', arguments, 0);
   return [...registry.values()];
 }
 

@@ -10,6 +10,7 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
 import { show } from '../ops/args.js';
 import { options } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 export type Nonlinearity =
   | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'selu'
@@ -56,6 +57,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
  * (the product of the dims after the first two). Needs at least 2 dims.
  */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+  assertTensor('calculateFanInAndFanOut', 't', t);
   if (t.ndim < 2) throw new Error(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dims (shape [${t.shape.join(',')}])`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.shape[1] * receptive, t.shape[0] * receptive];
@@ -83,6 +85,7 @@ function checkNumber(op: string, arg: string, v: number): void {
 
 /** Fills with U(a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: RandomInitOptions = {}): Tensor {
+  assertTensor('uniform_', 't', t);
   const { generator = defaultGenerator } = options<RandomInitOptions>('uniform_', opts, ['generator']);
   checkNumber('uniform_', 'a', a);
   checkNumber('uniform_', 'b', b);
@@ -92,6 +95,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: RandomInitOptions = {}):
 
 /** Fills with N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: RandomInitOptions = {}): Tensor {
+  assertTensor('normal_', 't', t);
   const { generator = defaultGenerator } = options<RandomInitOptions>('normal_', opts, ['generator']);
   checkNumber('normal_', 'mean', mean);
   checkNumber('normal_', 'std', std);
@@ -101,6 +105,7 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: RandomInitOptions = 
 
 /** Fills with N(mean, std²) redrawn until inside [a, b] (torch.nn.init.trunc_normal_). */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: RandomInitOptions = {}): Tensor {
+  assertTensor('truncNormal_', 't', t);
   const { generator = defaultGenerator } = options<RandomInitOptions>('truncNormal_', opts, ['generator']);
   if (!(b > a)) throw new Error(`truncNormal_: a (${a}) must be less than b (${b})`);
   if (!(std > 0)) throw new Error(`truncNormal_: std must be > 0, got ${std}`);
@@ -122,6 +127,7 @@ export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 /** Kaiming/He uniform: U(-bound, bound), bound = gain · √(3 / fan). Linear/Conv use a = √5. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  assertTensor('kaimingUniform_', 't', t);
   const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu', generator } = options<KaimingOptions>('kaimingUniform_', opts, ['a', 'mode', 'nonlinearity', 'generator']);
   const fan = fanFor(t, mode);
   if (fan === 0) return t; // PyTorch warns and leaves a zero-element tensor alone
@@ -131,6 +137,7 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
 
 /** Kaiming/He normal: N(0, std²), std = gain / √fan. */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  assertTensor('kaimingNormal_', 't', t);
   const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu', generator } = options<KaimingOptions>('kaimingNormal_', opts, ['a', 'mode', 'nonlinearity', 'generator']);
   const fan = fanFor(t, mode);
   if (fan === 0) return t;
@@ -139,6 +146,7 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
 
 /** Xavier/Glorot uniform: U(-a, a), a = gain · √(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, opts: XavierOptions = {}): Tensor {
+  assertTensor('xavierUniform_', 't', t);
   const { gain = 1, generator } = options<XavierOptions>('xavierUniform_', opts, ['gain', 'generator']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
@@ -147,6 +155,7 @@ export function xavierUniform_(t: Tensor, opts: XavierOptions = {}): Tensor {
 
 /** Xavier/Glorot normal: N(0, std²), std = gain · √(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, opts: XavierOptions = {}): Tensor {
+  assertTensor('xavierNormal_', 't', t);
   const { gain = 1, generator } = options<XavierOptions>('xavierNormal_', opts, ['gain', 'generator']);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), { generator });
@@ -154,6 +163,7 @@ export function xavierNormal_(t: Tensor, opts: XavierOptions = {}): Tensor {
 
 /** LeCun uniform (Keras): U(-√(3 / fanIn), √(3 / fanIn)). */
 export function lecunUniform_(t: Tensor, opts: RandomInitOptions = {}): Tensor {
+  assertTensor('lecunUniform_', 't', t);
   const [fanIn] = calculateFanInAndFanOut(t);
   const bound = Math.sqrt(3 / fanIn);
   return uniform_(t, -bound, bound, opts);
@@ -161,6 +171,7 @@ export function lecunUniform_(t: Tensor, opts: RandomInitOptions = {}): Tensor {
 
 /** LeCun normal: N(0, 1 / fanIn) (the SELU init). */
 export function lecunNormal_(t: Tensor, opts: RandomInitOptions = {}): Tensor {
+  assertTensor('lecunNormal_', 't', t);
   const [fanIn] = calculateFanInAndFanOut(t);
   return normal_(t, 0, Math.sqrt(1 / fanIn), opts);
 }

@@ -7,12 +7,14 @@ import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { checkBool, checkInt, kv, layerConfig, type LayerConfig } from './util.js';
 import { checkSizes, positional } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 /**
  * PyTorch's default for Linear and Conv: weight ~ kaiming_uniform(a=√5), i.e. U(±1/√fanIn), and
  * bias ~ U(±1/√fanIn) with fanIn taken from the weight.
  */
 export function resetLinearLike(weight: Tensor, bias: Tensor | null): void {
+  assertTensor('resetLinearLike', 'weight', weight);
   kaimingUniform_(weight, { a: Math.sqrt(5) });
   if (bias) {
     const [fanIn] = calculateFanInAndFanOut(weight);

@@ -41,6 +41,7 @@ function mask(x: Tensor, shape: number[], p: number, g: Generator): Tensor {
 
 /** dropout(x, { p = 0.5, training = true, generator }): zeroes elements with probability p, scales the rest by 1/(1-p). */
 export function dropout(x: Tensor, ...rest: DropoutArgs): Tensor {
+  assertTensor('dropout', 'x', x);
   const { p = 0.5, training = true, generator } = positional<DropoutOptions>('dropout', rest, ['p', 'training'], ['p', 'training', 'generator']);
   if (typeof training !== 'boolean') fail('dropout', `training must be true or false, got ${show(training)}`);
   check('dropout', x, p, generator);

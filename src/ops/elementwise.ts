@@ -110,17 +110,20 @@ export function neg(x: Tensor): Tensor {
 }
 
 export function exp(x: Tensor): Tensor {
+  assertTensor('exp', 'x', x);
   x = unaryFloat('exp', x);
   const out = run1('Exp', [x], {});
   return record('exp', out, [x], (dy) => [run1('Mul', [dy, out], {})]);
 }
 
 export function log(x: Tensor): Tensor {
+  assertTensor('log', 'x', x);
   x = unaryFloat('log', x);
   return record('log', run1('Log', [x], {}), [x], (dy) => [run1('Div', [dy, x], {})]);
 }
 
 export function log1p(x: Tensor): Tensor {
+  assertTensor('log1p', 'x', x);
   x = unaryFloat('log1p', x);
   return record('log1p', run1('Log1p', [x], {}), [x], (dy) => [run1('Div', [dy, run1('Add', [x, scalar(1, x.dtype)], {})], {})]);
 }

@@ -147,6 +147,7 @@ function nllCore(ct: ClassTargets, logp: Tensor, reduction: Reduction): Tensor {
  * targets that are not ignored.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: LossArg<NllLossOptions> = {}): Tensor {
+  assertTensor('nllLoss', 'input', input);
   const { weight = null, ignoreIndex = -100, reduction = 'mean' } = lossOptions<NllLossOptions>('nllLoss', opts, ['weight', 'ignoreIndex', 'reduction'], arguments.length);
   const r = checkReduction('nllLoss', reduction);
   const ct = classTargets('nllLoss', input, target, weight, ignoreIndex);
@@ -159,6 +160,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: LossArg<NllLossOpti
  * (1 - ls) * nll + ls / C * smooth, smooth = -sum_c w_c logp_c (0 where ignored).
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: LossArg<CrossEntropyOptions> = {}): Tensor {
+  assertTensor('crossEntropy', 'input', input);
   const { weight = null, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = lossOptions<CrossEntropyOptions>('crossEntropy', opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing'], arguments.length);
   const op = 'crossEntropy';
   const r = checkReduction(op, reduction);
@@ -193,6 +195,7 @@ export interface BinaryCrossEntropyOptions {
  * probabilities x in [0, 1], each log clamped at -100 like PyTorch.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossArg<BinaryCrossEntropyOptions> = {}): Tensor {
+  assertTensor('binaryCrossEntropy', 'input', input);
   const { weight = null, reduction = 'mean' } = lossOptions<BinaryCrossEntropyOptions>('binaryCrossEntropy', opts, ['weight', 'reduction'], arguments.length);
   const op = 'binaryCrossEntropy';
   const r = checkReduction(op, reduction);
@@ -219,6 +222,7 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
  * stable expression, (1 - y) x + (1 + (pw - 1) y) (log1p(exp(-|x|)) + max(-x, 0)).
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: LossArg<BinaryCrossEntropyWithLogitsOptions> = {}): Tensor {
+  assertTensor('binaryCrossEntropyWithLogits', 'input', input);
   const { weight = null, posWeight = null, reduction = 'mean' } = lossOptions<BinaryCrossEntropyWithLogitsOptions>('binaryCrossEntropyWithLogits', opts, ['weight', 'posWeight', 'reduction'], arguments.length);
   const op = 'binaryCrossEntropyWithLogits';
   const r = checkReduction(op, reduction);
@@ -239,6 +243,7 @@ export interface ElementwiseLossOptions {
 
 /** mseLoss(input, target, { reduction }): (x - y)^2. */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossArg<ElementwiseLossOptions> = {}): Tensor {
+  assertTensor('mseLoss', 'input', input);
   const { reduction = 'mean' } = lossOptions<ElementwiseLossOptions>('mseLoss', opts, ['reduction'], arguments.length);
   const r = checkReduction('mseLoss', reduction);
   checkPair('mseLoss', input, target);
@@ -248,6 +253,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossArg<Elementwise
 
 /** l1Loss(input, target, { reduction }): |x - y|. */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossArg<ElementwiseLossOptions> = {}): Tensor {
+  assertTensor('l1Loss', 'input', input);
   const { reduction = 'mean' } = lossOptions<ElementwiseLossOptions>('l1Loss', opts, ['reduction'], arguments.length);
   const r = checkReduction('l1Loss', reduction);
   checkPair('l1Loss', input, target);

@@ -145,6 +145,7 @@ export function maxPool2d(x: Tensor, opts: MaxPoolOptions & { returnIndices: tru
 export function maxPool2d(x: Tensor, opts: MaxPoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(x: Tensor, opts: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(x: Tensor, opts: MaxPoolOptions): Tensor | [Tensor, Tensor] {
+  assertTensor('maxPool2d', 'x', x);
   return maxPool('maxPool2d', 2, x, opts);
 }
 
@@ -152,6 +153,7 @@ export function maxPool1d(x: Tensor, opts: MaxPoolOptions & { returnIndices: tru
 export function maxPool1d(x: Tensor, opts: MaxPoolOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(x: Tensor, opts: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool1d(x: Tensor, opts: MaxPoolOptions): Tensor | [Tensor, Tensor] {
+  assertTensor('maxPool1d', 'x', x);
   return maxPool('maxPool1d', 1, x, opts);
 }
 
@@ -174,10 +176,12 @@ function avgPool(op: string, dims: Dims, x: Tensor, opts: AvgPoolOptions): Tenso
 
 /** avgPool2d(x, { kernelSize, stride, padding, ceilMode, countIncludePad = true, divisorOverride }). */
 export function avgPool2d(x: Tensor, opts: AvgPoolOptions): Tensor {
+  assertTensor('avgPool2d', 'x', x);
   return avgPool('avgPool2d', 2, x, opts);
 }
 
 export function avgPool1d(x: Tensor, opts: AvgPoolOptions): Tensor {
+  assertTensor('avgPool1d', 'x', x);
   return avgPool('avgPool1d', 1, x, opts);
 }
 
@@ -198,10 +202,12 @@ function lpPool(op: string, dims: Dims, x: Tensor, normType: number, kernelSize:
 
 /** lpPool2d(x, normType, kernelSize, { stride, ceilMode }). */
 export function lpPool2d(x: Tensor, normType: number, kernelSize: Ints, opts: LpPoolOptions = {}): Tensor {
+  assertTensor('lpPool2d', 'x', x);
   return lpPool('lpPool2d', 2, x, normType, kernelSize, opts);
 }
 
 export function lpPool1d(x: Tensor, normType: number, kernelSize: Ints, opts: LpPoolOptions = {}): Tensor {
+  assertTensor('lpPool1d', 'x', x);
   return lpPool('lpPool1d', 1, x, normType, kernelSize, opts);
 }
 
@@ -235,10 +241,12 @@ function adaptiveMaxPool(op: string, dims: Dims, x: Tensor, outputSize: Adaptive
 
 /** adaptiveAvgPool2d(x, outputSize): number or [h, w] (null keeps that input dim). */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  assertTensor('adaptiveAvgPool2d', 'x', x);
   return adaptiveAvgPool('adaptiveAvgPool2d', 2, x, outputSize);
 }
 
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly number[]): Tensor {
+  assertTensor('adaptiveAvgPool1d', 'x', x);
   return adaptiveAvgPool('adaptiveAvgPool1d', 1, x, outputSize);
 }
 
@@ -246,6 +254,7 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { r
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  assertTensor('adaptiveMaxPool2d', 'x', x);
   return adaptiveMaxPool('adaptiveMaxPool2d', 2, x, outputSize, opts);
 }
 
@@ -253,16 +262,19 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly numbe
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  assertTensor('adaptiveMaxPool1d', 'x', x);
   return adaptiveMaxPool('adaptiveMaxPool1d', 1, x, outputSize, opts);
 }
 
 /** Mean over H and W: [N,C,H,W] -> [N,C,1,1]. */
 export function globalAvgPool2d(x: Tensor): Tensor {
+  assertTensor('globalAvgPool2d', 'x', x);
   return adaptiveAvgPool('globalAvgPool2d', 2, x, 1);
 }
 
 /** Max over H and W: [N,C,H,W] -> [N,C,1,1]. */
 export function globalMaxPool2d(x: Tensor): Tensor {
+  assertTensor('globalMaxPool2d', 'x', x);
   return adaptiveMaxPool('globalMaxPool2d', 2, x, 1) as Tensor;
 }
 
@@ -312,9 +324,11 @@ function maxUnpool(op: string, dims: Dims, x: Tensor, indices: Tensor, opts: Max
 
 /** maxUnpool2d(x, indices, { kernelSize, stride, padding, outputSize }): the inverse placement of maxPool2d. */
 export function maxUnpool2d(x: Tensor, indices: Tensor, opts: MaxUnpoolOptions): Tensor {
+  assertTensor('maxUnpool2d', 'x', x);
   return maxUnpool('maxUnpool2d', 2, x, indices, opts);
 }
 
 export function maxUnpool1d(x: Tensor, indices: Tensor, opts: MaxUnpoolOptions): Tensor {
+  assertTensor('maxUnpool1d', 'x', x);
   return maxUnpool('maxUnpool1d', 1, x, indices, opts);
 }

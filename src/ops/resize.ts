@@ -79,11 +79,13 @@ function resize(op: string, x: Tensor, opts: InterpolateOptions): Tensor {
 
 /** interpolate(x, { size | scaleFactor, mode = 'nearest', alignCorners }), as torch.nn.functional.interpolate. */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+  assertTensor('interpolate', 'x', x);
   return resize('interpolate', x, opts);
 }
 
 /** upsample: the old name of interpolate. */
 export function upsample(x: Tensor, opts: InterpolateOptions): Tensor {
+  assertTensor('upsample', 'x', x);
   return resize('upsample', x, opts);
 }
 
@@ -91,10 +93,12 @@ type SizeOrScale = Pick<InterpolateOptions, 'size' | 'scaleFactor'>;
 
 /** PyTorch's upsample_nearest: interpolate with mode 'nearest'. */
 export function upsampleNearest2d(x: Tensor, opts: SizeOrScale): Tensor {
+  assertTensor('upsampleNearest2d', 'x', x);
   return resize('upsampleNearest2d', x, { ...opts, mode: 'nearest' });
 }
 
 /** PyTorch's upsample_bilinear: interpolate with mode 'bilinear' and alignCorners true. */
 export function upsampleBilinear2d(x: Tensor, opts: SizeOrScale): Tensor {
+  assertTensor('upsampleBilinear2d', 'x', x);
   return resize('upsampleBilinear2d', x, { ...opts, mode: 'bilinear', alignCorners: true });
 }

@@ -181,6 +181,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function expandAs(x: Tensor, other: Tensor): Tensor {
+  assertTensor('expandAs', 'x', x);
   return expand(x, other.shape);
 }
 

@@ -6,6 +6,7 @@ import { abs, clamp, mul, pow } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { NeocogError } from '../ops/validate.js';
 import { show } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : params && typeof (params as Iterable<Tensor>)[Symbol.iterator] === 'function' ? [...params] : null;
@@ -57,6 +58,7 @@ export function clipGradNorm(
 
 /** Clamps every gradient of `params` in place to [-clipValue, clipValue]. */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  assertTensor('clipGradValue', 'params', params);
   const op = 'clipGradValue';
   if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new NeocogError(op, `clipValue must be a number, got ${show(clipValue)}`);
   if (clipValue < 0) throw new NeocogError(op, `clipValue must be >= 0, got ${clipValue}`);

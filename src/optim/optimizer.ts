@@ -11,6 +11,7 @@ import { keep, tidy } from '../autograd/scope.js';
 import { releaseGrad } from '../autograd/backward.js';
 import { NeocogError } from '../ops/validate.js';
 import { show } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 /** Hyperparameters every optimizer has. */
 export interface BaseHyper {
@@ -41,6 +42,7 @@ export interface OptimizerStateDict {
 }
 
 export function serializeTensor(t: Tensor): SerializedTensor {
+  assertTensor('serializeTensor', 't', t);
   return { shape: [...t.shape], dtype: t.dtype, data: Array.from(t.dataSync()) };
 }
 

@@ -10,6 +10,7 @@
 import type { AnyModule } from '../nn/module.js';
 import { SpecError, didYouMean, type SpecOptions } from './types.js';
 import { show } from '../ops/args.js';
+import { noExtra } from '../ops/args.js';
 
 /** A layer's built children, by name, in spec order. */
 export type ChildModules = ReadonlyMap<string, AnyModule>;
@@ -65,6 +66,7 @@ export function layerType(type: string): LayerType | undefined {
 
 /** Every registered type name, in registration order. */
 export function layerTypes(): string[] {
+  noExtra('layerTypes', arguments, 0);
   return [...types.keys()];
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { show } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 /** A metric: the batch value (a mean over the counted items) and how many items it counted. */
 export interface Metric {
@@ -102,12 +103,14 @@ export function countCorrect(output: Tensor, target: Tensor, k = 1): { correct: 
 
 /** Fraction of items whose highest score is the true class. */
 export function accuracy(output: Tensor, target: Tensor): number {
+  assertTensor('accuracy', 'output', output);
   const { correct, count } = countCorrect(output, target);
   return count ? correct / count : NaN;
 }
 
 /** Fraction of items whose true class is among the k highest scores. */
 export function topKAccuracy(output: Tensor, target: Tensor, k: number): number {
+  assertTensor('topKAccuracy', 'output', output);
   if (!Number.isInteger(k) || k < 1) throw new Error(`topKAccuracy: k must be a positive integer, got ${k}`);
   const { correct, count } = countCorrect(output, target, k);
   return count ? correct / count : NaN;
@@ -129,6 +132,7 @@ export function updateConfusion(matrix: number[][], output: Tensor, target: Tens
 
 /** A numClasses x numClasses confusion matrix (rows: true class, columns: predicted class). */
 export function confusionMatrix(output: Tensor, target: Tensor, numClasses?: number): number[][] {
+  assertTensor('confusionMatrix', 'output', output);
   const c = numClasses ?? (output.ndim === 1 || output.shape[1] === 1 ? 2 : output.shape[1]);
   return updateConfusion(emptyMatrix(c), output, target);
 }
