@@ -3,7 +3,8 @@
  * one uint32 per dimension, then the values row-major. Raw and gzip files are both accepted; gzip is
  * detected by its magic bytes (0x1f 0x8b), not by the file name.
  */
-import { readFileSync } from 'node:fs';
+import { fileLimits, readFileBounded } from './limits.js';
+import { NeocogError } from '../ops/validate.js';
 import { gunzipSync } from 'node:zlib';
 
 export interface IdxArray {
@@ -27,8 +28,12 @@ function isGzip(bytes: Uint8Array): boolean {
 export function maybeGunzip(bytes: Uint8Array, name: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    // Capped: a few MB of gzip can expand to gigabytes.
+    return gunzipSync(bytes, { maxOutputLength: fileLimits().maxDecodedBytes });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /maxOutputLength|buffer/i.test((e as Error).message)) {
+      throw new NeocogError(name, `gzip data expands past the limit of ${fileLimits().maxDecodedBytes} bytes`, 'raise it with setFileLimits({ maxDecodedBytes }) if you trust the file');
+    }
     throw new Error(`${name}: corrupt gzip data (${(e as Error).message}); the file is probably truncated, download it again`);
   }
 }
@@ -75,12 +80,7 @@ export function parseIdx(bytes: Uint8Array, opts: { name?: string; expectMagic?:
 
 /** Reads an IDX file (raw or gzip) from disk. */
 export function readIdx(path: string, opts: { expectMagic?: number } = {}): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read IDX file (${(e as Error).message})`);
-  }
+  const bytes = readFileBounded('readIdx', path);
   return parseIdx(bytes, { name: path, expectMagic: opts.expectMagic });
 }
 

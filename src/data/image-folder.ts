@@ -14,7 +14,10 @@ import { decodeGif, isGif } from './image-gif.js';
 import { convertRaster, rasterTo8Bit } from './image-raster.js';
 import { decodeTiff, isTiff } from './image-tiff.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { assertTensor } from '../ops/validate.js';
+import { assertTensor, NeocogError } from '../ops/validate.js';
+import { checkPng } from './png-check.js';
+import { checkJpeg } from './jpeg-check.js';
+import { fileLimits, readFileBounded } from './limits.js';
 
 export type ImageMode = 'auto' | 'L' | 'RGB' | 'RGBA';
 
@@ -49,6 +52,7 @@ export function decodeImage(bytes: Uint8Array, opts: { mode?: ImageMode; name?: 
   let height: number;
   let channels: number;
   if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+    checkPng(bytes, name);
     let png: ReturnType<typeof PNG.sync.read>;
     try {
       png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -60,11 +64,15 @@ export function decodeImage(bytes: Uint8Array, opts: { mode?: ImageMode; name?: 
     channels = (png.color ? 3 : 1) + (png.alpha ? 1 : 0);
   } else if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
     let img: { width: number; height: number; data: Uint8Array };
+    const frame = checkJpeg(bytes, name);
     try {
-      img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: Math.ceil((frame.width * frame.height) / 1e6) + 1, maxMemoryUsageInMB: Math.ceil(fileLimits().maxDecodedBytes / 2 ** 20) });
     } catch (e) {
-      throw new Error(`${name}: cannot decode JPEG (${(e as Error).message})`);
+      // jpeg-js reports corrupt data as its own TypeErrors; say what it means instead.
+      const m = (e as Error).message;
+      throw new NeocogError(name, `invalid JPEG: ${e instanceof TypeError || e instanceof RangeError ? 'corrupt image data' : m}`);
     }
+    if (img.width !== frame.width || img.height !== frame.height) throw new NeocogError(name, `invalid JPEG: decoded ${img.width}x${img.height} but the frame header says ${frame.width}x${frame.height}`);
     ({ width, height } = img);
     rgba = img.data;
     channels = jpegComponents(bytes) === 1 ? 1 : 3;
@@ -101,12 +109,7 @@ export function decodeImage(bytes: Uint8Array, opts: { mode?: ImageMode; name?: 
 
 /** Reads a PNG or JPEG file as a float32 tensor [C,H,W] in [0,1]. */
 export function readImage(path: string, opts: { mode?: ImageMode } = {}): Tensor {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`readImage: cannot read ${path} (${(e as Error).message})`);
-  }
+  const bytes = readFileBounded('readImage', path);
   return toTensor(decodeImage(bytes, { mode: opts.mode, name: path }));
 }
 

@@ -7,6 +7,7 @@ export { parseIdx, readIdx, readIdxPair, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, typ
 export { mnist, fashionMnist, readMnistFolder, MNIST_MD5, FASHION_MNIST_MD5, MNIST_URL, FASHION_MNIST_URL, FASHION_MNIST_CLASSES, type MnistOptions, type DownloadSpec } from './mnist.js';
 export { embeddedMnist, MNIST_CLASSES, EMBEDDED_MNIST_SIZE, EMBEDDED_MNIST_TRAIN } from './embedded-mnist.js';
 export { downloadFile, downloadAll, md5Hex, writeFileAtomic, defaultFetch, type FetchLike, type FetchResponseLike } from './download.js';
+export { setFileLimits, fileLimits, type FileLimits } from './limits.js';
 export { ImageFolder, readImage, writePng, encodePng, decodeImage, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageMode } from './image-folder.js';
 export { syntheticDna, oneHotDna, DNA_ALPHABET, type SyntheticDna, type SyntheticDnaOptions } from './synthetic-dna.js';
 export { decodeRaster, readRaster, readImageTensor, type ReadRasterOptions } from './image-read.js';

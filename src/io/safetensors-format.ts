@@ -15,7 +15,7 @@
 import { fromArray } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { show } from '../ops/args.js';
+import { MAX_ELEMENTS, show } from '../ops/args.js';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -117,19 +117,24 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source?: string): Safe
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('header must be a JSON object');
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
-  const tensors: Record<string, SafetensorsEntry> = {};
-  let metadata: Record<string, string> = {};
+  // Keyed by file content: null-prototype records, so names like __proto__ or constructor are plain keys.
+  const tensors: Record<string, SafetensorsEntry> = Object.create(null);
+  let metadata: Record<string, string> = Object.create(null);
   for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) fail('__metadata__ must be an object of string -> string');
       for (const [k, s] of Object.entries(v as object)) if (typeof s !== 'string') fail(`__metadata__.${k} must be a string, got ${typeof s}`);
-      metadata = { ...(v as Record<string, string>) };
+      metadata = Object.assign(Object.create(null), v as Record<string, string>);
       continue;
     }
     const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e === null || typeof e !== 'object') fail(`entry '${name}' must be an object`);
     if (typeof e.dtype !== 'string' || !(e.dtype in ITEM_BYTES)) fail(`tensor '${name}' has unsupported dtype ${show(e.dtype)} (supported: ${Object.keys(ITEM_BYTES).join(', ')})`);
     if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`tensor '${name}' has an invalid shape ${show(e.shape)}`);
+    // As the reference's checked multiplication: every dim and the element count must fit (zero-size included).
+    if ((e.shape as number[]).some((d) => d > MAX_ELEMENTS) || (e.shape as number[]).reduce((a, d) => a * Math.max(d, 1), 1) > MAX_ELEMENTS) {
+      fail(`tensor '${name}' has shape ${show(e.shape)}, over ${MAX_ELEMENTS} elements`);
+    }
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || off.some((o) => !Number.isInteger(o) || o < 0) || off[1] < off[0]) {
       fail(`tensor '${name}' has invalid data_offsets ${show(off)}`);
@@ -155,7 +160,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source?: string): Safe
 /** Decodes every tensor (name -> Tensor, header order). */
 export function parseSafetensors(bytes: Uint8Array, source?: string): Record<string, Tensor> {
   const header = parseSafetensorsHeader(bytes, source);
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   for (const [name, e] of Object.entries(header.tensors)) {
     const raw = bytes.subarray(header.dataStart + e.dataOffsets[0], header.dataStart + e.dataOffsets[1]);
     out[name] = fromArray(decode(name, e.dtype, raw, source), e.shape);

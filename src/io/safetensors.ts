@@ -6,7 +6,7 @@
  * `/usr/bin/python3 tools/gen_safetensors_fixture.py --verify model.safetensors` loads a file written
  * by neocog's saveModel into the equivalent torch model and checks its logits.
  */
-import { readFileSync } from 'node:fs';
+import { readFileBounded } from '../data/limits.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { parseSafetensors, parseSafetensorsHeader, serializeSafetensors, SafetensorsError, type SafetensorsHeader } from './safetensors-format.js';
@@ -20,9 +20,9 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
 
 function readBytes(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readFileBounded('safetensors', path);
   } catch (e) {
-    throw new SafetensorsError(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SafetensorsError((e as Error).message.replace(/^safetensors: /, ''), path);
   }
 }
 

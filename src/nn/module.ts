@@ -474,7 +474,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
         copies.push([target, src]);
       }
     }
-    const unexpectedKeys = [...given.keys()].filter((k) => !(k in own));
+    const unexpectedKeys = [...given.keys()].filter((k) => !Object.hasOwn(own, k)); // not `in`: 'constructor' is in every object
     if (strict) {
       if (missingKeys.length) problems.unshift(`missing key(s) in state dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
       if (unexpectedKeys.length) problems.splice(missingKeys.length ? 1 : 0, 0, `unexpected key(s) in state dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
