@@ -147,6 +147,25 @@ export function holdOut(ds: ImageArrayDataset, fraction: number): { train: Image
   return { train: new Subset(ds, Array.from({ length: n }, (_, i) => i)), val: new Subset(ds.withTransform(undefined), Array.from({ length: k }, (_, i) => n + i)) };
 }
 
+/**
+ * The model's declared classes and input channels, as its options set them (numClasses, inChannels)
+ * or its registry entry says, against the data — so a mismatch is one clear line before step 1.
+ */
+function checkModelFitsData(cfg: TrainConfig, entry: { numClasses: number; inputShape?: readonly number[] }, dataClasses: number, trainSet: { get(i: number): unknown; length: number }): void {
+  const o = (cfg.modelOptions ?? {}) as { numClasses?: unknown; inChannels?: unknown };
+  const numClasses = typeof o.numClasses === 'number' ? o.numClasses : entry.numClasses;
+  if (numClasses !== dataClasses) {
+    throw new CliError(`${cfg.model} predicts ${numClasses} classes but ${cfg.dataset} has ${dataClasses}${typeof o.numClasses === 'number' ? '' : ` (hint: --model-options '{"numClasses":${dataClasses}}')`}`);
+  }
+  const inChannels = typeof o.inChannels === 'number' ? o.inChannels : entry.inputShape?.[0];
+  const item = trainSet.length ? trainSet.get(0) : undefined;
+  const x = Array.isArray(item) ? item[0] : undefined;
+  const shape = x && typeof x === 'object' && 'shape' in x ? (x as { shape: number[] }).shape : undefined;
+  if (inChannels !== undefined && shape && shape.length === 3 && shape[0] !== inChannels) {
+    throw new CliError(`${cfg.model} takes ${inChannels}-channel input but ${cfg.dataset} images have ${shape[0]} channel${shape[0] === 1 ? '' : 's'} [${shape.join(',')}] (hint: --model-options '{"inChannels":${shape[0]}}')`);
+  }
+}
+
 export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainResult> {
   const start = Date.now();
   const entry = resolveModel(cfg.model);
@@ -157,7 +176,7 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
   const testSet = await loadSplit(cfg, 'test', { limit: cfg.limitTest });
   const classes = classNames(fullTrain);
   const { train: trainSet, val: valSet } = holdOut(fullTrain, cfg.valSplit ?? 0);
-  if (classes.length !== entry.numClasses) throw new CliError(`${cfg.model} predicts ${entry.numClasses} classes but ${cfg.dataset} has ${classes.length}`);
+  checkModelFitsData(cfg, entry, classes.length, fullTrain);
   const trainLoader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, generator: shuffle });
   const testLoader = new DataLoader(testSet, { batchSize: 500 });
   const valLoader = valSet ? new DataLoader(valSet, { batchSize: 500 }) : undefined;
