@@ -15,3 +15,18 @@ describe('neocog CLI', () => {
     }
   });
 });
+
+describe('train checks the model against the data using --model-options', () => {
+  it('resnet20 on MNIST: one line naming the channels and the fix; numClasses from options is honoured', async () => {
+    const { cli } = await import('../cli/helpers.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const out = join(mkdtempSync(join(tmpdir(), 'neocog-strict-')), 'run');
+    const r = await cli('train', '--model', 'resnet20', '--dataset', 'embedded-mnist', '--epochs', '1', '--train-subset', '8', '--limit-test', '8', '--quiet', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/resnet20 takes 3-channel input but embedded-mnist images have 1 channel \[1,28,28\] \(hint: --model-options '\{"inChannels":1\}'\)/);
+    const a = await cli('train', '--model', 'alexnet', '--model-options', '{"numClasses":10,"inChannels":1}', '--dataset', 'embedded-mnist', '--epochs', '1', '--train-subset', '8', '--limit-test', '8', '--quiet', '--out', out);
+    expect(a.err).not.toMatch(/predicts 1000 classes/);
+  });
+});
