@@ -1,5 +1,6 @@
 /** neocog: convolutional neural networks in TypeScript. Public barrel only. */
 import './tensor/methods.js';
+import './tensor/torch-methods.js';
 import * as F from './ops/functional.js';
 
 export { F };

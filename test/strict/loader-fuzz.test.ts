@@ -61,7 +61,7 @@ const safetensorsBytes = io.serializeSafetensors({ w: tensor([[1, 2], [3, 4]]), 
 const specBytes = new TextEncoder().encode(spec.toSpecJson(new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(8, 2))));
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const imageOut = (r: { data: ArrayLike<number>; width: number; height: number; channels: number }) => ({ w: r.width, h: r.height, c: r.channels, d: Array.from(r.data) });
+const imageOut = (r: { data: ArrayLike<number>; width: number; height: number; channels?: number }) => ({ w: r.width, h: r.height, c: r.channels, d: Array.from(r.data) });
 
 const LOADERS: Loader[] = [
   // PNG: every chunk is CRC-checked, so a mutated file that loads must give the original pixels.
