@@ -58,7 +58,6 @@ export function clipGradNorm(
 
 /** Clamps every gradient of `params` in place to [-clipValue, clipValue]. */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
-  assertTensor('clipGradValue', 'params', params);
   const op = 'clipGradValue';
   if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new NeocogError(op, `clipValue must be a number, got ${show(clipValue)}`);
   if (clipValue < 0) throw new NeocogError(op, `clipValue must be >= 0, got ${clipValue}`);
