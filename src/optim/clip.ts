@@ -6,7 +6,6 @@ import { abs, clamp, mul, pow } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { NeocogError } from '../ops/validate.js';
 import { show } from '../ops/args.js';
-import { assertTensor } from '../ops/validate.js';
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : params && typeof (params as Iterable<Tensor>)[Symbol.iterator] === 'function' ? [...params] : null;
