@@ -7,7 +7,10 @@
  * refused. Where a function takes an options object, it is probed with an unknown key after a
  * discovered valid prefix of arguments, and must name that key.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tensor, zeros } from '../../src/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { publicExports, type Export } from './exports.js';
@@ -94,6 +97,10 @@ const exportsList = publicExports();
 const MAX_UNPROBED = 71;
 
 describe('bad-argument table over every export', () => {
+  // Some calls accept 'bogus' as a path and write it: keep that out of the checkout.
+  const home = process.cwd();
+  beforeAll(() => process.chdir(mkdtempSync(join(tmpdir(), 'neocog-bad-args-'))));
+  afterAll(() => process.chdir(home));
   it('finds the public surface (functions, classes, namespaces)', () => {
     expect(exportsList.length).toBeGreaterThan(300);
     for (const p of ['tensor', 'F.conv2d', 'nn.Conv2d', 'io.loadModel', 'models.resnet18', 'data.readIdx']) {
