@@ -6,6 +6,7 @@
  *   guided     dx = relu(dy) * [x > 0]   (Springenberg et al. 2015, guided backpropagation)
  *   deconvnet  dx = relu(dy)             (Zeiler & Fergus 2014: the deconvnet's rectification)
  */
+import { show } from '../ops/args.js';
 export type ReluRule = 'gradient' | 'guided' | 'deconvnet';
 export const RELU_RULES: readonly ReluRule[] = ['gradient', 'guided', 'deconvnet'];
 
@@ -17,7 +18,7 @@ export function reluRule(): ReluRule {
 
 /** Runs `fn` (typically a backward pass) with relu's backward rule set to `rule`. */
 export function withReluRule<T>(rule: ReluRule, fn: () => T): T {
-  if (!RELU_RULES.includes(rule)) throw new Error(`withReluRule: rule must be one of ${RELU_RULES.join(', ')}, got ${JSON.stringify(rule)}`);
+  if (!RELU_RULES.includes(rule)) throw new Error(`withReluRule: rule must be one of ${RELU_RULES.join(', ')}, got ${show(rule)}`);
   const prev = current;
   current = rule;
   try {

@@ -5,6 +5,7 @@
  * rows A, C, G, T, as models.deepbind expects.
  */
 import { Generator } from '../tensor/random.js';
+import { show } from '../ops/args.js';
 
 export const DNA_ALPHABET = 'ACGT';
 
@@ -55,7 +56,7 @@ export function oneHotDna(sequences: readonly string[]): Float32Array {
 
 export function syntheticDna({ n = 1000, length = 101, motif = 'TGACTCAT', mutationRate = 0.1, positiveFraction = 0.5, seed = 0 }: SyntheticDnaOptions = {}): SyntheticDna {
   if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`n must be an integer in [1, 1e6], got ${n}`);
-  if (typeof motif !== 'string' || !/^[ACGT]+$/.test(motif)) fail(`motif must be a non-empty string of A, C, G, T, got ${JSON.stringify(motif)}`);
+  if (typeof motif !== 'string' || !/^[ACGT]+$/.test(motif)) fail(`motif must be a non-empty string of A, C, G, T, got ${show(motif)}`);
   if (!Number.isInteger(length) || length < motif.length || length > 100_000) fail(`length must be an integer from the motif length (${motif.length}) to 100000, got ${length}`);
   if (!(mutationRate >= 0 && mutationRate <= 1)) fail(`mutationRate must be in [0, 1], got ${mutationRate}`);
   if (!(positiveFraction >= 0 && positiveFraction <= 1)) fail(`positiveFraction must be in [0, 1], got ${positiveFraction}`);

@@ -7,7 +7,8 @@
  *                           interpolated to every pixel with bicubic (Catmull-Rom) splines
  *   intensity               brightness shift, contrast factor, gamma
  */
-import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { defaultGenerator, Generator } from '../tensor/random.js';
+import { finite, integer, show } from '../ops/args.js';
 import { reflectIndex as reflect, type SampleTransform, type SegSample } from './sample.js';
 
 export interface AugmentOptions {
@@ -33,7 +34,7 @@ export interface AugmentOptions {
 const KEYS = ['flip', 'rot90', 'rotate', 'scale', 'shift', 'elastic', 'brightness', 'contrast', 'gamma', 'generator'];
 
 function nonNeg(name: string, v: unknown, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`augmentSample: ${name} must be a number in [0, ${max}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`augmentSample: ${name} must be a number in [0, ${max}], got ${show(v)}`);
   return v;
 }
 
@@ -115,6 +116,11 @@ function cubic(t: number): [number, number, number, number] {
 
 /** A dense displacement field from grid x grid normal displacements (std sigma px), bicubic-interpolated. */
 export function elasticField(h: number, w: number, grid: number, sigma: number, g: Generator): { dy: Float32Array; dx: Float32Array } {
+  integer('elasticField', 'h', h, { min: 1, max: 1 << 15 });
+  integer('elasticField', 'w', w, { min: 1, max: 1 << 15 });
+  integer('elasticField', 'grid', grid, { min: 1, max: 1024 });
+  finite('elasticField', 'sigma', sigma, { min: 0 });
+  if (!(g instanceof Generator)) throw new Error(`elasticField: 'g' must be a Generator, got ${show(g)}`);
   const cy = new Float32Array(grid * grid);
   const cx = new Float32Array(grid * grid);
   for (let i = 0; i < grid * grid; i++) {
@@ -160,7 +166,7 @@ export function augmentSample(opts: AugmentOptions = {}): SampleTransform {
   const el = opts.elastic ?? false;
   const grid = el ? el.grid ?? 3 : 0;
   const sigma = el ? nonNeg('elastic.sigma', el.sigma ?? 10) : 0;
-  if (el && (!Number.isInteger(grid) || grid < 2)) throw new Error(`augmentSample: elastic.grid must be an integer >= 2, got ${JSON.stringify(grid)}`);
+  if (el && (!Number.isInteger(grid) || grid < 2)) throw new Error(`augmentSample: elastic.grid must be an integer >= 2, got ${show(grid)}`);
   return (s0) => {
     const g = opts.generator ?? defaultGenerator;
     let s = s0;

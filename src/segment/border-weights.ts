@@ -6,6 +6,7 @@
  * is applied to border pixels only, as common implementations do (inside an object d1 would be 0).
  */
 import { connectedComponents } from './rand.js';
+import { show } from '../ops/args.js';
 
 /** Squared Euclidean distance to the nearest pixel where `seed` is 1 (Felzenszwalb & Huttenlocher). */
 export function squaredDistanceTransform(seed: Uint8Array, h: number, w: number): Float64Array {
@@ -62,8 +63,8 @@ export interface BorderWeightOptions {
 export function borderWeightMap(border: Uint8Array, h: number, w: number, { w0 = 10, sigma = 5 }: BorderWeightOptions = {}): Float32Array {
   const op = 'borderWeightMap';
   if (border.length !== h * w) throw new Error(`${op}: ${border.length} pixels, expected ${h}x${w}`);
-  if (typeof w0 !== 'number' || !(w0 >= 0)) throw new Error(`${op}: w0 must be a non-negative number, got ${JSON.stringify(w0)}`);
-  if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`${op}: sigma must be a positive number, got ${JSON.stringify(sigma)}`);
+  if (typeof w0 !== 'number' || !(w0 >= 0)) throw new Error(`${op}: w0 must be a non-negative number, got ${show(w0)}`);
+  if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`${op}: sigma must be a positive number, got ${show(sigma)}`);
   const n = h * w;
   let nBorder = 0;
   for (let i = 0; i < n; i++) nBorder += border[i] ? 1 : 0;

@@ -9,6 +9,7 @@ import { tidy } from '../autograd/scope.js';
 import type { AnyModule } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reflectIndex as reflect, type SegSample } from './sample.js';
+import { show } from '../ops/args.js';
 
 export interface SlidingWindowOptions {
   window: number;
@@ -30,7 +31,7 @@ export function tileStarts(n: number, window: number, stride: number): number[] 
 export function slidingWindow(model: AnyModule, s: SegSample, { window, stride = Math.max(1, Math.floor(window / 2)), batchSize = 16 }: SlidingWindowOptions): Float32Array {
   const op = 'slidingWindow';
   for (const [k, v] of [['window', window], ['stride', stride], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${k} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${k} must be a positive integer, got ${show(v)}`);
   }
   if (stride > window) throw new Error(`${op}: stride ${stride} > window ${window} would leave pixels unpredicted`);
   const { height: h, width: w, channels: c } = s;

@@ -12,6 +12,7 @@ import { binaryCrossEntropyWithLogits } from '../ops/loss.js';
 import { sum } from '../ops/reduce.js';
 import { narrow } from '../ops/shape.js';
 import { full } from '../tensor/creation.js';
+import { show } from '../ops/args.js';
 
 export const SEG_LOSSES = ['bce', 'dice', 'bce+dice'] as const;
 export type SegLossName = (typeof SEG_LOSSES)[number];
@@ -31,7 +32,7 @@ export interface SoftDiceOptions {
 
 export function softDiceLoss(input: Tensor, target: Tensor, { smooth = 1 }: SoftDiceOptions = {}): Tensor {
   const op = 'softDiceLoss';
-  if (typeof smooth !== 'number' || !(smooth >= 0)) throw new Error(`${op}: smooth must be a non-negative number, got ${JSON.stringify(smooth)}`);
+  if (typeof smooth !== 'number' || !(smooth >= 0)) throw new Error(`${op}: smooth must be a non-negative number, got ${show(smooth)}`);
   const [t] = split(op, input, target);
   const p = sigmoid(input);
   const inter = sum(mul(p, t));
@@ -47,7 +48,7 @@ export interface SegLossOptions {
 export function bceLoss(input: Tensor, target: Tensor, { posWeight }: SegLossOptions = {}): Tensor {
   const op = 'bceLoss';
   const [t, weight] = split(op, input, target);
-  if (posWeight !== undefined && (typeof posWeight !== 'number' || !(posWeight > 0))) throw new Error(`${op}: posWeight must be a positive number, got ${JSON.stringify(posWeight)}`);
+  if (posWeight !== undefined && (typeof posWeight !== 'number' || !(posWeight > 0))) throw new Error(`${op}: posWeight must be a positive number, got ${show(posWeight)}`);
   return binaryCrossEntropyWithLogits(input, t, { posWeight: posWeight === undefined ? null : full([1], posWeight), weight });
 }
 
@@ -61,7 +62,7 @@ export function segLoss(name: SegLossName, opts: SegLossOptions = {}): (o: Tenso
     case 'bce+dice':
       return (o, t) => add(bceLoss(o, t, opts), softDiceLoss(o, t, opts));
     default:
-      throw new Error(`segLoss: unknown loss ${JSON.stringify(name)} (expected one of ${SEG_LOSSES.join(', ')})`);
+      throw new Error(`segLoss: unknown loss ${show(name)} (expected one of ${SEG_LOSSES.join(', ')})`);
   }
 }
 

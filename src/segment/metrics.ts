@@ -7,6 +7,7 @@
  *                    trapezoid rule (sklearn.metrics.auc(recall, precision), as retina-unet reports)
  *                    and average precision (sum of (R_k - R_k-1) P_k, sklearn's average_precision_score)
  */
+import { show } from '../ops/args.js';
 
 export interface PixelSet {
   scores: Float32Array;
@@ -52,7 +53,7 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Predicted positive where score >= threshold (sklearn's convention for a 0/1 prediction from scores). */
 export function thresholdMetrics({ scores, labels }: PixelSet, threshold: number): ThresholdMetrics {
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new Error(`thresholdMetrics: threshold must be a finite number, got ${JSON.stringify(threshold)}`);
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new Error(`thresholdMetrics: threshold must be a finite number, got ${show(threshold)}`);
   let tp = 0;
   let fp = 0;
   let tn = 0;

@@ -9,6 +9,7 @@ import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkIndex, type BatchDataset } from '../data/dataset.js';
 import type { SampleTransform, SegSample } from './sample.js';
+import { show } from '../ops/args.js';
 
 export type PatchWhere = 'fov' | 'outside' | 'any';
 
@@ -81,13 +82,13 @@ export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Ten
     if (!Array.isArray(samples) || samples.length === 0) throw new Error(`${op}: samples must be a non-empty array of SegSample`);
     if (!opts || typeof opts !== 'object') throw new Error(`${op}: options { size, count } are required`);
     const { size, count } = opts;
-    if (!Number.isInteger(size) || size < 1) throw new Error(`${op}: size must be a positive integer, got ${JSON.stringify(size)}`);
-    if (!Number.isInteger(count) || count < 1) throw new Error(`${op}: count must be a positive integer, got ${JSON.stringify(count)}`);
+    if (!Number.isInteger(size) || size < 1) throw new Error(`${op}: size must be a positive integer, got ${show(size)}`);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`${op}: count must be a positive integer, got ${show(count)}`);
     const where = opts.where ?? (samples.every((s) => s.fov) ? 'fov' : 'any');
-    if (!['fov', 'outside', 'any'].includes(where)) throw new Error(`${op}: where must be 'fov', 'outside' or 'any', got ${JSON.stringify(where)}`);
+    if (!['fov', 'outside', 'any'].includes(where)) throw new Error(`${op}: where must be 'fov', 'outside' or 'any', got ${show(where)}`);
     if (where !== 'any' && samples.some((s) => !s.fov)) throw new Error(`${op}: where '${where}' needs a field-of-view mask on every sample`);
     const fg = opts.foreground ?? 0;
-    if (typeof fg !== 'number' || !(fg >= 0 && fg <= 1)) throw new Error(`${op}: foreground must be a fraction in [0, 1], got ${JSON.stringify(fg)}`);
+    if (typeof fg !== 'number' || !(fg >= 0 && fg <= 1)) throw new Error(`${op}: foreground must be a fraction in [0, 1], got ${show(fg)}`);
     const c = samples[0].channels;
     for (const s of samples) {
       if (s.channels !== c) throw new Error(`${op}: ${s.name} has ${s.channels} channels but ${samples[0].name} has ${c}`);

@@ -5,11 +5,12 @@
  *   const prep = composeSample([toGrey(), rescale(), clahe({ clipLimit: 2, tiles: 8 }), gamma(1 / 1.2)]);
  */
 import { checkSample, type SampleTransform, type SegSample } from './sample.js';
+import { show } from '../ops/args.js';
 
 const single = (s: SegSample, image: Float32Array): SegSample => ({ ...s, channels: 1, image });
 
 function positive(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive number, got ${show(v)}`);
   return v;
 }
 
@@ -62,7 +63,7 @@ export function gamma(g: number): SampleTransform {
 
 /** (x - mean) / std with fixed numbers (from the training set: see datasetStats). */
 export function standardize(mean: number, std: number): SampleTransform {
-  if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new Error(`standardize: mean must be a finite number, got ${JSON.stringify(mean)}`);
+  if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new Error(`standardize: mean must be a finite number, got ${show(mean)}`);
   positive('standardize', 'std', std);
   return (s) => ({ ...s, image: s.image.map((v) => (v - mean) / std) });
 }
@@ -102,8 +103,8 @@ export interface ClaheOptions {
  */
 export function clahe({ clipLimit = 2, tiles = 8, bins = 256 }: ClaheOptions = {}): SampleTransform {
   positive('clahe', 'clipLimit', clipLimit);
-  if (!Number.isInteger(tiles) || tiles < 1) throw new Error(`clahe: tiles must be a positive integer, got ${JSON.stringify(tiles)}`);
-  if (!Number.isInteger(bins) || bins < 2 || bins > 65536) throw new Error(`clahe: bins must be an integer in 2..65536, got ${JSON.stringify(bins)}`);
+  if (!Number.isInteger(tiles) || tiles < 1) throw new Error(`clahe: tiles must be a positive integer, got ${show(tiles)}`);
+  if (!Number.isInteger(bins) || bins < 2 || bins > 65536) throw new Error(`clahe: bins must be an integer in 2..65536, got ${show(bins)}`);
   return (s) => {
     const { height: h, width: w } = s;
     if (h < tiles || w < tiles) throw new Error(`clahe: ${s.name} is ${h}x${w}, smaller than the ${tiles}x${tiles} tile grid`);
@@ -176,6 +177,6 @@ export function preprocessByName(name: PreprocessName): SampleTransform {
     case 'drive':
       return (s) => gamma(1 / 1.2)(clahe({ clipLimit: 2, tiles: 8 })(rescale()(toGrey()(s))));
     default:
-      throw new Error(`preprocess: unknown pipeline ${JSON.stringify(name)} (expected one of ${PREPROCESS.join(', ')})`);
+      throw new Error(`preprocess: unknown pipeline ${show(name)} (expected one of ${PREPROCESS.join(', ')})`);
   }
 }

@@ -12,6 +12,7 @@ import { extname, join, basename } from 'node:path';
 import { readRaster } from '../data/image-read.js';
 import { IMAGE_EXTENSIONS } from '../data/image-folder.js';
 import { checkSample, type SegSample } from './sample.js';
+import { show } from '../ops/args.js';
 
 /** A label image as 0/1: grey values above half the range are 1 (GIF palettes are not exactly 0/255). */
 export function readBinaryMask(path: string, { invert = false } = {}): { mask: Uint8Array; width: number; height: number } {
@@ -66,8 +67,8 @@ export function readDrive(root: string, opts: DriveOptions): SegSample[] {
   if (typeof root !== 'string') throw new Error(`${op}: root must be the DRIVE folder (a string), got ${typeof root}`);
   if (!opts || typeof opts !== 'object') throw new Error(`${op}: options { split: 'training' | 'test' } are required`);
   const { split, manual = 1, ids, mode } = opts;
-  if (split !== 'training' && split !== 'test') throw new Error(`${op}: split must be 'training' or 'test', got ${JSON.stringify(split)}`);
-  if (manual !== 1 && manual !== 2) throw new Error(`${op}: manual must be 1 or 2, got ${JSON.stringify(manual)}`);
+  if (split !== 'training' && split !== 'test') throw new Error(`${op}: split must be 'training' or 'test', got ${show(split)}`);
+  if (manual !== 1 && manual !== 2) throw new Error(`${op}: manual must be 1 or 2, got ${show(manual)}`);
   if (manual === 2 && split !== 'test') throw new Error(`${op}: DRIVE has a 2nd manual for the test split only`);
   const all = split === 'training' ? Array.from({ length: 20 }, (_, i) => 21 + i) : Array.from({ length: 20 }, (_, i) => 1 + i);
   const pick = ids ?? all;

@@ -1,7 +1,7 @@
 /**
  * More of PyTorch's Tensor surface: numel()/dim()/tolist(), isnan()/isfinite(), T, and in-place
- * updates (add_, mul_, zero_, fill_, copy_, clamp_) that bump a per-tensor `version` counter so
- * caches of prepared weights can tell a parameter changed. Kept apart from tensor.ts and methods.ts.
+ * updates (add_, mul_, zero_, fill_, copy_, clamp_), which go through `assign` and so bump the
+ * tensor's `version` (caches of prepared weights key on it). Kept apart from tensor.ts and methods.ts.
  */
 import { Tensor, type NestedArray } from './tensor.js';
 import { fmtShape, shapesEqual } from './shape.js';
@@ -15,8 +15,6 @@ import type { TensorLike } from '../ops/util.js';
 
 declare module './tensor.js' {
   interface Tensor {
-    /** Bumped by every in-place update (add_, mul_, ..., assign through them). Starts at 0. */
-    version: number;
     /** Number of elements, as torch's numel(). */
     numel(): number;
     /** Number of dimensions, as torch's dim(). */
@@ -42,8 +40,6 @@ declare module './tensor.js' {
 }
 
 const proto = Tensor.prototype;
-// A prototype default: the first in-place update gives the instance its own counter.
-Object.defineProperty(proto, 'version', { value: 0, writable: true, configurable: true, enumerable: false });
 
 /** Runs `compute` without recording, checks it fits this tensor, and swaps it in. */
 function inPlace<T extends Tensor>(t: T, op: string, compute: () => Tensor): T {
@@ -52,8 +48,7 @@ function inPlace<T extends Tensor>(t: T, op: string, compute: () => Tensor): T {
   }
   const v = noGrad(compute);
   if (!shapesEqual(v.shape, t.shape)) fail(op, `the result ${fmtShape(v.shape)} does not fit this tensor ${fmtShape(t.shape)} in place`, 'in-place operands must broadcast to the tensor\'s own shape');
-  t.assign(v.dtype === t.dtype ? v : E.cast(v, t.dtype));
-  t.version += 1;
+  t.assign(v.dtype === t.dtype ? v : E.cast(v, t.dtype)); // assign bumps t.version
   return t;
 }
 

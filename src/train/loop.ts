@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss } from '../ops/loss.js';
+import { show } from '../ops/args.js';
 
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 /** A function, a loss Module (nn.CrossEntropyLoss, ...) or a name. */
@@ -20,7 +21,7 @@ export function resolveLoss(who: string, loss: LossSpec | undefined): LossFn {
   if (loss instanceof Module) return (o, t) => loss.call(o, t);
   if (typeof loss === 'function') return loss;
   if (typeof loss === 'string' && loss in NAMED) return NAMED[loss];
-  throw new Error(`${who}: loss must be a function (output, target) => Tensor, a loss Module or one of ${Object.keys(NAMED).join(', ')}; got ${loss === undefined ? 'nothing' : JSON.stringify(loss)}`);
+  throw new Error(`${who}: loss must be a function (output, target) => Tensor, a loss Module or one of ${Object.keys(NAMED).join(', ')}; got ${loss === undefined ? 'nothing' : show(loss)}`);
 }
 
 /** A batch is [input, target, ...] (checked when used): what a DataLoader over a TensorDataset or an image dataset yields. */

@@ -17,6 +17,7 @@ import type { Conv2DAttrs, Pool2DAttrs, AvgPool2DAttrs, Resize2DAttrs, PadAttrs 
 import { traceForward, type Trace, type TraceEvent } from './trace.js';
 import { AttrType, DataType, ModelProtoType } from './schema.js';
 import { encodeTensor, OnnxError } from './tensor-proto.js';
+import { show } from '../../ops/args.js';
 
 export interface ExportOnnxOptions {
   /** Input shape with the batch dim ([1, 1, 28, 28]) or a sample Tensor. */
@@ -389,9 +390,9 @@ function checkOptions(opts: ExportOnnxOptions): { shape: number[]; opset: number
   let shape: number[];
   if (input instanceof Tensor) shape = [...input.shape];
   else if (Array.isArray(input) && input.length >= 1 && input.every((d) => Number.isInteger(d) && d >= 1 && d <= 1 << 24)) shape = [...input];
-  else throw new OnnxError(`exportOnnx: input must be a shape with the batch dim (e.g. [1, 1, 28, 28]) or a sample Tensor, got ${JSON.stringify(input)}`);
-  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) throw new OnnxError(`exportOnnx: opset must be an integer in ${MIN_OPSET}..${MAX_OPSET}, got ${JSON.stringify(opset)}`);
-  if (typeof dynamicBatch !== 'boolean') throw new OnnxError(`exportOnnx: dynamicBatch must be a boolean, got ${JSON.stringify(dynamicBatch)}`);
+  else throw new OnnxError(`exportOnnx: input must be a shape with the batch dim (e.g. [1, 1, 28, 28]) or a sample Tensor, got ${show(input)}`);
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) throw new OnnxError(`exportOnnx: opset must be an integer in ${MIN_OPSET}..${MAX_OPSET}, got ${show(opset)}`);
+  if (typeof dynamicBatch !== 'boolean') throw new OnnxError(`exportOnnx: dynamicBatch must be a boolean, got ${show(dynamicBatch)}`);
   return { shape, opset, dynamic: dynamicBatch };
 }
 

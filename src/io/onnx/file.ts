@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../atomic.js';
 import { exportOnnxBytes, type ExportOnnxOptions } from './export.js';
 import { importOnnxBytes, type OnnxModel } from './import.js';
 import { OnnxError } from './tensor-proto.js';
+import { show } from '../../ops/args.js';
 
 /** Largest .onnx file read (4 GiB is protobuf's own limit; 2 GiB keeps one Buffer). */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
@@ -18,7 +19,7 @@ const MAX_FILE_BYTES = 2 ** 31 - 1;
  */
 export function exportOnnx(model: AnyModule, opts: ExportOnnxOptions & { path?: string }): Uint8Array {
   const path = opts?.path;
-  if (path !== undefined && (typeof path !== 'string' || path === '')) throw new OnnxError(`exportOnnx: path must be a non-empty string, got ${JSON.stringify(path)}`);
+  if (path !== undefined && (typeof path !== 'string' || path === '')) throw new OnnxError(`exportOnnx: path must be a non-empty string, got ${show(path)}`);
   const { path: _p, ...rest } = opts ?? ({} as ExportOnnxOptions);
   const bytes = exportOnnxBytes(model, rest as ExportOnnxOptions);
   if (path) writeFileAtomic(path, bytes);
