@@ -98,7 +98,8 @@ export function runCase(c: GoldenCase): string[] {
   const problems: string[] = [];
   let result: Tensor | Tensor[];
   try {
-    result = fn(...positional, options);
+    // No options: none passed (ops without an options parameter refuse an extra argument).
+    result = Object.keys(options).length > 0 ? fn(...positional, options) : fn(...positional);
   } catch (e) {
     return [`threw: ${(e as Error).message}`];
   }

@@ -130,7 +130,7 @@ describe('CLI: spec files wherever a model name goes', () => {
     const m = await cli('train', '--model', 'lenet6');
     expect(m.code).toBe(1);
     expect(m.err).toContain('Allowed choices are mnist-convnet');
-    expect(m.err).toContain('or a model spec file (.json, .yaml)');
+    expect(m.err).toContain('a model spec file (.json, .yaml)');
     const s = await cli('summary', 'lenet6');
     expect(s.err).toContain("unknown model 'lenet6' (known: mnist-convnet");
   });
