@@ -27,8 +27,36 @@ function defaultBackend(): string {
   return wasm.ok ? 'wasm' : 'reference';
 }
 
+/** Whether the user chose the backend (setBackend); if not, `refreshDefault` may choose again. */
+let explicit = false;
+
 /** Selects a backend; `options` go to backends that take them (wasm: `{ threads }`). */
 export function setBackend(name: string, options?: Record<string, unknown>): Backend {
+  explicit = true;
+  return select(name, options);
+}
+
+/**
+ * Chooses the default backend again unless the user chose one: called by `ready()` once kernels that
+ * were missing have loaded (browsers fetch them asynchronously), so an early call never locks neocog
+ * to the reference backend. A wasm backend made before they loaded is replaced.
+ */
+export function refreshDefault(): void {
+  const old = instances.get('wasm');
+  if (old) {
+    instances.delete('wasm');
+    (old as { dispose?: () => void }).dispose?.();
+  }
+  if (!explicit) {
+    current = null;
+    defaultNote = '';
+  } else if (old && current === old) {
+    current = null;
+    select('wasm');
+  }
+}
+
+function select(name: string, options?: Record<string, unknown>): Backend {
   const factory = backends.get(name);
   if (!factory) throw new Error(`setBackend: unknown backend '${name}' (available: ${[...backends.keys()].join(', ')})`);
   let b = instances.get(name);
@@ -43,7 +71,7 @@ export function setBackend(name: string, options?: Record<string, unknown>): Bac
 }
 
 export function getBackend(): Backend {
-  return current ?? setBackend(defaultBackend());
+  return current ?? select(defaultBackend());
 }
 
 /** What runs and why, e.g. "reference: plain TypeScript kernels (the oracle)". */

@@ -20,8 +20,44 @@ export type WasmBuild = keyof typeof WASM_FILES;
 const compiled = new Map<WasmBuild, WebAssembly.Module>();
 const failures = new Map<WasmBuild, string>();
 
+/**
+ * Where browsers fetch the kernels from: a folder URL that holds both files (like ONNX Runtime Web's
+ * `env.wasm.wasmPaths`), or one URL per file name. Unset: the file beside this module, written as
+ * `new URL('./gen/x.wasm', import.meta.url)` so Vite, webpack 5 and Parcel emit and rewrite it.
+ */
+export type WasmPaths = string | URL | Partial<Record<(typeof WASM_FILES)[WasmBuild], string | URL>>;
+let paths: WasmPaths | null = null;
+
+/** Sets (or with null clears) where the kernels are fetched from; takes effect at the next `ready()`. */
+export function setWasmPaths(p: WasmPaths | null): void {
+  if (p !== null && typeof p !== 'string' && !(p instanceof URL) && (typeof p !== 'object' || Array.isArray(p))) {
+    throw new TypeError(`setWasmPaths: expected a folder URL string, a URL or { '${WASM_FILES.single}': url, ... }, got ${Array.isArray(p) ? 'an array' : typeof p}`);
+  }
+  if (p !== null && typeof p === 'object' && !(p instanceof URL)) {
+    const known = Object.values(WASM_FILES) as string[];
+    for (const k of Object.keys(p)) if (!known.includes(k)) throw new TypeError(`setWasmPaths: unknown file '${k}' (expected ${known.join(' or ')})`);
+  }
+  paths = p;
+  for (const b of Object.keys(WASM_FILES) as WasmBuild[]) if (!compiled.has(b)) failures.delete(b);
+}
+
 export function wasmUrl(build: WasmBuild): URL {
-  return new URL(`./gen/${WASM_FILES[build]}`, import.meta.url);
+  const file = WASM_FILES[build];
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  if (typeof paths === 'string' || paths instanceof URL) {
+    const dir = String(paths);
+    return new URL(dir.endsWith('/') ? file : `${dir}/${file}`, base);
+  }
+  const one = paths?.[file];
+  if (one !== undefined) return new URL(String(one), base);
+  return build === 'single'
+    ? new URL('./gen/neocog-simd.wasm', import.meta.url)
+    : new URL('./gen/neocog-simd-threads.wasm', import.meta.url);
+}
+
+/** Whether `build` is compiled and ready to instantiate. */
+export function wasmLoaded(build: WasmBuild): boolean {
+  return compiled.has(build);
 }
 
 type Fs = { readFileSync(p: URL): Uint8Array; existsSync(p: URL): boolean };
@@ -33,7 +69,7 @@ export function loadWasm(build: WasmBuild): WebAssembly.Module | string {
   let result: WebAssembly.Module | string;
   const fs = nodeModule<Fs>('node:fs');
   if (!fs) {
-    result = isNode ? 'node:fs is unavailable' : 'kernels not loaded in this browser yet (await initWasm() first)';
+    result = isNode ? 'node:fs is unavailable' : 'kernels not loaded in this browser yet (await neocog.ready() first)';
   } else {
     const url = wasmUrl(build);
     if (!fs.existsSync(url)) {
@@ -56,11 +92,13 @@ export function loadWasm(build: WasmBuild): WebAssembly.Module | string {
  * access), from `source` or from the file beside this module. Returns the reason on failure.
  */
 export async function initWasm(source?: BufferSource | URL | string, build: WasmBuild = 'single'): Promise<string | null> {
+  let where = 'the given bytes';
   try {
     let bytes: BufferSource;
     if (source instanceof URL || typeof source === 'string' || source === undefined) {
-      const res = await fetch(source ?? wasmUrl(build));
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      where = String(source ?? wasmUrl(build));
+      const res = await fetch(where);
+      if (!res.ok) throw new Error(`HTTP ${res.status} (copy the .wasm files there, or point setWasmPaths / ready({ wasmPaths }) at them)`);
       bytes = await res.arrayBuffer();
     } else {
       bytes = source;
@@ -69,7 +107,7 @@ export async function initWasm(source?: BufferSource | URL | string, build: Wasm
     failures.delete(build);
     return null;
   } catch (e) {
-    const reason = `could not load ${WASM_FILES[build]}: ${(e as Error).message}`;
+    const reason = `could not load ${WASM_FILES[build]} from ${where}: ${(e as Error).message}`;
     failures.set(build, reason);
     return reason;
   }
