@@ -17,7 +17,7 @@ export interface ImageDataLike {
 export type PixelSource = ImageDataLike | CanvasImageSource | OffscreenCanvas;
 
 export interface FromPixelsOptions {
-  /** 1 (grey, ITU-R 601-2 luma as PIL's convert('L')), 3 (RGB, default) or 4 (RGBA). */
+  /** 1 (grey: ITU-R 601-2 luma, exactly as Pillow's convert('L')), 3 (RGB, default) or 4 (RGBA). */
   channels?: 1 | 3 | 4;
 }
 
@@ -79,8 +79,8 @@ export function fromPixels(source: PixelSource, { channels = 3, ...rest }: FromP
   const out = new Float32Array(channels * n);
   if (channels === 1) {
     for (let i = 0; i < n; i++) {
-      // PIL's integer luma (L = (R*299 + G*587 + B*114) / 1000, rounded), then /255 as ToTensor does.
-      out[i] = Math.round((data[4 * i] * 299 + data[4 * i + 1] * 587 + data[4 * i + 2] * 114) / 1000) / 255;
+      // Pillow's convert('L') in 16-bit fixed point (libImaging/Convert.c, L24), then /255 as ToTensor does.
+      out[i] = ((data[4 * i] * 19595 + data[4 * i + 1] * 38470 + data[4 * i + 2] * 7471 + 0x8000) >> 16) / 255;
     }
   } else {
     for (let c = 0; c < channels; c++) for (let i = 0; i < n; i++) out[c * n + i] = data[4 * i + c] / 255;

@@ -46,7 +46,7 @@ export function wasmUrl(build: WasmBuild): URL {
   const base = (globalThis as { location?: { href: string } }).location?.href;
   if (typeof paths === 'string' || paths instanceof URL) {
     const dir = String(paths);
-    return new URL(dir.endsWith('/') ? file : `${dir}/${file}`, base);
+    return new URL(file, new URL(dir.endsWith('/') ? dir : `${dir}/`, base));
   }
   const one = paths?.[file];
   if (one !== undefined) return new URL(String(one), base);

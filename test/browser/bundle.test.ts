@@ -1,0 +1,110 @@
+/**
+ * The package as a user gets it (dist/, resolved through package.json "exports" as 'neocog'), bundled
+ * into a minimal page by esbuild and by Vite, runs a conv2d forward + backward on the wasm backend in
+ * Chromium and matches the reference backend. Also: the browser entry pulls in no Node built-in.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as esbuild from 'esbuild';
+import { build as viteBuild } from 'vite';
+import type { Browser } from 'playwright-core';
+import { launch, open, serve } from './chromium.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The page's script: conv forward + backward on wasm, then the same on reference, compared. */
+const MAIN = (inline: boolean) => `${inline ? "import 'neocog/wasm-inline';\n" : ''}import * as nc from 'neocog';
+const out = { backend: nc.backend(), threads: nc.getBackend().threads ?? 1, isolated: self.crossOriginIsolated };
+function step() {
+  nc.manualSeed(0);
+  const x = nc.randn([2, 3, 13, 13], { requiresGrad: true });
+  const w = nc.randn([8, 3, 3, 3], { requiresGrad: true });
+  const b = nc.randn([8], { requiresGrad: true });
+  const y = nc.F.conv2d(x, w, b, { padding: 1, stride: 1 });
+  nc.mean(nc.mul(y, y)).backward();
+  return [y, x.grad, w.grad, b.grad].map((t) => Array.from(t.dataSync()));
+}
+try {
+  const wasm = step();
+  out.stats = Object.fromEntries([...nc.getBackend().stats].map(([k, v]) => [k, v.wasm]));
+  nc.setBackend('reference');
+  const ref = step();
+  out.maxDiff = Math.max(...wasm.map((a, i) => Math.max(...a.map((v, j) => Math.abs(v - ref[i][j]) / (1 + Math.abs(ref[i][j]))))));
+  out.sizes = wasm.map((a) => a.length);
+} catch (e) { out.error = String(e && e.stack || e); }
+window.__result = out;
+`;
+
+const HTML = (script: string) => `<!doctype html><meta charset="utf-8"><title>neocog bundle test</title><link rel="icon" href="data:,"><script type="module" src="${script}"></script>`;
+
+let browser: Browser;
+let work: string;
+
+beforeAll(async () => {
+  browser = await launch();
+  work = mkdtempSync(join(tmpdir(), 'neocog-bundle-'));
+  // The page's package dependency, as npm would install it (a link to this checkout's dist/).
+  mkdirSync(join(work, 'node_modules'));
+  symlinkSync(root, join(work, 'node_modules', 'neocog'), 'dir');
+});
+afterAll(async () => {
+  await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function runPage(dir: string): Promise<Record<string, unknown>> {
+  const server = await serve(dir);
+  const errors: string[] = [];
+  try {
+    const page = await open(browser, server.url, errors);
+    await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
+    const result = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+    return { ...result, errors };
+  } finally {
+    await server.close();
+  }
+}
+
+function expectWasmConv(r: Record<string, unknown>): void {
+  expect(r.error, JSON.stringify(r)).toBeUndefined();
+  expect(r.errors).toEqual([]);
+  expect(r.isolated).toBe(true);
+  expect(r.backend).toMatch(/^wasm: SIMD on, \d+ threads/);
+  expect(r.threads).toBeGreaterThanOrEqual(2);
+  const stats = r.stats as Record<string, number>;
+  for (const k of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) expect(stats[k], k).toBeGreaterThan(0);
+  expect(r.sizes).toEqual([2 * 8 * 13 * 13, 2 * 3 * 13 * 13, 8 * 3 * 3 * 3, 8]);
+  expect(r.maxDiff).toBeLessThan(1e-4);
+}
+
+describe('neocog bundled into a page', () => {
+  it('the browser entry imports no Node built-in (esbuild --platform=browser)', async () => {
+    const res = await esbuild.build({
+      entryPoints: [join(root, 'src', 'browser.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
+    });
+    const inputs = Object.keys(res.metafile.inputs);
+    expect(inputs.filter((f) => /^(node:|<)|\/node_modules\/(pngjs|jpeg-js)\//.test(f))).toEqual([]);
+    expect(inputs.some((f) => f.endsWith('src/browser.ts'))).toBe(true);
+  });
+
+  it('esbuild (wasm embedded via neocog/wasm-inline): conv forward + backward on wasm', async () => {
+    const dir = join(work, 'esbuild');
+    mkdirSync(dir);
+    writeFileSync(join(work, 'main-esbuild.js'), MAIN(true));
+    await esbuild.build({ entryPoints: [join(work, 'main-esbuild.js')], bundle: true, platform: 'browser', format: 'esm', outfile: join(dir, 'main.js'), logLevel: 'silent' });
+    writeFileSync(join(dir, 'index.html'), HTML('./main.js'));
+    expectWasmConv(await runPage(dir));
+  });
+
+  it('Vite (wasm emitted from new URL(..., import.meta.url)): conv forward + backward on wasm', async () => {
+    const app = join(work, 'vite-app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'main.js'), MAIN(false));
+    writeFileSync(join(app, 'index.html'), HTML('./main.js'));
+    await viteBuild({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist'), target: 'es2022' } });
+    expectWasmConv(await runPage(join(app, 'dist')));
+  });
+});
