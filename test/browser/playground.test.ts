@@ -1,0 +1,169 @@
+/**
+ * The playground (web/) built with Vite and driven in Chromium: it loads cleanly and isolated with
+ * wasm threads, trains to >= 95% held-out accuracy on the embedded digits within 60 s, classifies
+ * held-out digits drawn onto its canvas, and a saved model (download/upload, IndexedDB across a
+ * reload) gives the same predictions. Screenshots of every panel go to web/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import { embeddedMnist } from '../../src/data/embedded-mnist.js';
+import { launch, open, serve } from './chromium.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shots = join(root, 'web', 'screenshots');
+const PANELS = ['setup', 'charts', 'confusion', 'draw', 'inside', 'save'];
+
+type State = {
+  ready: boolean; backend: string; threads: number; isolated: boolean; step: number; epoch: number; heldOutAcc: number; evals: number;
+  workerJobs: number; running: boolean; prediction: number; probs: number[]; predictions: number; errors: string[]; loaded: string;
+};
+
+let browser: Browser;
+let server: { url: string; close: () => Promise<void> };
+let page: Page;
+let tmp: string;
+const errors: string[] = [];
+
+const state = (p: Page = page) => p.evaluate(() => (window as unknown as { playground: { state: State } }).playground.state);
+
+/** The first held-out digit of each class (neocog's deterministic 8,000 / 2,000 split). */
+function heldOutDigits(): { label: number; pixels: number[] }[] {
+  const ds = embeddedMnist({ train: false });
+  const out: { label: number; pixels: number[] }[] = [];
+  for (let i = 0; out.length < 10; i++) {
+    const label = ds.labels[i];
+    if (!out.some((d) => d.label === label)) out.push({ label, pixels: Array.from(ds.images.subarray(i * 784, (i + 1) * 784)) });
+  }
+  return out.sort((a, b) => a.label - b.label);
+}
+
+/** Draws a 28x28 digit onto the pad (scaled up 10x, as a large drawing) and waits for the prediction. */
+async function drawAndPredict(p: Page, pixels: number[]): Promise<{ prediction: number; probs: number[] }> {
+  const before = (await state(p)).predictions;
+  await p.evaluate((px) => {
+    const c = document.createElement('canvas');
+    c.width = c.height = 28;
+    const img = new ImageData(28, 28);
+    px.forEach((v, i) => img.data.set([v, v, v, 255], 4 * i));
+    c.getContext('2d')!.putImageData(img, 0, 0);
+    (window as unknown as { playground: { pad: { drawImage(s: CanvasImageSource, w: number, h: number): void } } }).playground.pad.drawImage(c, 28, 28);
+  }, pixels);
+  await p.waitForFunction((n) => (window as unknown as { playground: { state: State } }).playground.state.predictions > n, before, { timeout: 20_000 });
+  const s = await state(p);
+  return { prediction: s.prediction, probs: s.probs };
+}
+
+beforeAll(async () => {
+  execSync('npx tsx tools/web-data.ts', { cwd: root, stdio: 'inherit' });
+  await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  server = await serve(join(root, 'web', 'dist'));
+  browser = await launch();
+  mkdirSync(shots, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), 'neocog-playground-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('playground in Chromium', () => {
+  it('loads with no console errors, cross-origin isolated, wasm on two or more threads', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+    await ctx.addInitScript(() => {
+      // Long tasks on the page's main thread (the training runs in a worker and must not cause any).
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    });
+    page = await ctx.newPage();
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as unknown as { playground?: { state: State } }).playground?.state.ready, null, { timeout: 60_000 });
+    await page.waitForSelector('#summary tr.total');
+    const s = await state();
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    expect(s.isolated).toBe(true);
+    expect(s.backend).toMatch(/^wasm: SIMD on, \d+ threads \(Web Workers on shared memory\)/);
+    expect(s.threads).toBeGreaterThanOrEqual(2);
+    expect(errors).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('trains to >= 95% held-out accuracy on the embedded digits within 60 s, kernels on worker threads', async () => {
+    const t0 = Date.now();
+    await page.click('#start');
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.heldOutAcc >= 0.95, null, { timeout: 60_000, polling: 250 });
+    const seconds = (Date.now() - t0) / 1000;
+    await page.click('#pause');
+    await page.waitForFunction(() => !(window as unknown as { playground: { state: State } }).playground.state.running, null, { timeout: 10_000 });
+    const s = await state();
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log(`playground: ${(100 * s.heldOutAcc).toFixed(1)}% held-out after ${seconds.toFixed(1)} s, step ${s.step}, epoch ${s.epoch.toFixed(2)}, ${s.workerJobs} kernel chunks on worker threads; main-thread long tasks: ${longTasks.length} (max ${Math.max(0, ...longTasks).toFixed(0)} ms)`);
+    expect(s.heldOutAcc).toBeGreaterThanOrEqual(0.95);
+    expect(s.workerJobs).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('classifies held-out digits drawn onto the canvas (>= 9 of 10), and a mouse drawing', async () => {
+    const digits = heldOutDigits();
+    let right = 0;
+    const got: number[] = [];
+    for (const d of digits) {
+      const r = await drawAndPredict(page, d.pixels);
+      got.push(r.prediction);
+      if (r.prediction === d.label) right++;
+    }
+    console.log(`playground: drawn digits 0-9 classified as ${got.join(' ')} (${right}/10)`);
+    expect(right).toBeGreaterThanOrEqual(9);
+    // A '1' drawn with the mouse: a vertical stroke.
+    await page.click('#clear');
+    const box = (await page.locator('#draw').boundingBox())!;
+    const before = (await state()).predictions;
+    await page.mouse.move(box.x + 140, box.y + 50);
+    await page.mouse.down();
+    for (let y = 50; y <= 230; y += 10) await page.mouse.move(box.x + 140 + (y - 50) / 30, box.y + y);
+    await page.mouse.up();
+    await page.waitForFunction((n) => (window as unknown as { playground: { state: State } }).playground.state.predictions > n, before);
+    await page.waitForTimeout(300);
+    expect((await state()).prediction).toBe(1);
+    for (const name of PANELS) await page.locator(`#panel-${name}`).screenshot({ path: join(shots, `${name}.png`) });
+    await page.screenshot({ path: join(shots, 'page.png'), fullPage: true });
+  });
+
+  it('saving and loading the model gives the same predictions (safetensors download/upload, IndexedDB across a reload)', async () => {
+    const digits = heldOutDigits().slice(0, 4);
+    const before = [];
+    for (const d of digits) before.push((await drawAndPredict(page, d.pixels)).probs);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const file = join(tmp, 'model.safetensors');
+    await download.saveAs(file);
+    await page.fill('#idb-name', 'e2e-model');
+    await page.click('#idb-save');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLOptionElement>('#idb-list option')].some((o) => o.value === 'e2e-model'));
+    // A fresh model, then the uploaded file.
+    await page.click('#reset');
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.step === 0);
+    expect((await drawAndPredict(page, digits[0].pixels)).probs).not.toEqual(before[0]);
+    await page.setInputFiles('#upload', file);
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.loaded === 'model.safetensors');
+    for (let i = 0; i < digits.length; i++) expect((await drawAndPredict(page, digits[i].pixels)).probs).toEqual(before[i]);
+    // IndexedDB survives a page reload.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { playground?: { state: State } }).playground?.state.ready, null, { timeout: 60_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLOptionElement>('#idb-list option')].some((o) => o.value === 'e2e-model'));
+    await page.selectOption('#idb-list', 'e2e-model');
+    await page.click('#idb-load');
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.loaded.includes('e2e-model'));
+    for (let i = 0; i < digits.length; i++) expect((await drawAndPredict(page, digits[i].pixels)).probs).toEqual(before[i]);
+    expect(errors).toEqual([]);
+    expect((await state()).errors).toEqual([]);
+  });
+});
