@@ -34,3 +34,5 @@ export * as segment from './segment/index.js';
 export { initWasm, setWasmThreads, wasmThreads } from './backends/wasm/index.js';
 export * as inspect from './inspect/index.js';
 export * as render from './render/index.js';
+export { ready, type ReadyOptions } from './backends/ready.js';
+export { setWasmPaths, type WasmPaths } from './backends/wasm/loader.js';

@@ -15,6 +15,7 @@ export default defineConfig({
   resolve: { alias: { neocog: fileURLToPath(new URL('../src/browser.ts', import.meta.url)) } },
   server: { headers: isolation, port: 5173 },
   preview: { headers: isolation, port: 4173 },
-  worker: { format: 'es' },
-  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  // keepNames: the summary table and feature-map labels show layer class names (Conv2d, not 'H').
+  worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000, rolldownOptions: { output: { keepNames: true } } },
 });

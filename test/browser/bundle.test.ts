@@ -3,7 +3,7 @@
  * into a minimal page by esbuild and by Vite, runs a conv2d forward + backward on the wasm backend in
  * Chromium and matches the reference backend. Also: the browser entry pulls in no Node built-in.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +55,8 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function runPage(dir: string): Promise<Record<string, unknown>> {
-  const server = await serve(dir);
+async function runPage(dir: string, { isolate = true } = {}): Promise<Record<string, unknown>> {
+  const server = await serve(dir, { isolate });
   const errors: string[] = [];
   try {
     const page = await open(browser, server.url, errors);
@@ -106,5 +106,34 @@ describe('neocog bundled into a page', () => {
     writeFileSync(join(app, 'index.html'), HTML('./main.js'));
     await viteBuild({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist'), target: 'es2022' } });
     expectWasmConv(await runPage(join(app, 'dist')));
+  });
+
+  it('not cross-origin isolated: one thread, and backend() says why', async () => {
+    const r = await runPage(join(work, 'vite-app', 'dist'), { isolate: false });
+    expect(r.error).toBeUndefined();
+    expect(r.isolated).toBe(false);
+    expect(r.backend).toMatch(/^wasm: SIMD on, 1 thread \(threads off: SharedArrayBuffer is unavailable: the page is not crossOriginIsolated/);
+    expect(r.maxDiff).toBeLessThan(1e-4);
+  });
+
+  it('kernels not found: reference with the reason, then ready({ wasmPaths }) switches to wasm (no lock-in)', async () => {
+    const dir = join(work, 'esbuild-paths');
+    mkdirSync(join(dir, 'kernels'), { recursive: true });
+    for (const f of ['neocog-simd.wasm', 'neocog-simd-threads.wasm']) copyFileSync(join(root, 'dist', 'backends', 'wasm', 'gen', f), join(dir, 'kernels', f));
+    writeFileSync(join(work, 'main-paths.js'), `import * as nc from 'neocog';
+const before = nc.backend();
+const after = await nc.ready({ wasmPaths: './kernels/' });
+nc.manualSeed(0);
+const y = nc.F.conv2d(nc.randn([1, 2, 9, 9]), nc.randn([3, 2, 3, 3]), null, { padding: 1 });
+window.__result = { before, after, now: nc.backend(), wasmConv: nc.getBackend().stats?.get('Conv2D')?.wasm ?? 0, size: y.dataSync().length };
+`);
+    await esbuild.build({ entryPoints: [join(work, 'main-paths.js')], bundle: true, platform: 'browser', format: 'esm', outfile: join(dir, 'main.js'), logLevel: 'silent' });
+    writeFileSync(join(dir, 'index.html'), HTML('./main.js'));
+    const r = await runPage(dir);
+    expect(r.before).toMatch(/^reference: .*could not load neocog-simd\.wasm from http:.*\/gen\/neocog-simd\.wasm: HTTP 404/);
+    expect(r.after, JSON.stringify(r)).toMatch(/^wasm: SIMD on, \d+ threads/);
+    expect(r.now).toBe(r.after);
+    expect(r.wasmConv).toBe(1);
+    expect(r.size).toBe(3 * 81);
   });
 });
