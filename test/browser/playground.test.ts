@@ -98,6 +98,7 @@ describe('playground in Chromium', () => {
   });
 
   it('trains to >= 95% held-out accuracy on the embedded digits within 60 s, kernels on worker threads', async () => {
+    await page.evaluate(() => void ((window as unknown as { longTasks: number[] }).longTasks.length = 0));
     const t0 = Date.now();
     await page.click('#start');
     await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.heldOutAcc >= 0.95, null, { timeout: 60_000, polling: 250 });
@@ -147,7 +148,7 @@ describe('playground in Chromium', () => {
     await download.saveAs(file);
     await page.fill('#idb-name', 'e2e-model');
     await page.click('#idb-save');
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLOptionElement>('#idb-list option')].some((o) => o.value === 'e2e-model'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLOptionElement>('#idb-list option')).some((o) => o.value === 'e2e-model'));
     // A fresh model, then the uploaded file.
     await page.click('#reset');
     await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.step === 0);
@@ -158,12 +159,61 @@ describe('playground in Chromium', () => {
     // IndexedDB survives a page reload.
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { playground?: { state: State } }).playground?.state.ready, null, { timeout: 60_000 });
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLOptionElement>('#idb-list option')].some((o) => o.value === 'e2e-model'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLOptionElement>('#idb-list option')).some((o) => o.value === 'e2e-model'));
     await page.selectOption('#idb-list', 'e2e-model');
     await page.click('#idb-load');
     await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.loaded.includes('e2e-model'));
     for (let i = 0; i < digits.length; i++) expect((await drawAndPredict(page, digits[i].pixels)).probs).toEqual(before[i]);
     expect(errors).toEqual([]);
     expect((await state()).errors).toEqual([]);
+  });
+
+  it('checks an edited spec inline (errors, live summary) and trains it', async () => {
+    const conv = (inCh: number) => `format: neocog.spec/1
+inputs: {x: [1, 28, 28]}
+model:
+  type: Sequential
+  children:
+    "0": {type: Conv2d, options: {inChannels: ${inCh}, outChannels: 8, kernelSize: 3}}
+    "1": {type: ReLU}
+    "2": {type: MaxPool2d, options: {kernelSize: 2}}
+    "3": {type: Flatten}
+    "4": {type: Linear, options: {inFeatures: 1352, outFeatures: 10}}
+`;
+    await page.click('#spec-box summary');
+    await page.fill('#spec', conv(3));
+    await page.waitForFunction(() => document.getElementById('spec-error')!.textContent !== '');
+    expect(await page.textContent('#spec-error')).toMatch(/channel/i);
+    expect(await page.isDisabled('#spec-use')).toBe(true);
+    await page.locator('#panel-setup').screenshot({ path: join(shots, 'spec-error.png') });
+    await page.fill('#spec', conv(1));
+    await page.waitForFunction(() => document.getElementById('spec-error')!.textContent === '' && !(document.getElementById('spec-use') as HTMLButtonElement).disabled);
+    expect(await page.textContent('#summary tr.total')).toContain('13,610');
+    await page.click('#spec-use');
+    await page.click('#start');
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.evals >= 1 && (window as unknown as { playground: { state: State } }).playground.state.step > 0, null, { timeout: 60_000 });
+    await page.click('#pause');
+    expect(new URL(page.url()).searchParams.get('model')).toBe('custom');
+    expect(new URL(page.url()).searchParams.get('spec')).toContain('outChannels: 8');
+    expect(errors).toEqual([]);
+    expect((await state()).errors).toEqual([]);
+  });
+
+  it('where headers cannot be set, the service worker makes the static build isolated (threads on)', async () => {
+    const plain = await serve(join(root, 'web', 'dist'), { isolate: false });
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const errs: string[] = [];
+    p.on('console', (m) => m.type() === 'error' && errs.push(m.text()));
+    try {
+      await p.goto(plain.url);
+      await p.waitForFunction(() => (window as unknown as { playground?: { state: State } }).playground?.state.ready, null, { timeout: 60_000 });
+      expect(await p.evaluate(() => self.crossOriginIsolated)).toBe(true);
+      expect((await state(p)).threads).toBeGreaterThanOrEqual(2);
+      expect(errs).toEqual([]);
+    } finally {
+      await ctx.close();
+      await plain.close();
+    }
   });
 });
