@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: new URL('../..', import.meta.url).pathname,
-    include: ['test/browser/**/*.test.ts'],
+    include: ['test/browser/**/*.browser.ts'],
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 240_000,
     hookTimeout: 240_000,
