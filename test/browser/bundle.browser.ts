@@ -62,6 +62,7 @@ async function runPage(dir: string, { isolate = true } = {}): Promise<Record<str
     const page = await open(browser, server.url, errors);
     await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
     const result = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+    await page.close();
     return { ...result, errors };
   } finally {
     await server.close();
@@ -135,5 +136,13 @@ window.__result = { before, after, now: nc.backend(), wasmConv: nc.getBackend().
     expect(r.now).toBe(r.after);
     expect(r.wasmConv).toBe(1);
     expect(r.size).toBe(3 * 81);
+  });
+
+  it('plain <script type="module"> with an import map, no bundler: conv forward + backward on wasm', async () => {
+    symlinkSync(join(root, 'node_modules', 'yaml'), join(work, 'node_modules', 'yaml'), 'dir');
+    const map = { imports: { neocog: '/node_modules/neocog/dist/browser.js', yaml: '/node_modules/yaml/browser/index.js' } };
+    writeFileSync(join(work, 'main-plain.js'), MAIN(false));
+    writeFileSync(join(work, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="importmap">${JSON.stringify(map)}</script><script type="module" src="./main-plain.js"></script>`);
+    expectWasmConv(await runPage(work));
   });
 });

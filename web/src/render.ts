@@ -112,7 +112,7 @@ export function drawMaps(box: HTMLElement, maps: Map2D[]): void {
     row.className = 'maprow';
     const label = document.createElement('div');
     label.className = 'maplabel mono';
-    label.textContent = `${m.name} ${m.type} [${m.shape.join('×')}]`;
+    label.textContent = `${m.name} ${m.type} [${m.shape.join('×')}]${m.channels < m.shape[0] ? ` (first ${m.channels} of ${m.shape[0]} channels)` : ''}`;
     row.append(label);
     const [, h, w] = m.shape;
     const zoom = Math.max(1, Math.floor(56 / Math.max(h, w)));
