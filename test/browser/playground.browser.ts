@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
@@ -196,6 +197,49 @@ model:
     expect(new URL(page.url()).searchParams.get('model')).toBe('custom');
     expect(new URL(page.url()).searchParams.get('spec')).toContain('outChannels: 8');
     expect(errors).toEqual([]);
+    expect((await state()).errors).toEqual([]);
+  });
+
+  it('switches to Fashion-MNIST and changes optimizer and learning rate while training', async () => {
+    await page.selectOption('#model', 'mnist-convnet');
+    await page.selectOption('#dataset', 'fashion');
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.step === 0);
+    const evals = (await state()).evals;
+    await page.click('#start');
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.step > 20, null, { timeout: 60_000 });
+    await page.selectOption('#optimizer', 'sgd');
+    await page.fill('#lr', '0.05');
+    await page.dispatchEvent('#lr', 'change');
+    await page.waitForFunction((n) => (window as unknown as { playground: { state: State } }).playground.state.evals > n, evals, { timeout: 90_000 });
+    await page.click('#pause');
+    const s = await state();
+    const q = new URL(page.url()).searchParams;
+    expect([q.get('dataset'), q.get('optimizer'), q.get('lr')]).toEqual(['fashion', 'sgd', '0.05']);
+    expect(s.heldOutAcc).toBeGreaterThan(0.5);
+    expect(await page.textContent('#probs')).toContain('Ankle boot');
+    expect(errors).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('trains on IDX files opened from disk', async () => {
+    const ds = embeddedMnist({ train: true });
+    const idx = (magic: number, dims: number[], bytes: Uint8Array) => {
+      const head = Buffer.alloc(4 + 4 * dims.length);
+      head.writeUInt32BE(magic, 0);
+      dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+      return gzipSync(Buffer.concat([head, bytes]));
+    };
+    const files = [['train', 0, 1000], ['t10k', 1000, 300]].flatMap(([name, from, n]) => [
+      { name: `${name}-images-idx3-ubyte.gz`, mimeType: 'application/gzip', buffer: idx(0x803, [n as number, 28, 28], ds.images.subarray((from as number) * 784, ((from as number) + (n as number)) * 784)) },
+      { name: `${name}-labels-idx1-ubyte.gz`, mimeType: 'application/gzip', buffer: idx(0x801, [n as number], (ds.labels as Uint8Array).subarray(from as number, (from as number) + (n as number))) },
+    ]);
+    await page.setInputFiles('#idx', files);
+    await page.waitForFunction(() => document.getElementById('save-note')!.textContent!.includes('1,000 images from disk'));
+    const evals = (await state()).evals;
+    await page.click('#start');
+    await page.waitForFunction((n) => (window as unknown as { playground: { state: State } }).playground.state.evals > n, evals, { timeout: 90_000 });
+    await page.click('#pause');
+    expect((await state()).heldOutAcc).toBeGreaterThan(0.5);
     expect((await state()).errors).toEqual([]);
   });
 

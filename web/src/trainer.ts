@@ -207,10 +207,10 @@ function progress(loss: number, acc: number, ips: number): void {
   post({ type: 'progress', step, epoch: d ? seen / d.train.count : 0, loss, acc, imagesPerSecond: ips, running, lr: settings.lr, workerJobs: (nc.getBackend() as { workerJobs?: number }).workerJobs ?? 0 });
 }
 
-function applySettings(s: Settings): void {
+async function applySettings(s: Settings): Promise<void> {
   const rebuild = s.model !== settings.model || s.dataset !== settings.dataset || (s.model === 'custom' && s.spec !== settings.spec);
   if (rebuild) {
-    void reset(s).catch(fail);
+    await reset(s);
     return;
   }
   settings = s;
@@ -220,8 +220,12 @@ function applySettings(s: Settings): void {
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/** Bumped by every start, so a loop still waiting in tick() after a pause + start ends instead of running twice. */
+let generation = 0;
+
 async function loop(): Promise<void> {
-  while (running) {
+  const mine = ++generation;
+  while (running && mine === generation) {
     const d = await data();
     const t0 = performance.now();
     let loss = 0, correct = 0, n = 0, steps = 0;
@@ -238,7 +242,7 @@ async function loop(): Promise<void> {
     if (n) progress(loss / n, correct / n, n / ((performance.now() - t0) / 1000));
     await tick();
   }
-  progress(NaN, NaN, 0);
+  if (mine === generation) progress(NaN, NaN, 0);
 }
 
 function fail(e: unknown): void {
@@ -263,7 +267,7 @@ export async function handle(m: ToWorker): Promise<void> {
         await reset(m.settings);
         break;
       }
-      case 'settings': applySettings(m.settings); break;
+      case 'settings': await applySettings(m.settings); break;
       case 'start':
         if (!running) {
           running = true;
