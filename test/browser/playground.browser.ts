@@ -208,14 +208,15 @@ model:
     await page.click('#start');
     await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.step > 20, null, { timeout: 60_000 });
     await page.selectOption('#optimizer', 'sgd');
-    await page.fill('#lr', '0.05');
+    await page.fill('#lr', '0.01');
     await page.dispatchEvent('#lr', 'change');
     await page.waitForFunction((n) => (window as unknown as { playground: { state: State } }).playground.state.evals > n, evals, { timeout: 90_000 });
     await page.click('#pause');
     const s = await state();
     const q = new URL(page.url()).searchParams;
-    expect([q.get('dataset'), q.get('optimizer'), q.get('lr')]).toEqual(['fashion', 'sgd', '0.05']);
-    expect(s.heldOutAcc).toBeGreaterThan(0.5);
+    expect([q.get('dataset'), q.get('optimizer'), q.get('lr')]).toEqual(['fashion', 'sgd', '0.01']);
+    // A sanity check that it learns across the switch (chance is 0.1), not a quality bar.
+    expect(s.heldOutAcc).toBeGreaterThan(0.3);
     expect(await page.textContent('#probs')).toContain('Ankle boot');
     expect(errors).toEqual([]);
     expect(s.errors).toEqual([]);
