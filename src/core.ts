@@ -1,6 +1,8 @@
 /**
  * The browser-safe core that both entries export (./index.ts for Node, ./browser.ts for browsers):
- * tensors, autograd, ops, backends, nn, optim, models, inspect, render, ONNX on bytes. No Node built-in below it.
+ * tensors, autograd, ops, backends, nn, optim, models, inspect, render. No Node built-in below it, and no
+ * CommonJS package (so a plain <script type=module> with an import map works): ONNX, which needs
+ * protobufjs, is the 'neocog/onnx' subpath for bundlers.
  */
 import './tensor/methods.js';
 import './tensor/torch-methods.js';
@@ -31,4 +33,3 @@ export { ready, type ReadyOptions } from './backends/ready.js';
 export { setWasmPaths, type WasmPaths } from './backends/wasm/loader.js';
 export * as inspect from './inspect/index.js';
 export * as render from './render/index.js';
-export { OnnxModel, OnnxError, SUPPORTED_OPS as ONNX_SUPPORTED_OPS, exportOnnxBytes, importOnnxBytes, type ExportOnnxOptions } from './io/onnx/index.js';

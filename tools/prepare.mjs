@@ -16,7 +16,7 @@ const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
 const asm = join(root, 'asm');
 const newest = Math.max(...readdirSync(asm).map((f) => statSync(join(asm, f)).mtimeMs));
 const gen = join(root, 'src', 'backends', 'wasm', 'gen');
-const wasm = ['neocog-simd.wasm', 'neocog-simd-threads.wasm'].map((f) => join(gen, f));
+const wasm = ['neocog-simd.wasm', 'neocog-simd-threads.wasm', 'neocog-relaxed.wasm', 'neocog-relaxed-threads.wasm'].map((f) => join(gen, f));
 if (!wasm.every((f) => existsSync(f) && statSync(f).mtimeMs >= newest)) run('npm run build:wasm');
 run('npx tsc -p tsconfig.build.json');
 run('node tools/copy-wasm.mjs');

@@ -1,11 +1,11 @@
 /**
  * `ready()`: the one await that makes the fastest backend available. Node compiles the kernels
  * synchronously on first use, so there it only waits for worker threads to boot; browsers fetch and
- * compile both kernel builds (the threaded one only where threads can run), then the default backend
+ * compile the kernel builds that can run here (threaded, relaxed SIMD), then the default backend
  * is chosen again, so nothing done before is locked to the reference backend.
  */
 import { backend, getBackend, refreshDefault } from './registry.js';
-import { isNode, simdSupport, threadSupport } from './wasm/features.js';
+import { isNode, relaxedSimdSupport, simdSupport, threadSupport } from './wasm/features.js';
 import { initWasm, setWasmPaths, wasmLoaded, type WasmBuild, type WasmPaths } from './wasm/loader.js';
 import { wasmThreads } from './wasm/index.js';
 
@@ -24,7 +24,12 @@ export async function ready(options: ReadyOptions = {}): Promise<string> {
   for (const k of Object.keys(options)) if (k !== 'wasmPaths') throw new TypeError(`ready: unknown option '${k}' (expected wasmPaths)`);
   if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
   if (!isNode && simdSupport().ok) {
-    const builds: WasmBuild[] = wasmThreads() > 1 && threadSupport().ok ? ['single', 'threads'] : ['single'];
+    // 'single' always (it decides whether the wasm backend is available); the threaded and relaxed-SIMD
+    // (fused multiply-add) builds where they can run, so the runtime can pick its preferred one.
+    const threaded = wasmThreads() > 1 && threadSupport().ok;
+    const relaxed = relaxedSimdSupport().ok;
+    const builds: WasmBuild[] = ['single', ...(threaded ? ['threads' as const] : []),
+      ...(relaxed ? ['relaxed-single' as const] : []), ...(relaxed && threaded ? ['relaxed-threads' as const] : [])];
     const missing = builds.filter((b) => !wasmLoaded(b));
     const results = await Promise.all(missing.map((b) => load(b)));
     if (results.some((r) => r === null)) refreshDefault();

@@ -73,7 +73,8 @@ function expectWasmConv(r: Record<string, unknown>): void {
   expect(r.error, JSON.stringify(r)).toBeUndefined();
   expect(r.errors).toEqual([]);
   expect(r.isolated).toBe(true);
-  expect(r.backend).toMatch(/^wasm: SIMD on, \d+ threads/);
+  // Chromium has relaxed SIMD: every bundler must ship (and ready() fetch) the relaxed build too.
+  expect(r.backend).toMatch(/^wasm: SIMD on \(relaxed: fused multiply-add\), \d+ threads/);
   expect(r.threads).toBeGreaterThanOrEqual(2);
   const stats = r.stats as Record<string, number>;
   for (const k of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) expect(stats[k], k).toBeGreaterThan(0);
@@ -89,6 +90,15 @@ describe('neocog bundled into a page', () => {
     const inputs = Object.keys(res.metafile.inputs);
     expect(inputs.filter((f) => /^(node:|<)|\/node_modules\/(pngjs|jpeg-js)\//.test(f))).toEqual([]);
     expect(inputs.some((f) => f.endsWith('src/browser.ts'))).toBe(true);
+  });
+
+  it("'neocog/onnx' (protobufjs, for bundlers) imports no Node built-in either", async () => {
+    const res = await esbuild.build({
+      entryPoints: [join(root, 'src', 'io', 'onnx', 'index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
+    });
+    const inputs = Object.keys(res.metafile.inputs);
+    expect(inputs.filter((f) => /^(node:|<)/.test(f) || /\/io\/onnx\/file\.ts$/.test(f))).toEqual([]);
+    expect(inputs.some((f) => /node_modules\/protobufjs\//.test(f))).toBe(true);
   });
 
   it('esbuild (wasm embedded via neocog/wasm-inline): conv forward + backward on wasm', async () => {
@@ -113,14 +123,14 @@ describe('neocog bundled into a page', () => {
     const r = await runPage(join(work, 'vite-app', 'dist'), { isolate: false });
     expect(r.error).toBeUndefined();
     expect(r.isolated).toBe(false);
-    expect(r.backend).toMatch(/^wasm: SIMD on, 1 thread \(threads off: SharedArrayBuffer is unavailable: the page is not crossOriginIsolated/);
+    expect(r.backend).toMatch(/^wasm: SIMD on \(relaxed: fused multiply-add\), 1 thread \(threads off: SharedArrayBuffer is unavailable: the page is not crossOriginIsolated/);
     expect(r.maxDiff).toBeLessThan(1e-4);
   });
 
   it('kernels not found: reference with the reason, then ready({ wasmPaths }) switches to wasm (no lock-in)', async () => {
     const dir = join(work, 'esbuild-paths');
     mkdirSync(join(dir, 'kernels'), { recursive: true });
-    for (const f of ['neocog-simd.wasm', 'neocog-simd-threads.wasm']) copyFileSync(join(root, 'dist', 'backends', 'wasm', 'gen', f), join(dir, 'kernels', f));
+    for (const f of ['neocog-simd.wasm', 'neocog-simd-threads.wasm', 'neocog-relaxed.wasm', 'neocog-relaxed-threads.wasm']) copyFileSync(join(root, 'dist', 'backends', 'wasm', 'gen', f), join(dir, 'kernels', f));
     writeFileSync(join(work, 'main-paths.js'), `import * as nc from 'neocog';
 const before = nc.backend();
 const after = await nc.ready({ wasmPaths: './kernels/' });
@@ -132,7 +142,7 @@ window.__result = { before, after, now: nc.backend(), wasmConv: nc.getBackend().
     writeFileSync(join(dir, 'index.html'), HTML('./main.js'));
     const r = await runPage(dir);
     expect(r.before).toMatch(/^reference: .*could not load neocog-simd\.wasm from http:.*\/gen\/neocog-simd\.wasm: HTTP 404/);
-    expect(r.after, JSON.stringify(r)).toMatch(/^wasm: SIMD on, \d+ threads/);
+    expect(r.after, JSON.stringify(r)).toMatch(/^wasm: SIMD on \(relaxed: fused multiply-add\), \d+ threads/);
     expect(r.now).toBe(r.after);
     expect(r.wasmConv).toBe(1);
     expect(r.size).toBe(3 * 81);

@@ -92,7 +92,7 @@ describe('playground in Chromium', () => {
     const s = await state();
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     expect(s.isolated).toBe(true);
-    expect(s.backend).toMatch(/^wasm: SIMD on, \d+ threads \(Web Workers on shared memory\)/);
+    expect(s.backend).toMatch(/^wasm: SIMD on \(relaxed: fused multiply-add\), \d+ threads \(Web Workers on shared memory\)/);
     expect(s.threads).toBeGreaterThanOrEqual(2);
     expect(errors).toEqual([]);
     expect(s.errors).toEqual([]);

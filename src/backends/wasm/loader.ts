@@ -50,9 +50,14 @@ export function wasmUrl(build: WasmBuild): URL {
   }
   const one = paths?.[file];
   if (one !== undefined) return new URL(String(one), base);
-  return build === 'single'
-    ? new URL('./gen/neocog-simd.wasm', import.meta.url)
-    : new URL('./gen/neocog-simd-threads.wasm', import.meta.url);
+  // One literal `new URL(...)` per file, so bundlers see (and emit) each of them.
+  switch (build) {
+    case 'single': return new URL('./gen/neocog-simd.wasm', import.meta.url);
+    case 'threads': return new URL('./gen/neocog-simd-threads.wasm', import.meta.url);
+    case 'relaxed-single': return new URL('./gen/neocog-relaxed.wasm', import.meta.url);
+    case 'relaxed-threads': return new URL('./gen/neocog-relaxed-threads.wasm', import.meta.url);
+    default: throw new TypeError(`wasmUrl: unknown build ${String(build)} (expected ${Object.keys(WASM_FILES).join(', ')})`);
+  }
 }
 
 /** Whether `build` is compiled and ready to instantiate. */
