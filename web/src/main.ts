@@ -6,9 +6,9 @@ import './style.css';
 import { Curves } from './charts';
 import { setupPad, toMnist } from './draw';
 import { parseIdxFile, type ImageSet } from './datasets';
-import { drawConfusion, drawFilters, drawMaps, drawProbs, drawWrong, greyCanvas } from './render';
+import { drawConfusion, drawFilters, drawMaps, drawPicture, drawProbs, drawWrong, greyCanvas } from './render';
 import { readSettings, writeSettings } from './url-state';
-import { DIGIT_CLASSES, FASHION_CLASSES, type FromWorker, type Settings, type ToWorker } from './protocol';
+import { DIGIT_CLASSES, FASHION_CLASSES, type EmbedMethod, type EmbeddingMap, type FromWorker, type Looks, type Settings, type ToWorker } from './protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'neocog-trainer' });
@@ -32,6 +32,9 @@ const pad = setupPad($<HTMLCanvasElement>('draw'), predictNow);
 const state = {
   ready: false, backend: '', threads: 0, isolated: false, step: 0, epoch: 0, heldOutAcc: NaN, evals: 0,
   workerJobs: 0, running: false, prediction: -1, probs: [] as number[], predictions: 0, errors: [] as string[], loaded: '', saved: 0,
+  /** The 28x28 input of the latest prediction request, in [0, 1]. */
+  input: [] as number[],
+  gradCamLayer: '', embeddings: 0, embedding: null as Omit<EmbeddingMap, 'picture'> | null, onnx: 0,
 };
 (window as unknown as { playground: unknown }).playground = { state, pad, settings: () => settings, send };
 
@@ -75,10 +78,37 @@ function predictNow(): void {
     g.clearRect(0, 0, 28, 28);
     $('probs').replaceChildren();
     $('maps').replaceChildren();
+    showLooks(null);
     return;
   }
   g.drawImage(greyCanvas(px, 28, 28, 1), 0, 0);
+  state.input = Array.from(px);
   send({ type: 'predict', id: ++predictId, pixels: px }, []);
+}
+
+function showLooks(l: Looks | null): void {
+  drawPicture($<HTMLCanvasElement>('saliency'), l?.saliency ?? null);
+  drawPicture($<HTMLCanvasElement>('gradcam'), l?.gradCam?.picture ?? null);
+  $('looks-class').textContent = l ? classes()[l.target] : '–';
+  $('gradcam-layer').textContent = l?.gradCam?.layer ?? (l ? '(no conv layer)' : '–');
+  $('gradcam-layer').title = l?.note ?? '';
+  state.gradCamLayer = l?.gradCam?.layer ?? '';
+}
+
+function showEmbedding(m: EmbeddingMap): void {
+  const { picture, ...numbers } = m;
+  state.embedding = numbers;
+  state.embeddings++;
+  drawPicture($<HTMLCanvasElement>('embedding'), picture);
+  $('embedding').style.width = `${2 * picture.width}px`;
+  $('embed-note').textContent = `${m.method === 'tsne' ? 't-SNE' : 'PCA'} of layer ${m.layer}, ${m.count} held-out images, epoch ${m.epoch} · 5-NN accuracy ${(100 * m.knn).toFixed(1)}% on the map (${(100 * m.featureKnn).toFixed(1)}% on the features) · ${(m.ms / 1000).toFixed(1)} s`;
+}
+
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  Object.assign(document.createElement('a'), { href: url, download: name }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  $('save-note').textContent = `downloaded ${name}, ${bytes.length.toLocaleString('en-US')} bytes`;
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
@@ -101,6 +131,8 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case 'model':
       summaryTable(m.summary);
       $('progress').textContent = 'ready to train';
+      drawPicture($<HTMLCanvasElement>('embedding'), null);
+      $('embed-note').textContent = 'drawn at the end of each epoch';
       predictNow();
       break;
     case 'progress':
@@ -137,16 +169,19 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.predictions++;
       drawProbs($('probs'), m.probs, classes());
       drawMaps($('maps'), m.maps);
+      showLooks(m.looks);
       break;
-    case 'saved': {
+    case 'embedding':
+      showEmbedding(m.map);
+      break;
+    case 'onnx':
+      state.onnx++;
+      download(m.bytes, 'model.onnx');
+      break;
+    case 'saved':
       state.saved++;
-      const url = URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      const a = Object.assign(document.createElement('a'), { href: url, download: `${settings.model}-${settings.dataset}.safetensors` });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-      $('save-note').textContent = `downloaded ${m.bytes.length.toLocaleString('en-US')} bytes`;
+      download(m.bytes, `${settings.model}-${settings.dataset}.safetensors`);
       break;
-    }
     case 'loaded':
       state.loaded = m.source;
       $('save-note').textContent = `loaded ${m.source}`;
@@ -206,6 +241,13 @@ $('spec-use').onclick = () => {
 };
 $('clear').onclick = () => pad.clear();
 $('download').onclick = () => send({ type: 'save' });
+$('onnx').onclick = () => send({ type: 'onnx' });
+const embedNow = () => {
+  $('embed-note').textContent = 'mapping…';
+  send({ type: 'embed', method: $<HTMLSelectElement>('embed-method').value as EmbedMethod });
+};
+$('embed-method').onchange = embedNow;
+$('embed-now').onclick = embedNow;
 $('upload').onchange = async () => {
   const f = $<HTMLInputElement>('upload').files?.[0];
   if (!f) return;

@@ -31,7 +31,39 @@ export type ToWorker =
   | { type: 'idbSave'; name: string }
   | { type: 'idbLoad'; name: string }
   | { type: 'idbList' }
-  | { type: 'data'; train: ImageSetLite; test: ImageSetLite };
+  | { type: 'data'; train: ImageSetLite; test: ImageSetLite }
+  | { type: 'embed'; method: EmbedMethod }
+  | { type: 'onnx' };
+
+export type EmbedMethod = 'tsne' | 'pca';
+
+/** An RGBA picture made by neocog's render module (width * height * 4 bytes). */
+export interface Picture {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+/** Where the net looks for its top class: input-gradient saliency, and Grad-CAM over the input (null when the model has no conv layer). */
+export interface Looks {
+  target: number;
+  saliency: Picture;
+  gradCam: { layer: string; picture: Picture } | null;
+  note: string;
+}
+
+/** Held-out images mapped to 2-D from the penultimate layer, drawn as a scatter plot coloured by class. */
+export interface EmbeddingMap {
+  epoch: number;
+  method: EmbedMethod;
+  layer: string;
+  count: number;
+  /** Leave-one-out 5-NN accuracy on the 2-D map, and on the layer's own features. */
+  knn: number;
+  featureKnn: number;
+  ms: number;
+  picture: Picture;
+}
 
 /** A dataset the page opened from disk (28x28 grey images, uint8, with labels). */
 export interface ImageSetLite {
@@ -68,7 +100,9 @@ export type FromWorker =
   | { type: 'spec'; id: number; ok: true; summary: { rows: SummaryRowLite[]; totalParams: number; totalFlops: number } }
   | { type: 'spec'; id: number; ok: false; error: string }
   | { type: 'specText'; id: number; text: string }
-  | { type: 'prediction'; id: number; probs: number[]; maps: Map2D[] }
+  | { type: 'prediction'; id: number; probs: number[]; maps: Map2D[]; looks: Looks | null }
+  | { type: 'embedding'; map: EmbeddingMap }
+  | { type: 'onnx'; bytes: Uint8Array }
   | { type: 'saved'; bytes: Uint8Array }
   | { type: 'loaded'; source: string }
   | { type: 'idb'; models: { name: string; bytes: number; savedAt: number }[]; note?: string }

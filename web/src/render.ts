@@ -1,5 +1,16 @@
-/** Drawing the worker's numbers: confusion matrix, mistakes, probabilities, filters, feature maps. */
-import type { Map2D } from './protocol';
+/** Drawing the worker's numbers: confusion matrix, mistakes, probabilities, filters, feature maps, pictures. */
+import type { Map2D, Picture } from './protocol';
+
+/** An RGBA picture the worker rendered (neocog's render module) onto a canvas, at its own size; CSS scales it. */
+export function drawPicture(canvas: HTMLCanvasElement, pic: Picture | null): void {
+  if (!pic) {
+    canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
+    return;
+  }
+  canvas.width = pic.width;
+  canvas.height = pic.height;
+  canvas.getContext('2d')!.putImageData(new ImageData(pic.data as Uint8ClampedArray<ArrayBuffer>, pic.width, pic.height), 0, 0);
+}
 
 /** A grey image (values scaled from [lo, hi]) on a new canvas, shown `zoom` times larger with crisp pixels. */
 export function greyCanvas(values: ArrayLike<number>, w: number, h: number, zoom: number, lo = 0, hi = 1, diverging = false): HTMLCanvasElement {

@@ -5,7 +5,9 @@
  */
 import * as nc from 'neocog';
 import { fetchSet, type ImageSet } from './datasets';
-import { DIGIT_CLASSES, FASHION_CLASSES, type DatasetName, type FromWorker, type Map2D, type Settings, type SummaryRowLite, type ToWorker } from './protocol';
+import { embeddingMap } from './embedding';
+import { looks } from './looks';
+import { DIGIT_CLASSES, FASHION_CLASSES, type DatasetName, type EmbedMethod, type FromWorker, type Looks, type Map2D, type Settings, type SummaryRowLite, type ToWorker } from './protocol';
 
 type Model = nc.nn.Module<[nc.Tensor], nc.Tensor>;
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -23,6 +25,9 @@ let step = 0;
 let seen = 0;
 let order = new Int32Array(0);
 let pos = 0;
+/** Whole epochs done; the embedding map is redrawn when it grows. */
+let epochs = 0;
+let embedMethod: EmbedMethod = 'tsne';
 const rng = new nc.Generator(1);
 
 /** Models from the zoo that take one 28x28 grey image and give 10 classes. */
@@ -183,7 +188,26 @@ function predict(id: number, pixels: Float32Array): void {
     for (const h of handles) h.remove();
     model!.train();
   }
-  post({ type: 'prediction', id, probs, maps });
+  let where: Looks | null = null;
+  try {
+    where = looks(model!, pixels, probs.indexOf(Math.max(...probs)));
+  } catch (e) {
+    console.warn(`neocog playground: no saliency for this model: ${(e as Error).message}`);
+  }
+  post({ type: 'prediction', id, probs, maps, looks: where }, where ? [where.saliency.data.buffer, ...(where.gradCam ? [where.gradCam.picture.data.buffer] : [])] : []);
+}
+
+function sendEmbedding(): void {
+  const classes = settings.dataset === 'fashion' ? FASHION_CLASSES : DIGIT_CLASSES;
+  const map = embeddingMap(model!, sets[settings.dataset]!.test, embedMethod, classes, epochs);
+  post({ type: 'embedding', map }, [map.picture.data.buffer]);
+}
+
+/** ONNX bytes of the model; protobufjs loads with the first export only. */
+async function sendOnnx(): Promise<void> {
+  const { exportOnnxBytes } = await import('neocog/onnx');
+  const bytes = exportOnnxBytes(model!, { input: [1, ...INPUT] });
+  post({ type: 'onnx', bytes }, [bytes.buffer]);
 }
 
 async function reset(s: Settings): Promise<void> {
@@ -195,6 +219,7 @@ async function reset(s: Settings): Promise<void> {
   makeOptimizer();
   step = 0;
   seen = 0;
+  epochs = 0;
   const d = await data();
   shuffle(d.train.count);
   post({ type: 'model', name: s.model, summary: summarize(model) });
@@ -238,6 +263,10 @@ async function loop(): Promise<void> {
       step++;
       seen += b;
       if (step % settings.evalEvery === 0) evaluate(d.test);
+      if (Math.floor(seen / d.train.count) > epochs) {
+        epochs = Math.floor(seen / d.train.count);
+        sendEmbedding();
+      }
     }
     if (n) progress(loss / n, correct / n, n / ((performance.now() - t0) / 1000));
     await tick();
@@ -300,6 +329,11 @@ export async function handle(m: ToWorker): Promise<void> {
       case 'idbSave': await nc.io.saveModelIndexedDB(model!, m.name); await idbList(`saved '${m.name}'`); break;
       case 'idbLoad': await nc.io.loadModelIndexedDB(model!, m.name); post({ type: 'loaded', source: `IndexedDB '${m.name}'` }); sendFilters(); break;
       case 'idbList': await idbList(); break;
+      case 'embed':
+        embedMethod = m.method;
+        if (model && sets[settings.dataset]) sendEmbedding();
+        break;
+      case 'onnx': await sendOnnx(); break;
       case 'data':
         sets.files = { train: m.train, test: m.test };
         await reset({ ...settings, dataset: 'files' });
