@@ -2,9 +2,11 @@
  * The playground (web/) built with Vite and driven in Chromium: it loads cleanly and isolated with
  * wasm threads, trains to >= 95% held-out accuracy on the embedded digits within 60 s, classifies
  * held-out digits drawn onto its canvas, and a saved model (download/upload, IndexedDB across a
- * reload) gives the same predictions. Screenshots of every panel go to web/screenshots/.
+ * reload) gives the same predictions; it shows where the net looks (saliency, Grad-CAM), maps held-out
+ * images to 2-D each epoch (t-SNE / PCA with a kNN score), and its ONNX export runs in onnxruntime with
+ * the page's probabilities. Screenshots of every panel go to web/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,17 +15,28 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
+import * as ort from 'onnxruntime-node';
 import { embeddedMnist } from '../../src/data/embedded-mnist.js';
 import { launch, open, serve } from './chromium.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = join(root, 'web', 'screenshots');
-const PANELS = ['setup', 'charts', 'confusion', 'draw', 'inside', 'save'];
+const PANELS = ['setup', 'charts', 'confusion', 'draw', 'inside', 'embedding', 'save'];
 
 type State = {
   ready: boolean; backend: string; threads: number; isolated: boolean; step: number; epoch: number; heldOutAcc: number; evals: number;
   workerJobs: number; running: boolean; prediction: number; probs: number[]; predictions: number; errors: string[]; loaded: string;
+  input: number[]; gradCamLayer: string; embeddings: number; embedding: { epoch: number; method: string; layer: string; count: number; knn: number; featureKnn: number; ms: number } | null; onnx: number;
 };
+
+/** How many different colours a canvas shows, and its size (a blank or flat picture has one colour). */
+const colours = (p: Page, id: string) => p.evaluate((sel) => {
+  const c = document.getElementById(sel) as HTMLCanvasElement;
+  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  const seen = new Set<number>();
+  for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+  return { count: seen.size, width: c.width, height: c.height };
+}, id);
 
 let browser: Browser;
 let server: { url: string; close: () => Promise<void> };
@@ -114,6 +127,48 @@ describe('playground in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows where the net looks: saliency and Grad-CAM (on the last spatial conv) of the top class', async () => {
+    const seven = heldOutDigits()[7];
+    const r = await drawAndPredict(page, seven.pixels);
+    expect(r.prediction).toBe(7);
+    const s = await state();
+    expect(s.gradCamLayer).toBe('cv2');
+    expect(await page.textContent('#gradcam-layer')).toBe('cv2');
+    expect(await page.textContent('#looks-class')).toBe('7');
+    for (const id of ['saliency', 'gradcam']) {
+      const c = await colours(page, id);
+      expect(c.width, id).toBe(28);
+      // A viridis heat map over the digit: many shades, not a flat or blank square.
+      expect(c.count, id).toBeGreaterThan(30);
+    }
+    await page.locator('#panel-draw').screenshot({ path: join(shots, 'looks.png') });
+  });
+
+  it('maps held-out images to 2-D at each epoch end (t-SNE, kNN > 0.5), and with PCA on request', async () => {
+    if ((await state()).epoch < 1) {
+      // 95% came before the first epoch ended: train on to it.
+      await page.click('#start');
+      await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.embeddings >= 1, null, { timeout: 90_000 });
+      await page.click('#pause');
+      await page.waitForFunction(() => !(window as unknown as { playground: { state: State } }).playground.state.running, null, { timeout: 10_000 });
+    }
+    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.embeddings >= 1, null, { timeout: 30_000 });
+    const e = (await state()).embedding!;
+    console.log(`playground: embedding map at epoch ${e.epoch}: ${e.method} of ${e.layer}, ${e.count} images, kNN ${e.knn.toFixed(3)} on the map (${e.featureKnn.toFixed(3)} on the features), ${e.ms.toFixed(0)} ms`);
+    expect(e).toMatchObject({ method: 'tsne', layer: 'relu3', count: 300 });
+    expect(e.epoch).toBeGreaterThanOrEqual(1);
+    expect(e.knn).toBeGreaterThan(0.5);
+    expect((await colours(page, 'embedding')).count).toBeGreaterThanOrEqual(10);
+    expect(await page.textContent('#embed-note')).toMatch(/5-NN accuracy \d+\.\d% on the map/);
+    const n = (await state()).embeddings;
+    await page.selectOption('#embed-method', 'pca');
+    await page.waitForFunction((k) => (window as unknown as { playground: { state: State } }).playground.state.embeddings > k, n, { timeout: 30_000 });
+    expect((await state()).embedding).toMatchObject({ method: 'pca', layer: 'relu3' });
+    await page.selectOption('#embed-method', 'tsne');
+    await page.waitForFunction((k) => (window as unknown as { playground: { state: State } }).playground.state.embeddings > k + 1, n, { timeout: 30_000 });
+    expect(errors).toEqual([]);
+  });
+
   it('classifies held-out digits drawn onto the canvas (>= 9 of 10), and a mouse drawing', async () => {
     const digits = heldOutDigits();
     let right = 0;
@@ -138,6 +193,27 @@ describe('playground in Chromium', () => {
     expect((await state()).prediction).toBe(1);
     for (const name of PANELS) await page.locator(`#panel-${name}`).screenshot({ path: join(shots, `${name}.png`) });
     await page.screenshot({ path: join(shots, 'page.png'), fullPage: true });
+  });
+
+  it('Export ONNX downloads model.onnx that onnxruntime runs with the page\'s probabilities (1e-4)', async () => {
+    const r = await drawAndPredict(page, heldOutDigits()[3].pixels);
+    const input = (await state()).input;
+    expect(input.length).toBe(784);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#onnx')]);
+    expect(download.suggestedFilename()).toBe('model.onnx');
+    const file = join(tmp, 'model.onnx');
+    await download.saveAs(file);
+    const session = await ort.InferenceSession.create(readFileSync(file));
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(input), [1, 1, 28, 28]) });
+    const logits = Array.from(out[session.outputNames[0]].data as Float32Array);
+    const top = Math.max(...logits);
+    const e = logits.map((v) => Math.exp(v - top));
+    const probs = e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    const diff = Math.max(...probs.map((p, i) => Math.abs(p - r.probs[i])));
+    console.log(`playground: model.onnx ${readFileSync(file).length} bytes, onnxruntime vs page probabilities: max diff ${diff.toExponential(2)}`);
+    expect(probs.length).toBe(10);
+    expect(diff).toBeLessThan(1e-4);
+    expect(errors).toEqual([]);
   });
 
   it('saving and loading the model gives the same predictions (safetensors download/upload, IndexedDB across a reload)', async () => {
