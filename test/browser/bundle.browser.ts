@@ -1,22 +1,23 @@
 /**
  * The package as a user gets it (dist/, resolved through package.json "exports" as 'neocog'), bundled
- * into a minimal page by esbuild and by Vite, runs a conv2d forward + backward on the wasm backend in
+ * into a minimal page by esbuild, Vite and webpack 5, runs a conv2d forward + backward on the wasm backend in
  * Chromium and matches the reference backend. Also: the browser entry pulls in no Node built-in.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as esbuild from 'esbuild';
 import { build as viteBuild } from 'vite';
+import webpack from 'webpack';
 import type { Browser } from 'playwright-core';
 import { launch, open, serve } from './chromium.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The page's script: conv forward + backward on wasm, then the same on reference, compared. */
-const MAIN = (inline: boolean) => `${inline ? "import 'neocog/wasm-inline';\n" : ''}import * as nc from 'neocog';
+/** The page's script: conv forward + backward on wasm, then the same on reference, compared; with `onnx`, also LeNet-5 -> ONNX bytes -> neocog again ('neocog/onnx', protobufjs). */
+const MAIN = (inline: boolean, onnx = false) => `${inline ? "import 'neocog/wasm-inline';\n" : ''}${onnx ? "import { exportOnnxBytes, importOnnxBytes } from 'neocog/onnx';\n" : ''}import * as nc from 'neocog';
 const out = { backend: nc.backend(), threads: nc.getBackend().threads ?? 1, isolated: self.crossOriginIsolated };
 function step() {
   nc.manualSeed(0);
@@ -34,7 +35,12 @@ try {
   const ref = step();
   out.maxDiff = Math.max(...wasm.map((a, i) => Math.max(...a.map((v, j) => Math.abs(v - ref[i][j]) / (1 + Math.abs(ref[i][j]))))));
   out.sizes = wasm.map((a) => a.length);
-} catch (e) { out.error = String(e && e.stack || e); }
+${onnx ? `  const net = nc.models.get('lenet5').eval();
+  const bytes = exportOnnxBytes(net, { input: [1, 1, 28, 28] });
+  const x = nc.randn([2, 1, 28, 28]);
+  const a = nc.noGrad(() => net.call(x)).dataSync(), b = nc.noGrad(() => importOnnxBytes(bytes).eval().call(x)).dataSync();
+  out.onnx = { bytes: bytes.length, maxDiff: Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]))) };
+` : ''}} catch (e) { out.error = String(e && e.stack || e); }
 window.__result = out;
 `;
 
@@ -82,6 +88,14 @@ function expectWasmConv(r: Record<string, unknown>): void {
   expect(r.maxDiff).toBeLessThan(1e-4);
 }
 
+/** The conv checks, and 'neocog/onnx' wrote and read back LeNet-5 with the same outputs. */
+function expectOnnx(r: Record<string, unknown>): void {
+  expectWasmConv(r);
+  const onnx = r.onnx as { bytes: number; maxDiff: number };
+  expect(onnx.bytes).toBeGreaterThan(100_000);
+  expect(onnx.maxDiff).toBeLessThan(1e-5);
+}
+
 describe('neocog bundled into a page', () => {
   it('the browser entry imports no Node built-in (esbuild --platform=browser)', async () => {
     const res = await esbuild.build({
@@ -110,13 +124,28 @@ describe('neocog bundled into a page', () => {
     expectWasmConv(await runPage(dir));
   });
 
-  it('Vite (wasm emitted from new URL(..., import.meta.url)): conv forward + backward on wasm', async () => {
+  it("Vite (wasm emitted from new URL(..., import.meta.url)): conv forward + backward on wasm; 'neocog/onnx' export + import", async () => {
     const app = join(work, 'vite-app');
     mkdirSync(app);
-    writeFileSync(join(app, 'main.js'), MAIN(false));
+    writeFileSync(join(app, 'main.js'), MAIN(false, true));
     writeFileSync(join(app, 'index.html'), HTML('./main.js'));
     await viteBuild({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist'), target: 'es2022' } });
-    expectWasmConv(await runPage(join(app, 'dist')));
+    expectOnnx(await runPage(join(app, 'dist')));
+  });
+
+  it("webpack 5 (its defaults: wasm emitted as assets from new URL(..., import.meta.url), top-level await on): conv forward + backward on wasm; 'neocog/onnx' export + import", async () => {
+    const app = join(work, 'webpack-app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'main.js'), MAIN(false, true));
+    const out = join(app, 'dist');
+    // A user's config: nothing neocog-specific (webpack >= 5.83 has experiments.topLevelAwait on by default).
+    const compiler = webpack({ mode: 'production', context: app, entry: './main.js', output: { path: out, filename: 'main.js' }, performance: { hints: false } });
+    const stats = await new Promise<webpack.Stats>((resolve, reject) => compiler.run((err, s) => compiler.close(() => (err || !s ? reject(err) : resolve(s)))));
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    expect(readdirSync(out).filter((f) => f.endsWith('.wasm'))).toHaveLength(4);
+    // webpack's output is a classic script (its automatic publicPath reads document.currentScript).
+    writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>neocog webpack test</title><link rel="icon" href="data:,"><script src="./main.js"></script>');
+    expectOnnx(await runPage(out));
   });
 
   it('not cross-origin isolated: one thread, and backend() says why', async () => {
