@@ -221,6 +221,16 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   });
 }
 
+/** select(x, dim, index): the slice at `index` along dim, that dim removed, as torch.select (negative index counts from the end). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  assertTensor('select', 'input', x);
+  const d = normDim('select', dim, x.ndim);
+  const n = x.shape[d];
+  assertInt('select', 'index', index, { min: -n });
+  if (index >= n) fail('select', `index ${index} is out of range for dim ${d} of size ${n}`, `use -${n} .. ${n - 1}`);
+  return squeeze(narrow(x, d, index < 0 ? index + n : index, 1), d);
+}
+
 /** Rank-checked helper other ops use: [N,C,L] -> [N,C,1,L]. */
 export function as2d(op: string, x: Tensor): Tensor {
   assertRank(op, 'input', x, [3], 'expected [N, C, L]');

@@ -12,9 +12,19 @@ import { full } from './creation.js';
 import { finite, noExtra, options, show } from '../ops/args.js';
 import { assertTensor, fail } from '../ops/validate.js';
 import type { TensorLike } from '../ops/util.js';
+import { sort as sortOp, topk as topkOp, type ValuesIndices } from '../ops/sort.js';
+import { norm as normOp } from '../ops/norm-p.js';
 
 declare module './tensor.js' {
   interface Tensor {
+    /** The sorted values and their indices along dim, as torch's x.sort(). */
+    sort(...args: Parameters<typeof sortOp> extends [Tensor, ...infer R] ? R : never): ValuesIndices;
+    /** The k largest (or smallest) values and their indices, as torch's x.topk(k). */
+    topk(k: number, ...args: Parameters<typeof topkOp> extends [Tensor, number, ...infer R] ? R : never): ValuesIndices;
+    /** A p-norm, as torch's x.norm(). */
+    norm(...args: Parameters<typeof normOp> extends [Tensor, ...infer R] ? R : never): Tensor;
+    /** The slice at index along dim, that dim removed, as torch's x.select(dim, index). */
+    select(dim: number, index: number): Tensor;
     /** Number of elements, as torch's numel(). */
     numel(): number;
     /** Number of dimensions, as torch's dim(). */
@@ -52,6 +62,10 @@ function inPlace<T extends Tensor>(t: T, op: string, compute: () => Tensor): T {
   return t;
 }
 
+proto.sort = function (...args) { return sortOp(this, ...args); };
+proto.topk = function (k, ...args) { return topkOp(this, k, ...args); };
+proto.norm = function (...args) { return normOp(this, ...args); };
+proto.select = function (dim, index) { noExtra('select', arguments, 2); return S.select(this, dim, index); };
 proto.numel = function () { noExtra('numel', arguments, 0); return this.size; };
 proto.dim = function () { noExtra('dim', arguments, 0); return this.ndim; };
 proto.tolist = function () { noExtra('tolist', arguments, 0); return this.toArray(); };
