@@ -14,11 +14,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { noGrad } from '../autograd/graph.js';
-import { withReluRule, type ReluRule } from '../autograd/relu-rule.js';
+import { RELU_RULES, withReluRule, type ReluRule } from '../autograd/relu-rule.js';
 import type { AnyModule } from '../nn/module.js';
 import { add, mul, sub } from '../ops/elementwise.js';
 import { cat } from '../ops/shape.js';
-import { checkInput, checkModel, checkOptions, checkTarget, describe, fail, inspecting, intOpt, leaf, logitsOf, numOpt, targetScore } from './common.js';
+import { checkInput, checkModel, checkOp, checkOptions, checkTarget, describe, fail, inspecting, intOpt, leaf, logitsOf, numOpt, targetScore } from './common.js';
 
 export type AttributionMethod = 'gradient' | 'inputXGradient' | 'smoothGrad' | 'integratedGradients' | 'guidedBackprop' | 'deconvnet';
 export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = ['gradient', 'inputXGradient', 'smoothGrad', 'integratedGradients', 'guidedBackprop', 'deconvnet'];
@@ -54,8 +54,13 @@ const KEYS = ['method', 'noiseLevel', 'samples', 'baseline', 'steps', 'batchSize
 
 /** dS/dx for a batch under a relu rule; the model is already in inspecting() mode. */
 export function inputGradient(op: string, model: AnyModule, x: Tensor, target: readonly number[], rule: ReluRule = 'gradient'): { grad: Tensor; scores: number[] } {
+  checkOp('inputGradient', op);
+  checkModel(op, model);
+  checkInput(op, x);
+  if (!RELU_RULES.includes(rule)) fail(op, `rule must be one of ${RELU_RULES.join(', ')}, got ${describe(rule)}`);
   const xi = leaf(x);
   const logits = logitsOf(op, model.call(xi), x.shape[0]);
+  target = checkTarget(op, target, x.shape[0], logits.shape[1]);
   const s = targetScore(logits, target);
   withReluRule(rule, () => s.backward());
   const k = logits.shape[1];

@@ -11,6 +11,7 @@ import { Conv1d, Conv2d } from '../nn/conv.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { NeocogError } from '../ops/validate.js';
+import { MAX_ELEMENTS, integer, show } from '../ops/args.js';
 
 export function fail(op: string, message: string, hint?: string): never {
   throw new NeocogError(`inspect.${op}`, message, hint);
@@ -23,8 +24,27 @@ export function checkModel(op: string, model: unknown): asserts model is AnyModu
 export function describe(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor [${v.shape.join(',')}]`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
-  return v === null ? 'null' : typeof v === 'object' ? 'an object' : typeof v;
+  if (v !== null && typeof v === 'object') return 'an object';
+  return show(v);
+}
+
+/** The helpers that take their caller's name first (inputGradient, layerFeatures) check it before using it in messages. */
+export function checkOp(fn: string, op: unknown): asserts op is string {
+  if (typeof op !== 'string' || !/^[\w.$-]+$/.test(op)) fail(fn, `op must be the calling method's name (a string), got ${describe(op)}`);
+}
+
+/** An array or typed array of numbers. */
+export function isNumbers(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
+}
+
+/** Row-major data [n, d] as the plain-array helpers (pca, tsne, kNN) take it: sizes checked before anything is allocated. */
+export function checkMatrix(op: string, arg: string, data: unknown, n: unknown, d: unknown): asserts data is ArrayLike<number> {
+  if (!isNumbers(data)) fail(op, `${arg} must be an array or typed array of numbers [n * d], got ${describe(data)}`);
+  integer(`inspect.${op}`, 'n', n, { min: 1 });
+  integer(`inspect.${op}`, 'd', d, { min: 1 });
+  if ((n as number) * (d as number) > MAX_ELEMENTS) fail(op, `n * d = ${(n as number) * (d as number)} is over the limit of ${MAX_ELEMENTS}`);
+  if (data.length < (n as number) * (d as number)) fail(op, `${arg} has ${data.length} values, fewer than n * d = ${n} * ${d}`);
 }
 
 /** Rejects option keys the method does not know, so a typo is never silently ignored. */

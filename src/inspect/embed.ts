@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/graph.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import type { AnyModule } from '../nn/module.js';
-import { capture, checkInput, checkModel, checkOptions, describe, fail, inspecting, intOpt, numOpt } from './common.js';
+import { capture, checkInput, checkModel, checkOp, checkOptions, describe, fail, inspecting, intOpt, numOpt } from './common.js';
 import { pca } from './pca.js';
 import { knnAccuracy, tsne } from './tsne.js';
 
@@ -41,6 +41,11 @@ export interface Embedding {
 
 /** Activations of `layer` for every input, in batches, flattened per sample. */
 export function layerFeatures(op: string, model: AnyModule, x: Tensor, layer: string, batchSize: number): Float32Array {
+  checkOp('layerFeatures', op);
+  checkModel(op, model);
+  checkInput(op, x);
+  if (typeof layer !== 'string') fail(op, `layer must be a dotted module name (a string), got ${describe(layer)}`);
+  batchSize = intOpt(op, 'batchSize', batchSize, NaN);
   const n = x.shape[0];
   let out: Float32Array | null = null, dim = 0;
   inspecting(model, () => noGrad(() => {

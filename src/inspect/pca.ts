@@ -4,6 +4,8 @@
  * extra directions, 4 power iterations) followed by Jacobi on the small projected covariance.
  */
 
+import { checkMatrix, describe, fail } from './common.js';
+
 /** Eigen-decomposition of a symmetric m x m matrix (overwritten): eigenvalues descending, eigenvectors as columns of the returned matrix. */
 export function symmetricEigen(a: Float64Array, m: number): { values: Float64Array; vectors: Float64Array } {
   const v = new Float64Array(m * m);
@@ -73,7 +75,9 @@ function covTimes(x: Float64Array, n: number, d: number, v: Float64Array, m: num
 
 /** Projections of the rows of `data` [n, d] onto its first `k` principal components: [n, k] row-major. */
 export function pca(data: ArrayLike<number>, n: number, d: number, k: number, random: () => number = Math.random): { coords: Float64Array; variance: Float64Array } {
-  if (k > d) throw new Error(`pca: cannot take ${k} components of ${d}-dimensional data`);
+  checkMatrix('pca', 'data', data, n, d);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > d) fail('pca', `k must be an integer in [1, d = ${d}] (components to take), got ${describe(k)}`);
+  if (typeof random !== 'function') fail('pca', `random must be a function returning numbers in [0, 1), got ${describe(random)}`);
   const x = new Float64Array(n * d);
   for (let j = 0; j < d; j++) {
     let mean = 0;

@@ -13,7 +13,7 @@ import { randn } from '../tensor/creation.js';
 import type { AnyModule } from '../nn/module.js';
 import { attribution, ATTRIBUTION_METHODS, type AttributionMethod } from './attribution.js';
 import { gradCam } from './gradcam.js';
-import { checkInput, checkModel, checkOptions, describe, fail, numOpt } from './common.js';
+import { checkInput, checkModel, checkOptions, describe, fail, isNumbers, numOpt } from './common.js';
 
 export type SanityMethod = AttributionMethod | 'gradCam';
 
@@ -50,7 +50,14 @@ function ranks(values: ArrayLike<number>, absolute: boolean): Float64Array {
 }
 
 /** Spearman rank correlation of a and b, or of |a| and |b| (ties get mean ranks). */
-export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, { absolute = false }: { absolute?: boolean } = {}): number {
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, options?: { absolute?: boolean }): number {
+  const op = 'spearman';
+  if (!isNumbers(a)) fail(op, `a must be an array or typed array of numbers, got ${describe(a)}`);
+  if (!isNumbers(b)) fail(op, `b must be an array or typed array of numbers, got ${describe(b)}`);
+  if (a.length !== b.length) fail(op, `a and b must have the same length, got ${a.length} and ${b.length}`);
+  const o = checkOptions(op, options, ['absolute']);
+  const absolute = o.absolute ?? false;
+  if (typeof absolute !== 'boolean') fail(op, `absolute must be true or false, got ${describe(absolute)}`);
   const ra = ranks(a, absolute), rb = ranks(b, absolute), n = ra.length;
   let ma = 0, mb = 0;
   for (let i = 0; i < n; i++) { ma += ra[i]; mb += rb[i]; }

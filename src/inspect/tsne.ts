@@ -11,6 +11,8 @@ import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/graph.js';
 import { matmul } from '../ops/matmul.js';
 import { slice, transpose } from '../ops/shape.js';
+import { integer } from '../ops/args.js';
+import { checkMatrix, checkOptions, describe, fail, intOpt, numOpt } from './common.js';
 
 export interface TsneOptions {
   perplexity?: number;
@@ -48,6 +50,8 @@ class KSmallest {
  * with the dot products as blocked matrix products on the active backend (SIMD in wasm).
  */
 export function nearestNeighbours(x: ArrayLike<number>, n: number, d: number, k: number): { index: Int32Array; dist: Float64Array } {
+  checkMatrix('nearestNeighbours', 'x', x, n, d);
+  integer('inspect.nearestNeighbours', 'k', k, { min: 0, max: n - 1 });
   const xs = Float32Array.from(x as ArrayLike<number>);
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < d; j++) s += xs[i * d + j] * xs[i * d + j]; norms[i] = s; }
@@ -157,8 +161,16 @@ class QuadTree {
 }
 
 /** Embeds the rows of `data` [n, d] in 2-D: returns [n, 2] row-major. */
-export function tsne(data: ArrayLike<number>, n: number, d: number, { perplexity = 30, iterations = 750, theta = 0.5, random = Math.random }: TsneOptions = {}): Float64Array {
-  if (n < 4) throw new Error(`tsne: needs at least 4 points, got ${n}`);
+export function tsne(data: ArrayLike<number>, n: number, d: number, options?: TsneOptions): Float64Array {
+  const op = 'tsne';
+  checkMatrix(op, 'data', data, n, d);
+  const o = checkOptions(op, options, ['perplexity', 'iterations', 'theta', 'random']) as TsneOptions;
+  let perplexity = numOpt(op, 'perplexity', o.perplexity, 30, Number.MIN_VALUE);
+  const iterations = intOpt(op, 'iterations', o.iterations, 750, 0);
+  const theta = numOpt(op, 'theta', o.theta, 0.5, 0);
+  const random = o.random ?? Math.random;
+  if (typeof random !== 'function') fail(op, `random must be a function returning numbers in [0, 1), got ${describe(random)}`);
+  if (n < 4) fail(op, `needs at least 4 points, got ${n}`);
   perplexity = Math.min(perplexity, (n - 1) / 3);
   let x: ArrayLike<number> = data, dim = d;
   if (d > 50) { x = pca(data, n, d, 50, random).coords; dim = 50; }
@@ -227,6 +239,9 @@ export function tsne(data: ArrayLike<number>, n: number, d: number, { perplexity
 
 /** Leave-one-out k-nearest-neighbour accuracy of labelled points [n, dim] (majority vote, ties to the nearest). */
 export function knnAccuracy(points: ArrayLike<number>, n: number, dim: number, labels: ArrayLike<number>, k = 5): number {
+  checkMatrix('knnAccuracy', 'points', points, n, dim);
+  if (labels === null || typeof labels !== 'object' || !(labels.length >= n)) fail('knnAccuracy', `labels must be an array of ${n} class indices, got ${describe(labels)}`);
+  k = intOpt('knnAccuracy', 'k', k, 5);
   const { index } = nearestNeighbours(points, n, dim, Math.min(k, n - 1));
   const kk = Math.min(k, n - 1);
   let right = 0;
