@@ -49,11 +49,13 @@ function ranks(values: ArrayLike<number>, absolute: boolean): Float64Array {
   return r;
 }
 
-/** Spearman rank correlation of a and b, or of |a| and |b| (ties get mean ranks). */
-export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, options?: { absolute?: boolean }): number {
+/** Spearman rank correlation of a and b (arrays or tensors of one size), or of |a| and |b| (ties get mean ranks). */
+export function spearman(a: ArrayLike<number> | Tensor, b: ArrayLike<number> | Tensor, options?: { absolute?: boolean }): number {
   const op = 'spearman';
-  if (!isNumbers(a)) fail(op, `a must be an array or typed array of numbers, got ${describe(a)}`);
-  if (!isNumbers(b)) fail(op, `b must be an array or typed array of numbers, got ${describe(b)}`);
+  if (a instanceof Tensor) a = a.dataSync();
+  if (b instanceof Tensor) b = b.dataSync();
+  if (!isNumbers(a)) fail(op, `a must be an array, typed array or tensor of numbers, got ${describe(a)}`);
+  if (!isNumbers(b)) fail(op, `b must be an array, typed array or tensor of numbers, got ${describe(b)}`);
   if (a.length !== b.length) fail(op, `a and b must have the same length, got ${a.length} and ${b.length}`);
   const o = checkOptions(op, options, ['absolute']);
   const absolute = o.absolute ?? false;

@@ -1,5 +1,7 @@
 /** Labelled grids of RGBA tiles, with a 3x5 pixel font for the labels (browser-safe, no canvas). */
 import { blank, scale, type RGBAImage } from './image.js';
+import { isPlainObject, show } from '../ops/args.js';
+import { checkColor, checkImage, checkString, fail, int, opts } from './check.js';
 
 // 3x5 glyphs: five rows of three, top to bottom, '#' = ink. Lower case is drawn as upper case ('x' excepted).
 const GLYPHS: Record<string, string> = {
@@ -21,7 +23,14 @@ function glyph(ch: string): string {
 }
 
 /** Draws text at (x, y) in the given colour, each font pixel `size` image pixels. */
-export function drawText(img: RGBAImage, text: string, x: number, y: number, { size = 1, color = [0, 0, 0, 255] }: { size?: number; color?: readonly number[] } = {}): void {
+export function drawText(img: RGBAImage, text: string, x: number, y: number, options?: { size?: number; color?: readonly number[] }): void {
+  checkImage('drawText', 'img', img);
+  checkString('drawText', 'text', text);
+  int('drawText', 'x', x, -Number.MAX_SAFE_INTEGER);
+  int('drawText', 'y', y, -Number.MAX_SAFE_INTEGER);
+  const { size = 1, color = [0, 0, 0, 255] } = opts<{ size: number; color: readonly number[] }>('drawText', options, ['size', 'color']);
+  int('drawText', 'size', size, 1, 1 << 12);
+  checkColor('drawText', 'color', color);
   [...text].forEach((ch, i) => {
     const g = glyph(ch);
     for (let r = 0; r < 5; r++) for (let c = 0; c < 3; c++) {
@@ -34,7 +43,11 @@ export function drawText(img: RGBAImage, text: string, x: number, y: number, { s
   });
 }
 
-export const textWidth = (text: string, size = 1): number => Math.max(0, text.length * 4 - 1) * size;
+export function textWidth(text: string, size = 1): number {
+  checkString('textWidth', 'text', text);
+  int('textWidth', 'size', size, 1, 1 << 12);
+  return Math.max(0, text.length * 4 - 1) * size;
+}
 
 export interface GridTile {
   image: RGBAImage;
@@ -55,10 +68,20 @@ export interface GridOptions {
 }
 
 /** Tiles of possibly different sizes in rows, each with its label under it. */
-export function grid(tiles: readonly GridTile[], { cols, zoom = 1, pad = 2, fontSize = 1, title }: GridOptions = {}): RGBAImage {
-  if (!Array.isArray(tiles) || tiles.length === 0) throw new Error('render.grid: tiles must be a non-empty array of { image, label? }');
+export function grid(tiles: readonly GridTile[], options?: GridOptions): RGBAImage {
+  if (!Array.isArray(tiles) || tiles.length === 0) fail('grid', `tiles must be a non-empty array of { image, label? }, got ${show(tiles)}`);
+  tiles.forEach((t, i) => {
+    if (!isPlainObject(t)) fail('grid', `tiles[${i}] must be { image, label? }, got ${show(t)}`);
+    checkImage('grid', `tiles[${i}].image`, t.image);
+    if (t.label !== undefined) checkString('grid', `tiles[${i}].label`, t.label);
+  });
+  const { cols, zoom = 1, pad = 2, fontSize = 1, title } = opts<GridOptions>('grid', options, ['cols', 'zoom', 'pad', 'fontSize', 'title']);
   const n = tiles.length, c = cols ?? Math.ceil(Math.sqrt(n));
-  if (!Number.isInteger(c) || c < 1) throw new Error(`render.grid: cols must be a positive integer, got ${cols}`);
+  if (!Number.isInteger(c) || c < 1) fail('grid', `cols must be a positive integer, got ${show(cols)}`);
+  int('grid', 'zoom', zoom, 1, 1 << 12);
+  int('grid', 'pad', pad, 0, 1 << 12);
+  int('grid', 'fontSize', fontSize, 1, 1 << 12);
+  if (title !== undefined) checkString('grid', 'title', title);
   const imgs = tiles.map((t) => scale(t.image, zoom));
   const labelH = tiles.some((t) => t.label) ? 5 * fontSize + 3 : 0;
   const cellW = Math.max(...imgs.map((i) => i.width), ...tiles.map((t) => textWidth(t.label ?? '', fontSize)));

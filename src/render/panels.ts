@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/graph.js';
 import { softmax } from '../ops/activation.js';
-import type { AnyModule } from '../nn/module.js';
+import { Module, type AnyModule } from '../nn/module.js';
 import { attribution, ATTRIBUTION_METHODS, type AttributionMethod } from '../inspect/attribution.js';
 import { gradCam, gradCamPlusPlus } from '../inspect/gradcam.js';
 import { occlusion } from '../inspect/occlusion.js';
@@ -13,6 +13,8 @@ import { deconvProjection } from '../inspect/deconv.js';
 import { inspecting } from '../inspect/common.js';
 import { fromTensor, scale, type RGBAImage } from './image.js';
 import { mapImage } from './views.js';
+import { show } from '../ops/args.js';
+import { checkTensor, fail, int, opts } from './check.js';
 
 export type PanelMethod = AttributionMethod | 'gradCam' | 'gradCamPlusPlus' | 'occlusion' | 'deconvProjection';
 export const PANEL_METHODS: readonly PanelMethod[] = [...ATTRIBUTION_METHODS, 'gradCam', 'gradCamPlusPlus', 'occlusion', 'deconvProjection'];
@@ -43,7 +45,15 @@ export interface Panels {
 }
 
 /** One image [C,H,W] with values in [0,1]: its prediction and a panel per method. */
-export function panels(model: AnyModule, image: Tensor, { methods = PANEL_METHODS, target, layer, zoom = 6, window }: PanelsOptions = {}): Panels {
+export function panels(model: AnyModule, image: Tensor, options?: PanelsOptions): Panels {
+  if (!(model instanceof Module)) fail('panels', `model must be an nn.Module, got ${show(model)}`);
+  checkTensor('panels', 'image', image);
+  const { methods = PANEL_METHODS, target, layer, zoom = 6, window } = opts<PanelsOptions>('panels', options, ['methods', 'target', 'layer', 'zoom', 'window']);
+  if (!Array.isArray(methods)) fail('panels', `methods must be an array of method names, got ${show(methods)}`);
+  int('panels', 'zoom', zoom, 1, 1 << 12);
+  if (target !== undefined) int('panels', 'target', target, 0);
+  if (window !== undefined) int('panels', 'window', window, 1);
+  if (layer !== undefined && typeof layer !== 'string') fail('panels', `layer must be a dotted module name (a string), got ${show(layer)}`);
   if (image.ndim !== 3) throw new Error(`render.panels: expected one image [C,H,W], got [${image.shape.join(',')}]`);
   for (const m of methods) if (!PANEL_METHODS.includes(m)) throw new Error(`render.panels: unknown method '${String(m)}' (use ${PANEL_METHODS.join(', ')})`);
   const x = image.unsqueeze(0);

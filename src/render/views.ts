@@ -1,8 +1,10 @@
 /** Ready-made pictures of inspect results: maps over an image, feature-map grids, filter grids, embedding scatter plots. */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { blank, fromTensor, overlay, scale, type RGBAImage } from './image.js';
 import { colorize, type ColormapName } from './colormap.js';
 import { drawText, grid, type GridTile } from './grid.js';
+import { show } from '../ops/args.js';
+import { checkNumbers, checkString, checkTensor, fail, int, opts } from './check.js';
 
 export interface MapImageOptions {
   /** How channels are combined: 'sum' keeps the sign (default), 'maxAbs' gives Simonyan's saliency magnitude. */
@@ -15,10 +17,14 @@ export interface MapImageOptions {
 }
 
 /** One sample's map [C,H,W] (or [1,C,H,W], [H,W]) as a colour image, optionally over the input. */
-export function mapImage(map: Tensor, { reduce = 'sum', cmap = 'auto', over, alpha = 0.6, zoom = 1 }: MapImageOptions = {}): RGBAImage {
+export function mapImage(map: Tensor, options?: MapImageOptions): RGBAImage {
+  checkTensor('mapImage', 'map', map);
+  const { reduce = 'sum', cmap = 'auto', over, alpha = 0.6, zoom = 1 } = opts<MapImageOptions>('mapImage', options, ['reduce', 'cmap', 'over', 'alpha', 'zoom']);
+  if (over !== undefined) checkTensor('mapImage', 'over', over);
+  int('mapImage', 'zoom', zoom, 1, 1 << 12);
   const shape = map.ndim === 4 && map.shape[0] === 1 ? map.shape.slice(1) : map.ndim === 2 ? [1, ...map.shape] : map.shape;
-  if (shape.length !== 3) throw new Error(`render.mapImage: expected one map [C,H,W], got [${map.shape.join(',')}]`);
-  if (reduce !== 'sum' && reduce !== 'maxAbs') throw new Error(`render.mapImage: reduce must be 'sum' or 'maxAbs', got ${String(reduce)}`);
+  if (shape.length !== 3) fail('mapImage', `expected one map [C,H,W], got [${map.shape.join(',')}]`);
+  if (reduce !== 'sum' && reduce !== 'maxAbs') fail('mapImage', `reduce must be 'sum' or 'maxAbs', got ${show(reduce)}`);
   const [c, h, w] = shape, v = map.dataSync(), out = new Float64Array(h * w);
   for (let k = 0; k < c; k++) for (let p = 0; p < h * w; p++) {
     const a = v[k * h * w + p];
@@ -30,14 +36,19 @@ export function mapImage(map: Tensor, { reduce = 'sum', cmap = 'auto', over, alp
 }
 
 /** Every channel of one sample's feature maps [C,H,W] (each scaled on its own), labelled by index. */
-export function mapsGrid(maps: Tensor, { zoom = 2, cols, title }: { zoom?: number; cols?: number; title?: string } = {}): RGBAImage {
+export function mapsGrid(maps: Tensor, options?: { zoom?: number; cols?: number; title?: string }): RGBAImage {
+  checkTensor('mapsGrid', 'maps', maps);
+  const { zoom = 2, cols, title } = opts<{ zoom: number; cols: number; title: string }>('mapsGrid', options, ['zoom', 'cols', 'title']);
+  int('mapsGrid', 'zoom', zoom, 1, 1 << 12);
+  if (cols !== undefined) int('mapsGrid', 'cols', cols, 1);
+  if (title !== undefined) checkString('mapsGrid', 'title', title);
   const shape = maps.ndim === 4 && maps.shape[0] === 1 ? maps.shape.slice(1) : maps.shape;
   if (shape.length === 1 || shape.length === 2 || shape.slice(1).every((d) => d === 1)) {
     // A vector (a dense layer): one row of cells.
     const v = maps.dataSync();
     return grid([{ image: scale(colorize(v, v.length, 1), 4), label: title ? undefined : `${v.length} units` }], { title });
   }
-  if (shape.length !== 3) throw new Error(`render.mapsGrid: expected [C,H,W] or [1,C,H,W], got [${maps.shape.join(',')}]`);
+  if (shape.length !== 3) fail('mapsGrid', `expected [C,H,W] or [1,C,H,W], got [${maps.shape.join(',')}]`);
   const [c, h, w] = shape, v = maps.dataSync();
   const tiles: GridTile[] = [];
   for (let k = 0; k < c; k++) tiles.push({ image: colorize(v.subarray(k * h * w, (k + 1) * h * w), w, h), label: String(k) });
@@ -49,7 +60,14 @@ export function mapsGrid(maps: Tensor, { zoom = 2, cols, title }: { zoom?: numbe
  * input channel up to `maxIn`), diverging colours with one symmetric range for the whole layer.
  * 1-D filters over one-hot sequences [out, alphabet, k]: a letter x position heatmap labelled with its motif.
  */
-export function filterGrid(weight: Tensor, { zoom = 4, maxIn = 8, motifs, alphabet, title }: { zoom?: number; maxIn?: number; motifs?: string[]; alphabet?: string; title?: string } = {}): RGBAImage {
+export function filterGrid(weight: Tensor, options?: { zoom?: number; maxIn?: number; motifs?: string[]; alphabet?: string; title?: string }): RGBAImage {
+  checkTensor('filterGrid', 'weight', weight);
+  const { zoom = 4, maxIn = 8, motifs, alphabet, title } = opts<{ zoom: number; maxIn: number; motifs: string[]; alphabet: string; title: string }>('filterGrid', options, ['zoom', 'maxIn', 'motifs', 'alphabet', 'title']);
+  int('filterGrid', 'zoom', zoom, 1, 1 << 12);
+  int('filterGrid', 'maxIn', maxIn, 1);
+  if (motifs !== undefined && (!Array.isArray(motifs) || !motifs.every((m) => typeof m === 'string'))) fail('filterGrid', `motifs must be an array of strings, got ${show(motifs)}`);
+  if (alphabet !== undefined) checkString('filterGrid', 'alphabet', alphabet);
+  if (title !== undefined) checkString('filterGrid', 'title', title);
   const v = weight.dataSync();
   let m = 0;
   for (const a of v) m = Math.max(m, Math.abs(a));
@@ -67,7 +85,7 @@ export function filterGrid(weight: Tensor, { zoom = 4, maxIn = 8, motifs, alphab
     }
     return grid(tiles, { cols: Math.min(4, out), title });
   }
-  if (weight.ndim !== 4) throw new Error(`render.filterGrid: expected conv weights [out, in, kh, kw] or [out, in, k], got [${weight.shape.join(',')}]`);
+  if (weight.ndim !== 4) fail('filterGrid', `expected conv weights [out, in, kh, kw] or [out, in, k], got [${weight.shape.join(',')}]`);
   const [out, cin, kh, kw] = weight.shape, plane = kh * kw;
   for (let f = 0; f < out; f++) {
     if (cin === 3) {
@@ -84,9 +102,21 @@ export function filterGrid(weight: Tensor, { zoom = 4, maxIn = 8, motifs, alphab
 // Tableau's 10 category colours.
 const PALETTE = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]];
 
-/** Points [n, 2] coloured by label, with a legend of class names. */
-export function scatterPlot(coords: ArrayLike<number>, labels: ArrayLike<number> | undefined, { size = 600, classes, title }: { size?: number; classes?: readonly string[]; title?: string } = {}): RGBAImage {
+/** Points [n, 2] (row-major numbers, or a tensor) coloured by label, with a legend of class names. */
+export function scatterPlot(coords: ArrayLike<number> | Tensor, labels: ArrayLike<number> | undefined, options?: { size?: number; classes?: readonly string[]; title?: string }): RGBAImage {
+  if (coords instanceof Tensor) coords = coords.dataSync();
+  checkNumbers('scatterPlot', 'coords', coords);
+  if (coords.length % 2 !== 0) fail('scatterPlot', `coords must be [n, 2] row-major (an even count), got ${coords.length} values`);
   const n = coords.length / 2;
+  if (labels !== undefined && labels !== null) {
+    checkNumbers('scatterPlot', 'labels', labels);
+    if (labels.length !== n) fail('scatterPlot', `labels has ${labels.length} entries for ${n} points`);
+    for (let i = 0; i < n; i++) if (!Number.isInteger(labels[i]) || labels[i] < 0) fail('scatterPlot', `labels must be class indices (integers >= 0), got ${show(labels[i])} at ${i}`);
+  }
+  const { size = 600, classes, title } = opts<{ size: number; classes: readonly string[]; title: string }>('scatterPlot', options, ['size', 'classes', 'title']);
+  int('scatterPlot', 'size', size, 41, 1 << 13);
+  if (classes !== undefined && (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string'))) fail('scatterPlot', `classes must be an array of strings, got ${show(classes)}`);
+  if (title !== undefined) checkString('scatterPlot', 'title', title);
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < n; i++) { x0 = Math.min(x0, coords[2 * i]); x1 = Math.max(x1, coords[2 * i]); y0 = Math.min(y0, coords[2 * i + 1]); y1 = Math.max(y1, coords[2 * i + 1]); }
   const pad = 20, top = title ? 16 : 4, legend = 90;
