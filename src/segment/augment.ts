@@ -8,7 +8,7 @@
  *   intensity               brightness shift, contrast factor, gamma
  */
 import { defaultGenerator, Generator } from '../tensor/random.js';
-import { finite, integer, show } from '../ops/args.js';
+import { bool, finite, integer, options as checkOptions, show } from '../ops/args.js';
 import { reflectIndex as reflect, type SampleTransform, type SegSample } from './sample.js';
 
 export interface AugmentOptions {
@@ -31,7 +31,7 @@ export interface AugmentOptions {
   generator?: Generator;
 }
 
-const KEYS = ['flip', 'rot90', 'rotate', 'scale', 'shift', 'elastic', 'brightness', 'contrast', 'gamma', 'generator'];
+const KEYS: (keyof AugmentOptions)[] = ['flip', 'rot90', 'rotate', 'scale', 'shift', 'elastic', 'brightness', 'contrast', 'gamma', 'generator'];
 
 function nonNeg(name: string, v: unknown, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`augmentSample: ${name} must be a number in [0, ${max}], got ${show(v)}`);
@@ -153,10 +153,11 @@ export function elasticField(h: number, w: number, grid: number, sigma: number, 
 }
 
 /** A random joint augmentation of a sample; see AugmentOptions (everything off but flips and 90° turns by default). */
-export function augmentSample(opts: AugmentOptions = {}): SampleTransform {
-  for (const k of Object.keys(opts)) if (!KEYS.includes(k)) throw new Error(`augmentSample: unknown option '${k}' (expected ${KEYS.join(', ')})`);
-  const flip = opts.flip ?? true;
-  const rot90 = opts.rot90 ?? true;
+export function augmentSample(options?: AugmentOptions): SampleTransform {
+  const opts = checkOptions<AugmentOptions>('augmentSample', options, KEYS);
+  const flip = bool('augmentSample', 'flip', opts.flip ?? true);
+  const rot90 = bool('augmentSample', 'rot90', opts.rot90 ?? true);
+  if (opts.generator !== undefined && !(opts.generator instanceof Generator)) throw new Error(`augmentSample: generator must be a Generator, got ${show(opts.generator)}`);
   const rotate = nonNeg('rotate', opts.rotate ?? 0, 180);
   const scale = nonNeg('scale', opts.scale ?? 0, 0.9);
   const shift = nonNeg('shift', opts.shift ?? 0, 1);
@@ -164,6 +165,7 @@ export function augmentSample(opts: AugmentOptions = {}): SampleTransform {
   const contrast = nonNeg('contrast', opts.contrast ?? 0, 1);
   const gam = nonNeg('gamma', opts.gamma ?? 0, 0.9);
   const el = opts.elastic ?? false;
+  if (el !== false) checkOptions('augmentSample', el, ['grid', 'sigma'], 'elastic');
   const grid = el ? el.grid ?? 3 : 0;
   const sigma = el ? nonNeg('elastic.sigma', el.sigma ?? 10) : 0;
   if (el && (!Number.isInteger(grid) || grid < 2)) throw new Error(`augmentSample: elastic.grid must be an integer >= 2, got ${show(grid)}`);

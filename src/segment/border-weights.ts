@@ -6,10 +6,13 @@
  * is applied to border pixels only, as common implementations do (inside an object d1 would be 0).
  */
 import { connectedComponents } from './rand.js';
-import { show } from '../ops/args.js';
+import { checkHW, checkMap, options, show } from './check.js';
 
 /** Squared Euclidean distance to the nearest pixel where `seed` is 1 (Felzenszwalb & Huttenlocher). */
 export function squaredDistanceTransform(seed: Uint8Array, h: number, w: number): Float64Array {
+  checkMap('squaredDistanceTransform', 'seed', seed);
+  checkHW('squaredDistanceTransform', h, w);
+  if (seed.length !== h * w) throw new Error(`squaredDistanceTransform: ${seed.length} pixels, expected ${h}x${w}`);
   const INF = 1e20;
   const d = new Float64Array(h * w);
   for (let i = 0; i < d.length; i++) d[i] = seed[i] ? 0 : INF;
@@ -60,8 +63,11 @@ export interface BorderWeightOptions {
   sigma?: number;
 }
 
-export function borderWeightMap(border: Uint8Array, h: number, w: number, { w0 = 10, sigma = 5 }: BorderWeightOptions = {}): Float32Array {
+export function borderWeightMap(border: Uint8Array, h: number, w: number, opts?: BorderWeightOptions): Float32Array {
   const op = 'borderWeightMap';
+  checkMap(op, 'border', border);
+  checkHW(op, h, w);
+  const { w0 = 10, sigma = 5 } = options<BorderWeightOptions>(op, opts, ['w0', 'sigma']);
   if (border.length !== h * w) throw new Error(`${op}: ${border.length} pixels, expected ${h}x${w}`);
   if (typeof w0 !== 'number' || !(w0 >= 0)) throw new Error(`${op}: w0 must be a non-negative number, got ${show(w0)}`);
   if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`${op}: sigma must be a positive number, got ${show(sigma)}`);

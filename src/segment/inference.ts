@@ -8,8 +8,10 @@ import { noGrad } from '../autograd/graph.js';
 import { tidy } from '../autograd/scope.js';
 import type { AnyModule } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { reflectIndex as reflect, type SegSample } from './sample.js';
-import { show } from '../ops/args.js';
+import { checkSample, reflectIndex as reflect, type SegSample } from './sample.js';
+import { Module } from '../nn/module.js';
+import { integer, isPlainObject, options, show } from '../ops/args.js';
+import { fail } from './check.js';
 
 export interface SlidingWindowOptions {
   window: number;
@@ -21,6 +23,9 @@ export interface SlidingWindowOptions {
 
 /** Tile origins along one axis: 0, stride, ..., and n - window last. */
 export function tileStarts(n: number, window: number, stride: number): number[] {
+  integer('tileStarts', 'n', n, { min: 1 });
+  integer('tileStarts', 'window', window, { min: 1 });
+  integer('tileStarts', 'stride', stride, { min: 1 });
   if (n <= window) return [0];
   const out: number[] = [];
   for (let s = 0; s + window < n; s += stride) out.push(s);
@@ -28,8 +33,12 @@ export function tileStarts(n: number, window: number, stride: number): number[] 
   return out;
 }
 
-export function slidingWindow(model: AnyModule, s: SegSample, { window, stride = Math.max(1, Math.floor(window / 2)), batchSize = 16 }: SlidingWindowOptions): Float32Array {
+export function slidingWindow(model: AnyModule, s: SegSample, opts: SlidingWindowOptions): Float32Array {
   const op = 'slidingWindow';
+  if (!(model instanceof Module)) fail(op, `model must be an nn.Module, got ${show(model)}`);
+  checkSample(op, s);
+  if (!isPlainObject(opts)) fail(op, `options { window, stride?, batchSize? } are required, got ${show(opts)}`);
+  const { window, stride = Math.max(1, Math.floor(window / 2)), batchSize = 16 } = options<SlidingWindowOptions>(op, opts, ['window', 'stride', 'batchSize']) as SlidingWindowOptions;
   for (const [k, v] of [['window', window], ['stride', stride], ['batchSize', batchSize]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${k} must be a positive integer, got ${show(v)}`);
   }

@@ -12,12 +12,15 @@ import { binaryCrossEntropyWithLogits } from '../ops/loss.js';
 import { sum } from '../ops/reduce.js';
 import { narrow } from '../ops/shape.js';
 import { full } from '../tensor/creation.js';
-import { show } from '../ops/args.js';
+import { options, show } from '../ops/args.js';
+import { assertTensor } from '../ops/validate.js';
 
 export const SEG_LOSSES = ['bce', 'dice', 'bce+dice'] as const;
 export type SegLossName = (typeof SEG_LOSSES)[number];
 
 function split(op: string, input: Tensor, target: Tensor): [Tensor, Tensor | null] {
+  assertTensor(op, 'input', input);
+  assertTensor(op, 'target', target);
   if (input.ndim !== 4 || input.shape[1] !== 1) throw new Error(`${op}: input must be logits [N,1,H,W], got [${input.shape.join(',')}]`);
   const [n, , h, w] = input.shape;
   const ok = target.ndim === 4 && target.shape[0] === n && target.shape[2] === h && target.shape[3] === w && (target.shape[1] === 1 || target.shape[1] === 2);
@@ -30,8 +33,10 @@ export interface SoftDiceOptions {
   smooth?: number;
 }
 
-export function softDiceLoss(input: Tensor, target: Tensor, { smooth = 1 }: SoftDiceOptions = {}): Tensor {
+export function softDiceLoss(input: Tensor, target: Tensor, opts?: SoftDiceOptions): Tensor {
   const op = 'softDiceLoss';
+  assertTensor(op, 'input', input);
+  const { smooth = 1 } = options<SoftDiceOptions>(op, opts, ['smooth']);
   if (typeof smooth !== 'number' || !(smooth >= 0)) throw new Error(`${op}: smooth must be a non-negative number, got ${show(smooth)}`);
   const [t] = split(op, input, target);
   const p = sigmoid(input);
@@ -45,24 +50,28 @@ export interface SegLossOptions {
   smooth?: number;
 }
 
-export function bceLoss(input: Tensor, target: Tensor, { posWeight }: SegLossOptions = {}): Tensor {
+export function bceLoss(input: Tensor, target: Tensor, opts?: Pick<SegLossOptions, 'posWeight'>): Tensor {
   const op = 'bceLoss';
+  assertTensor(op, 'input', input);
+  const { posWeight } = options<SegLossOptions>(op, opts, ['posWeight']);
   const [t, weight] = split(op, input, target);
   if (posWeight !== undefined && (typeof posWeight !== 'number' || !(posWeight > 0))) throw new Error(`${op}: posWeight must be a positive number, got ${show(posWeight)}`);
   return binaryCrossEntropyWithLogits(input, t, { posWeight: posWeight === undefined ? null : full([1], posWeight), weight });
 }
 
 /** The loss function by name, for fit(). */
-export function segLoss(name: SegLossName, opts: SegLossOptions = {}): (o: Tensor, t: Tensor) => Tensor {
+export function segLoss(name: SegLossName, opts?: SegLossOptions): (o: Tensor, t: Tensor) => Tensor {
+  if (typeof name !== 'string' || !(SEG_LOSSES as readonly string[]).includes(name)) throw new Error(`segLoss: unknown loss ${show(name)} (expected one of ${SEG_LOSSES.join(', ')})`);
+  const { posWeight, smooth } = options<SegLossOptions>('segLoss', opts, ['posWeight', 'smooth']);
+  // Each loss gets its own option only: they refuse keys they do not know.
+  const bce = { posWeight }, dice = { smooth };
   switch (name) {
     case 'bce':
-      return (o, t) => bceLoss(o, t, opts);
+      return (o, t) => bceLoss(o, t, bce);
     case 'dice':
-      return (o, t) => softDiceLoss(o, t, opts);
-    case 'bce+dice':
-      return (o, t) => add(bceLoss(o, t, opts), softDiceLoss(o, t, opts));
+      return (o, t) => softDiceLoss(o, t, dice);
     default:
-      throw new Error(`segLoss: unknown loss ${show(name)} (expected one of ${SEG_LOSSES.join(', ')})`);
+      return (o, t) => add(bceLoss(o, t, bce), softDiceLoss(o, t, dice));
   }
 }
 
@@ -70,6 +79,11 @@ export function segLoss(name: SegLossName, opts: SegLossOptions = {}): (o: Tenso
 export const diceMetric = {
   name: 'dice',
   update(output: Tensor, target: Tensor): { value: number; count: number } {
+    assertTensor('diceMetric.update', 'output', output);
+    assertTensor('diceMetric.update', 'target', target);
+    if (output.ndim < 1 || target.ndim < 1 || output.shape[0] !== target.shape[0] || (output.size > 0 && target.size % output.size !== 0)) {
+      throw new Error(`diceMetric.update: output [${output.shape.join(',')}] and target [${target.shape.join(',')}] must share the batch dim, the target holding 1 or 2 channels per output value`);
+    }
     const o = output.dataSync();
     const t = target.dataSync();
     const n = output.shape[0];

@@ -7,7 +7,7 @@
  *                    trapezoid rule (sklearn.metrics.auc(recall, precision), as retina-unet reports)
  *                    and average precision (sum of (R_k - R_k-1) P_k, sklearn's average_precision_score)
  */
-import { show } from '../ops/args.js';
+import { checkMap, fail, options, show } from './check.js';
 
 export interface PixelSet {
   scores: Float32Array;
@@ -16,6 +16,14 @@ export interface PixelSet {
 
 /** The scores and 0/1 labels of the pixels inside `region` (all pixels when null), appended over images. */
 export function collectPixels(items: readonly { prob: Float32Array; mask: Uint8Array; region: Uint8Array | null }[]): PixelSet {
+  const op = 'collectPixels';
+  if (!Array.isArray(items)) fail(op, `items must be an array of { prob, mask, region }, got ${show(items)}`);
+  items.forEach((it, i) => {
+    options(op, it, ['prob', 'mask', 'region'], `items[${i}]`);
+    checkMap(op, `items[${i}].prob`, it.prob);
+    checkMap(op, `items[${i}].mask`, it.mask);
+    if (it.region !== null && it.region !== undefined) checkMap(op, `items[${i}].region`, it.region);
+  });
   let n = 0;
   for (const { prob, mask, region } of items) {
     if (prob.length !== mask.length || (region && region.length !== mask.length)) throw new Error(`collectPixels: probability map (${prob.length}), mask (${mask.length}) and region (${region?.length}) differ in size`);
@@ -52,7 +60,18 @@ export interface ThresholdMetrics {
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Predicted positive where score >= threshold (sklearn's convention for a 0/1 prediction from scores). */
-export function thresholdMetrics({ scores, labels }: PixelSet, threshold: number): ThresholdMetrics {
+/** A PixelSet { scores, labels } of one length (the probe of every metric below). */
+function checkSet(op: string, set: unknown): PixelSet {
+  const { scores, labels } = options<PixelSet>(op, set, ['scores', 'labels'], 'set');
+  if (set === undefined) fail(op, 'set must be { scores, labels } (see collectPixels), got undefined');
+  checkMap(op, 'set.scores', scores);
+  checkMap(op, 'set.labels', labels);
+  if (scores.length !== labels.length) fail(op, `set.scores has ${scores.length} values but set.labels has ${labels.length}`);
+  return set as PixelSet;
+}
+
+export function thresholdMetrics(set: PixelSet, threshold: number): ThresholdMetrics {
+  const { scores, labels } = checkSet('thresholdMetrics', set);
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new Error(`thresholdMetrics: threshold must be a finite number, got ${show(threshold)}`);
   let tp = 0;
   let fp = 0;
@@ -101,6 +120,7 @@ function needBoth(op: string, pos: number, neg: number): void {
 
 /** Area under the ROC curve (trapezoids over the distinct thresholds). */
 export function rocAuc(set: PixelSet): number {
+  checkSet('rocAuc', set);
   const pts: [number, number][] = [[0, 0]];
   const { pos, neg } = walk(set, (tp, fp) => pts.push([fp, tp]));
   needBoth('rocAuc', pos, neg);
@@ -111,6 +131,7 @@ export function rocAuc(set: PixelSet): number {
 
 /** PR AUC (trapezoids, from recall 0 at precision 1) and average precision. */
 export function precisionRecallAuc(set: PixelSet): { prAuc: number; averagePrecision: number } {
+  checkSet('precisionRecallAuc', set);
   const pts: [number, number][] = [[0, 1]];
   const { pos, neg } = walk(set, (tp, fp) => pts.push([tp, tp / (tp + fp)]));
   needBoth('precisionRecallAuc', pos, neg);
@@ -132,5 +153,6 @@ export interface SegMetrics extends ThresholdMetrics {
 }
 
 export function segmentationMetrics(set: PixelSet, threshold = 0.5): SegMetrics {
+  checkSet('segmentationMetrics', set);
   return { ...thresholdMetrics(set, threshold), rocAuc: rocAuc(set), ...precisionRecallAuc(set), pixels: set.scores.length };
 }

@@ -4,7 +4,14 @@
  *                outside the field of view dark grey
  *   probability  the map itself in grey
  */
+import { checkFinite, checkHW, checkMap } from './check.js';
+
 export function overlayRgb(prob: Float32Array, mask: Uint8Array, region: Uint8Array | null, h: number, w: number, threshold = 0.5): Float32Array {
+  checkMap('overlayRgb', 'prob', prob);
+  checkMap('overlayRgb', 'mask', mask);
+  if (region !== null && region !== undefined) checkMap('overlayRgb', 'region', region);
+  checkHW('overlayRgb', h, w);
+  checkFinite('overlayRgb', 'threshold', threshold);
   if (prob.length !== h * w || mask.length !== h * w) throw new Error(`overlayRgb: expected ${h}x${w} maps, got ${prob.length} and ${mask.length} values`);
   const hw = h * w;
   const out = new Float32Array(3 * hw);

@@ -8,8 +8,8 @@ import { fromArray } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkIndex, type BatchDataset } from '../data/dataset.js';
-import type { SampleTransform, SegSample } from './sample.js';
-import { show } from '../ops/args.js';
+import { checkSample, type SampleTransform, type SegSample } from './sample.js';
+import { integer, show } from '../ops/args.js';
 
 export type PatchWhere = 'fov' | 'outside' | 'any';
 
@@ -46,6 +46,10 @@ function centres(s: SegSample, where: PatchWhere, foregroundOnly: boolean): Int3
 
 /** Crops [y0, y0+P) x [x0, x0+P) (inside the image). */
 export function cropSample(s: SegSample, y0: number, x0: number, size: number): SegSample {
+  checkSample('cropSample', s);
+  integer('cropSample', 'y0', y0);
+  integer('cropSample', 'x0', x0);
+  integer('cropSample', 'size', size, { min: 1 });
   const { height: h, width: w, channels: c } = s;
   if (y0 < 0 || x0 < 0 || y0 + size > h || x0 + size > w) throw new Error(`cropSample: ${size}x${size} at (${y0}, ${x0}) is outside ${s.name} (${h}x${w})`);
   const image = new Float32Array(c * size * size);

@@ -5,7 +5,7 @@
  *   const prep = composeSample([toGrey(), rescale(), clahe({ clipLimit: 2, tiles: 8 }), gamma(1 / 1.2)]);
  */
 import { checkSample, type SampleTransform, type SegSample } from './sample.js';
-import { show } from '../ops/args.js';
+import { fail, noArgs, options, show } from './check.js';
 
 const single = (s: SegSample, image: Float32Array): SegSample => ({ ...s, channels: 1, image });
 
@@ -16,7 +16,9 @@ function positive(op: string, name: string, v: unknown): number {
 
 /** The green channel of an RGB image (where vessels contrast best). Grey images pass unchanged. */
 export function greenChannel(): SampleTransform {
+  noArgs('greenChannel', arguments);
   return (s) => {
+    checkSample('greenChannel', s);
     if (s.channels === 1) return s;
     if (s.channels < 3) throw new Error(`greenChannel: ${s.name} has ${s.channels} channels, expected 1 or 3+`);
     const hw = s.height * s.width;
@@ -26,7 +28,9 @@ export function greenChannel(): SampleTransform {
 
 /** ITU-R 601-2 luma (0.299 R + 0.587 G + 0.114 B), as retina-unet's rgb2gray. Grey images pass unchanged. */
 export function toGrey(): SampleTransform {
+  noArgs('toGrey', arguments);
   return (s) => {
+    checkSample('toGrey', s);
     if (s.channels === 1) return s;
     if (s.channels < 3) throw new Error(`toGrey: ${s.name} has ${s.channels} channels, expected 1 or 3+`);
     const hw = s.height * s.width;
@@ -38,7 +42,9 @@ export function toGrey(): SampleTransform {
 
 /** Each channel linearly to [0,1] from its own min and max (a constant channel becomes 0). */
 export function rescale(): SampleTransform {
+  noArgs('rescale', arguments);
   return (s) => {
+    checkSample('rescale', s);
     const hw = s.height * s.width;
     const out = new Float32Array(s.image.length);
     for (let k = 0; k < s.channels; k++) {
@@ -70,6 +76,8 @@ export function standardize(mean: number, std: number): SampleTransform {
 
 /** Mean and standard deviation of all image values (inside the FOV where there is one). */
 export function datasetStats(samples: readonly SegSample[]): { mean: number; std: number } {
+  if (!Array.isArray(samples)) fail('datasetStats', `samples must be an array of SegSample, got ${show(samples)}`);
+  for (const s of samples) checkSample('datasetStats', s);
   let n = 0;
   let sum = 0;
   let sq = 0;
@@ -101,7 +109,8 @@ export interface ClaheOptions {
  * histogram per tile (the excess spread evenly over all bins), its CDF as a mapping, and each pixel
  * mapped by bilinear interpolation between the four nearest tile centres. Values are clamped to [0,1].
  */
-export function clahe({ clipLimit = 2, tiles = 8, bins = 256 }: ClaheOptions = {}): SampleTransform {
+export function clahe(opts?: ClaheOptions): SampleTransform {
+  const { clipLimit = 2, tiles = 8, bins = 256 } = options<ClaheOptions>('clahe', opts, ['clipLimit', 'tiles', 'bins']);
   positive('clahe', 'clipLimit', clipLimit);
   if (!Number.isInteger(tiles) || tiles < 1) throw new Error(`clahe: tiles must be a positive integer, got ${show(tiles)}`);
   if (!Number.isInteger(bins) || bins < 2 || bins > 65536) throw new Error(`clahe: bins must be an integer in 2..65536, got ${show(bins)}`);

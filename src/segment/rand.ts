@@ -8,9 +8,12 @@
  *   V_info = I(S;T) / (0.5 H(S) + 0.5 H(T))                      (split I/H(S), merge I/H(T))
  * Both are 1 for a perfect segmentation; natural logarithms (the ratios do not depend on the base).
  */
+import { checkFinite, checkHW, checkMap, options } from './check.js';
 
 /** 4-connected components of pixels where `on` is 1: labels 1..count, 0 elsewhere. */
 export function connectedComponents(on: Uint8Array, h: number, w: number): { labels: Int32Array; count: number } {
+  checkMap('connectedComponents', 'on', on);
+  checkHW('connectedComponents', h, w);
   if (on.length !== h * w) throw new Error(`connectedComponents: ${on.length} pixels, expected ${h}x${w}`);
   const labels = new Int32Array(h * w);
   const stack = new Int32Array(h * w);
@@ -51,6 +54,8 @@ export interface IsbiScores {
 
 /** Scores of proposal labels (0 = boundary) against ground-truth labels (0 = boundary). */
 export function isbiScoresFromLabels(truth: Int32Array, proposal: Int32Array): IsbiScores {
+  checkMap('isbiScoresFromLabels', 'truth', truth);
+  checkMap('isbiScoresFromLabels', 'proposal', proposal);
   if (truth.length !== proposal.length) throw new Error(`isbiScores: ${truth.length} ground-truth and ${proposal.length} proposal labels`);
   const joint = new Map<number, number>();
   const s = new Map<number, number>();
@@ -96,7 +101,13 @@ export function isbiScoresFromLabels(truth: Int32Array, proposal: Int32Array): I
 }
 
 /** Scores of a boundary probability map against a boundary mask (1 = boundary/membrane). */
-export function foregroundRestrictedScores(boundary: Uint8Array, prob: Float32Array, h: number, w: number, { threshold = 0.5 } = {}): IsbiScores {
+export function foregroundRestrictedScores(boundary: Uint8Array, prob: Float32Array, h: number, w: number, opts?: { threshold?: number }): IsbiScores {
+  const op = 'foregroundRestrictedScores';
+  checkMap(op, 'boundary', boundary);
+  checkMap(op, 'prob', prob);
+  checkHW(op, h, w);
+  const { threshold = 0.5 } = options<{ threshold: number }>(op, opts, ['threshold']);
+  checkFinite(op, 'threshold', threshold);
   if (boundary.length !== h * w || prob.length !== h * w) throw new Error(`foregroundRestrictedScores: expected ${h}x${w} maps, got ${boundary.length} and ${prob.length} values`);
   const truth = connectedComponents(boundary.map((v) => (v ? 0 : 1)), h, w).labels;
   const proposal = connectedComponents(Uint8Array.from(prob, (v) => (v < threshold ? 1 : 0)), h, w).labels;

@@ -12,10 +12,24 @@ import { extname, join, basename } from 'node:path';
 import { readRaster } from '../data/image-read.js';
 import { IMAGE_EXTENSIONS } from '../data/image-folder.js';
 import { checkSample, type SegSample } from './sample.js';
-import { show } from '../ops/args.js';
+import { bool, oneOf, options, show } from '../ops/args.js';
+
+function checkPath(op: string, arg: string, v: unknown): asserts v is string {
+  if (typeof v !== 'string' || v === '') throw new Error(`${op}: ${arg} must be a path (a non-empty string), got ${show(v)}`);
+}
+
+function sampleOptions(op: string, opts: unknown): ReadSampleOptions {
+  const o = options<ReadSampleOptions>(op, opts, ['mode', 'invertMask']);
+  if (o.mode !== undefined) oneOf(op, 'mode', o.mode, ['auto', 'L', 'RGB']);
+  if (o.invertMask !== undefined) bool(op, 'invertMask', o.invertMask);
+  return o;
+}
 
 /** A label image as 0/1: grey values above half the range are 1 (GIF palettes are not exactly 0/255). */
-export function readBinaryMask(path: string, { invert = false } = {}): { mask: Uint8Array; width: number; height: number } {
+export function readBinaryMask(path: string, opts?: { invert?: boolean }): { mask: Uint8Array; width: number; height: number } {
+  checkPath('readBinaryMask', 'path', path);
+  const { invert = false } = options<{ invert: boolean }>('readBinaryMask', opts, ['invert']);
+  bool('readBinaryMask', 'invert', invert);
   const r = readRaster(path, { mode: 'L' });
   const half = r.bits === 16 ? 32768 : 128;
   const mask = new Uint8Array(r.width * r.height);
@@ -30,7 +44,12 @@ export interface ReadSampleOptions {
   invertMask?: boolean;
 }
 
-export function readSample(name: string, imagePath: string, maskPath: string, fovPath: string | null, { mode = 'auto', invertMask = false }: ReadSampleOptions = {}): SegSample {
+export function readSample(name: string, imagePath: string, maskPath: string, fovPath: string | null, opts?: ReadSampleOptions): SegSample {
+  if (typeof name !== 'string') throw new Error(`readSample: name must be a string, got ${show(name)}`);
+  checkPath('readSample', 'imagePath', imagePath);
+  checkPath('readSample', 'maskPath', maskPath);
+  if (fovPath !== null && fovPath !== undefined) checkPath('readSample', 'fovPath', fovPath);
+  const { mode = 'auto', invertMask = false } = sampleOptions('readSample', opts);
   const img = readRaster(imagePath, { mode });
   const scale = 1 / (img.bits === 16 ? 65535 : 255);
   const { width: w, height: h, channels: c } = img;
@@ -66,7 +85,7 @@ export function readDrive(root: string, opts: DriveOptions): SegSample[] {
   const op = 'readDrive';
   if (typeof root !== 'string') throw new Error(`${op}: root must be the DRIVE folder (a string), got ${typeof root}`);
   if (!opts || typeof opts !== 'object') throw new Error(`${op}: options { split: 'training' | 'test' } are required`);
-  const { split, manual = 1, ids, mode } = opts;
+  const { split, manual = 1, ids, mode } = options<DriveOptions>(op, opts, ['split', 'manual', 'ids', 'mode']);
   if (split !== 'training' && split !== 'test') throw new Error(`${op}: split must be 'training' or 'test', got ${show(split)}`);
   if (manual !== 1 && manual !== 2) throw new Error(`${op}: manual must be 1 or 2, got ${show(manual)}`);
   if (manual === 2 && split !== 'test') throw new Error(`${op}: DRIVE has a 2nd manual for the test split only`);
@@ -90,10 +109,13 @@ export interface IsbiOptions {
 }
 
 /** ISBI 2012 training slices; mask 1 = membrane (label 0), so the network predicts membrane probability. */
-export function readIsbi2012(root: string, { slices }: IsbiOptions = {}): SegSample[] {
+export function readIsbi2012(root: string, opts?: IsbiOptions): SegSample[] {
   const op = 'readIsbi2012';
+  checkPath(op, 'root', root);
+  const { slices } = options<IsbiOptions>(op, opts, ['slices']);
+  if (slices !== undefined && !Array.isArray(slices)) throw new Error(`${op}: slices must be an array of slice numbers 0-29, got ${show(slices)}`);
   const pick = slices ?? Array.from({ length: 30 }, (_, i) => i);
-  for (const s of pick) if (!Number.isInteger(s) || s < 0 || s > 29) throw new Error(`${op}: slice ${s} is not in 0-29`);
+  for (const s of pick) if (!Number.isInteger(s) || s < 0 || s > 29) throw new Error(`${op}: slice ${show(s)} is not in 0-29`);
   return pick.map((s) => readSample(`slice${String(s).padStart(2, '0')}`,
     need(op, join(root, 'train', 'images', `${s}.png`)),
     need(op, join(root, 'train', 'labels', `${s}.png`)), null, { mode: 'L', invertMask: true }));
@@ -114,8 +136,10 @@ function stems(dir: string): Map<string, string> {
 export interface FolderOptions extends ReadSampleOptions {}
 
 /** <root>/images + <root>/masks (+ optional <root>/fov), paired by file name without extension. */
-export function readSegmentationFolder(root: string, opts: FolderOptions = {}): SegSample[] {
+export function readSegmentationFolder(root: string, opts?: FolderOptions): SegSample[] {
   const op = 'readSegmentationFolder';
+  checkPath(op, 'root', root);
+  opts = sampleOptions(op, opts);
   const images = stems(need(op, join(root, 'images')));
   const masks = stems(need(op, join(root, 'masks')));
   const fovs = existsSync(join(root, 'fov')) ? stems(join(root, 'fov')) : null;

@@ -3,6 +3,8 @@
  * [H,W] (1 = the structure: vessel, membrane) and an optional field-of-view mask [H,W] (1 = inside,
  * where pixels are sampled and scored). Plain typed arrays, so transforms and metrics need no tensors.
  */
+import { fail, show } from './check.js';
+
 export interface SegSample {
   name: string;
   channels: number;
@@ -15,10 +17,18 @@ export interface SegSample {
   weight?: Float32Array | null;
 }
 
-/** Checks the sizes agree; every reader and transform returns samples that pass. */
+const ARRAYS = [['image', Float32Array], ['mask', Uint8Array], ['fov', Uint8Array], ['weight', Float32Array]] as const;
+
+/** Checks the fields and that the sizes agree; every reader and transform returns samples that pass. */
 export function checkSample(op: string, s: SegSample): SegSample {
+  if (typeof op !== 'string') fail('checkSample', `op must be the calling function's name (a string), got ${show(op)}`);
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) fail(op, `the sample must be { name, channels, height, width, image, mask, fov }, got ${show(s)}`);
+  for (const [k, type] of ARRAYS) {
+    const v = s[k];
+    if (!(v instanceof type) && !((k === 'fov' || k === 'weight') && (v === null || v === undefined))) fail(op, `${s.name ?? 'the sample'}: ${k} must be a ${type.name}${k === 'fov' || k === 'weight' ? ' or null' : ''}, got ${show(v)}`);
+  }
   const { channels: c, height: h, width: w } = s;
-  if (![c, h, w].every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${op}: ${s.name}: invalid size ${c}x${h}x${w}`);
+  if (![c, h, w].every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${op}: ${s.name}: invalid size ${show(c)}x${show(h)}x${show(w)}`);
   if (s.image.length !== c * h * w) throw new Error(`${op}: ${s.name}: image has ${s.image.length} values, expected ${c}x${h}x${w}`);
   if (s.mask.length !== h * w) throw new Error(`${op}: ${s.name}: mask has ${s.mask.length} values, expected ${h}x${w}`);
   if (s.fov && s.fov.length !== h * w) throw new Error(`${op}: ${s.name}: field-of-view mask has ${s.fov.length} values, expected ${h}x${w}`);
@@ -30,7 +40,8 @@ export function checkSample(op: string, s: SegSample): SegSample {
 export type SampleTransform = (s: SegSample) => SegSample;
 
 export function composeSample(transforms: readonly SampleTransform[]): SampleTransform {
-  for (const [i, t] of transforms.entries()) if (typeof t !== 'function') throw new Error(`composeSample: transform ${i} is ${typeof t}, expected a function`);
+  if (!Array.isArray(transforms)) fail('composeSample', `transforms must be an array of functions, got ${show(transforms)}`);
+  for (const [i, t] of transforms.entries()) if (typeof t !== 'function') fail('composeSample', `transform ${i} is ${typeof t}, expected a function`);
   return (s) => transforms.reduce((acc, t) => t(acc), s);
 }
 
