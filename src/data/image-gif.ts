@@ -4,9 +4,10 @@
  * The logical screen size is checked against the cap before the frame is decompressed.
  */
 import { GifReader } from 'omggif';
-import { checkRasterSize, MAX_IMAGE_SAMPLES, type Raster } from './image-raster.js';
+import { checkBytes, checkRasterSize, decodeOptions, MAX_IMAGE_SAMPLES, type Raster } from './image-raster.js';
 
 export function isGif(b: Uint8Array): boolean {
+  checkBytes('isGif', b);
   return b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 && (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61;
 }
 
@@ -15,7 +16,9 @@ export interface DecodeGifOptions {
   maxSamples?: number;
 }
 
-export function decodeGif(bytes: Uint8Array, { name = 'image', maxSamples = MAX_IMAGE_SAMPLES }: DecodeGifOptions = {}): Raster {
+export function decodeGif(bytes: Uint8Array, opts?: DecodeGifOptions): Raster {
+  checkBytes('decodeGif', bytes);
+  const { name = 'image', maxSamples = MAX_IMAGE_SAMPLES } = decodeOptions<DecodeGifOptions>('decodeGif', opts, ['name', 'maxSamples']);
   const op = `${name}: GIF`;
   if (!isGif(bytes)) throw new Error(`${op}: not a GIF file (no GIF87a/GIF89a header)`);
   if (bytes.length < 13) throw new Error(`${op}: truncated header`);

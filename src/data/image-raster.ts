@@ -4,6 +4,8 @@
  */
 import { fromArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { integer, oneOf, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 export interface Raster {
   width: number;
@@ -17,6 +19,35 @@ export interface Raster {
 
 /** The default cap on width x height x channels before anything is allocated (256 Mi samples). */
 export const MAX_IMAGE_SAMPLES = 2 ** 28;
+
+const MODES = ['auto', 'L', 'RGB', 'RGBA'] as const;
+
+/** Encoded image bytes as the decoders take them (a Buffer is a Uint8Array). */
+export function checkBytes(op: string, bytes: unknown): asserts bytes is Uint8Array {
+  if (!(bytes instanceof Uint8Array)) fail(op, `bytes must be a Uint8Array (or a Buffer), got ${show(bytes)}`);
+}
+
+/** The decoders' options bag: unknown keys refused, each value checked. */
+export function decodeOptions<T extends { name?: string; maxSamples?: number; mode?: (typeof MODES)[number] }>(op: string, opts: unknown, keys: readonly (keyof T & string)[]): Partial<T> {
+  const o = options<T>(op, opts, keys);
+  if (o.name !== undefined && typeof o.name !== 'string') fail(op, `name must be a string, got ${show(o.name)}`);
+  if (o.maxSamples !== undefined) integer(op, 'maxSamples', o.maxSamples, { min: 1 });
+  if (o.mode !== undefined) oneOf(op, 'mode', o.mode, MODES);
+  return o;
+}
+
+/** A Raster as the decoders return it: sizes, depth and sample count agree. */
+export function checkRaster(op: string, r: unknown): asserts r is Raster {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) fail(op, `the raster must be { width, height, channels, bits, data }, got ${show(r)}`);
+  const { width, height, channels, bits, data } = r as Record<string, unknown>;
+  integer(op, 'width', width, { min: 1 });
+  integer(op, 'height', height, { min: 1 });
+  integer(op, 'channels', channels, { min: 1, max: 4 });
+  if (bits !== 8 && bits !== 16) fail(op, `bits must be 8 or 16, got ${show(bits)}`);
+  if (!(bits === 8 ? data instanceof Uint8Array : data instanceof Uint16Array)) fail(op, `data must be a ${bits === 8 ? 'Uint8Array' : 'Uint16Array'} for ${bits}-bit samples, got ${show(data)}`);
+  const want = (width as number) * (height as number) * (channels as number);
+  if ((data as Uint8Array).length !== want) fail(op, `data has ${(data as Uint8Array).length} samples, expected ${width}x${height}x${channels} = ${want}`);
+}
 
 /** Throws before decoding when the header's size is absurd or larger than the cap. */
 export function checkRasterSize(op: string, width: number, height: number, channels: number, maxSamples = MAX_IMAGE_SAMPLES): void {
@@ -33,6 +64,8 @@ export function checkRasterSize(op: string, width: number, height: number, chann
  * dropped); 'RGB' and 'RGBA' replicate grey and add an opaque alpha where needed.
  */
 export function convertRaster(r: Raster, mode: 'auto' | 'L' | 'RGB' | 'RGBA'): Raster {
+  checkRaster('convertRaster', r);
+  oneOf('convertRaster', 'mode', mode, MODES);
   const want = mode === 'auto' ? r.channels : mode === 'L' ? 1 : mode === 'RGB' ? 3 : 4;
   if (want === r.channels) return r;
   const n = r.width * r.height;
@@ -58,6 +91,7 @@ export function convertRaster(r: Raster, mode: 'auto' | 'L' | 'RGB' | 'RGBA'): R
 
 /** HWC samples -> float32 [C,H,W] in [0,1] (divided by 255 or 65535). */
 export function rasterToTensor(r: Raster): Tensor {
+  checkRaster('rasterToTensor', r);
   const { width: w, height: h, channels: c, data } = r;
   const scale = 1 / (r.bits === 16 ? 65535 : 255);
   const hw = w * h;

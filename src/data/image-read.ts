@@ -5,7 +5,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { decodeImage, type ImageMode } from './image-folder.js';
 import { decodeGif, isGif } from './image-gif.js';
-import { convertRaster, MAX_IMAGE_SAMPLES, rasterToTensor, type Raster } from './image-raster.js';
+import { checkBytes, convertRaster, decodeOptions, MAX_IMAGE_SAMPLES, rasterToTensor, type Raster } from './image-raster.js';
+import { show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 import { decodeTiff, isTiff } from './image-tiff.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -16,7 +18,9 @@ export interface ReadRasterOptions {
 }
 
 /** Decodes PNG / JPEG / TIFF / GIF bytes (by magic bytes) to a Raster in the requested mode. */
-export function decodeRaster(bytes: Uint8Array, { mode = 'auto', name = 'image', maxSamples = MAX_IMAGE_SAMPLES }: ReadRasterOptions = {}): Raster {
+export function decodeRaster(bytes: Uint8Array, opts?: ReadRasterOptions): Raster {
+  checkBytes('decodeRaster', bytes);
+  const { mode = 'auto', name = 'image', maxSamples = MAX_IMAGE_SAMPLES } = decodeOptions<ReadRasterOptions>('decodeRaster', opts, ['mode', 'name', 'maxSamples']);
   let r: Raster;
   if (isTiff(bytes)) r = decodeTiff(bytes, { name, maxSamples });
   else if (isGif(bytes)) r = decodeGif(bytes, { name, maxSamples });
@@ -30,7 +34,13 @@ export function decodeRaster(bytes: Uint8Array, { mode = 'auto', name = 'image',
 /** The largest file readRaster accepts (compressed images of the cap's size stay far below it). */
 export const MAX_IMAGE_FILE_BYTES = 1 << 30;
 
-export function readRaster(path: string, opts: Omit<ReadRasterOptions, 'name'> = {}): Raster {
+function checkPath(op: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path === '') fail(op, `path must be a file path (a non-empty string), got ${show(path)}`);
+}
+
+export function readRaster(path: string, opts?: Omit<ReadRasterOptions, 'name'>): Raster {
+  checkPath('readRaster', path);
+  opts = decodeOptions<ReadRasterOptions>('readRaster', opts, ['mode', 'maxSamples']);
   let bytes: Uint8Array;
   try {
     const size = statSync(path).size;
@@ -43,6 +53,8 @@ export function readRaster(path: string, opts: Omit<ReadRasterOptions, 'name'> =
 }
 
 /** Any supported image file as float32 [C,H,W] in [0,1]. */
-export function readImageTensor(path: string, opts: Omit<ReadRasterOptions, 'name'> = {}): Tensor {
+export function readImageTensor(path: string, opts?: Omit<ReadRasterOptions, 'name'>): Tensor {
+  checkPath('readImageTensor', path);
+  opts = decodeOptions<ReadRasterOptions>('readImageTensor', opts, ['mode', 'maxSamples']);
   return rasterToTensor(readRaster(path, opts));
 }

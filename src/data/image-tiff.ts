@@ -5,9 +5,10 @@
  * grey/RGB(A) at 8/16 bits (palette, CMYK, float, 1-bit, tiled planar) are refused with their tags.
  */
 import UTIF from 'utif2';
-import { checkRasterSize, MAX_IMAGE_SAMPLES, type Raster } from './image-raster.js';
+import { checkBytes, checkRasterSize, decodeOptions, MAX_IMAGE_SAMPLES, type Raster } from './image-raster.js';
 
 export function isTiff(b: Uint8Array): boolean {
+  checkBytes('isTiff', b);
   return b.length >= 8 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a));
 }
 
@@ -22,7 +23,9 @@ export interface DecodeTiffOptions {
   maxSamples?: number;
 }
 
-export function decodeTiff(bytes: Uint8Array, { name = 'image', maxSamples = MAX_IMAGE_SAMPLES }: DecodeTiffOptions = {}): Raster {
+export function decodeTiff(bytes: Uint8Array, opts?: DecodeTiffOptions): Raster {
+  checkBytes('decodeTiff', bytes);
+  const { name = 'image', maxSamples = MAX_IMAGE_SAMPLES } = decodeOptions<DecodeTiffOptions>('decodeTiff', opts, ['name', 'maxSamples']);
   const op = `${name}: TIFF`;
   if (!isTiff(bytes)) throw new Error(`${op}: not a TIFF file (no II*/MM* header)`);
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -5,7 +5,7 @@
  * rows A, C, G, T, as models.deepbind expects.
  */
 import { Generator } from '../tensor/random.js';
-import { show } from '../ops/args.js';
+import { options, show } from '../ops/args.js';
 
 export const DNA_ALPHABET = 'ACGT';
 
@@ -41,10 +41,12 @@ function fail(message: string): never {
 
 /** One-hot encodes ACGT sequences of equal length into [n, 4, L] (any other letter: 0.25 in every row, like DeepBind's N). */
 export function oneHotDna(sequences: readonly string[]): Float32Array {
+  if (!Array.isArray(sequences)) throw new Error(`oneHotDna: sequences must be an array of strings, got ${show(sequences)}`);
+  sequences.forEach((s, i) => { if (typeof s !== 'string') throw new Error(`oneHotDna: sequence ${i} must be a string, got ${show(s)}`); });
   const len = sequences[0]?.length ?? 0;
   const out = new Float32Array(sequences.length * 4 * len);
   sequences.forEach((s, i) => {
-    if (s.length !== len) fail(`sequence ${i} has length ${s.length}, expected ${len}`);
+    if (s.length !== len) throw new Error(`oneHotDna: sequence ${i} has length ${s.length}, expected ${len}`);
     for (let j = 0; j < len; j++) {
       const a = DNA_ALPHABET.indexOf(s[j].toUpperCase());
       if (a < 0) for (let r = 0; r < 4; r++) out[(i * 4 + r) * len + j] = 0.25;
@@ -54,13 +56,14 @@ export function oneHotDna(sequences: readonly string[]): Float32Array {
   return out;
 }
 
-export function syntheticDna({ n = 1000, length = 101, motif = 'TGACTCAT', mutationRate = 0.1, positiveFraction = 0.5, seed = 0 }: SyntheticDnaOptions = {}): SyntheticDna {
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`n must be an integer in [1, 1e6], got ${n}`);
+export function syntheticDna(opts?: SyntheticDnaOptions): SyntheticDna {
+  const { n = 1000, length = 101, motif = 'TGACTCAT', mutationRate = 0.1, positiveFraction = 0.5, seed = 0 } = options<SyntheticDnaOptions>('syntheticDna', opts, ['n', 'length', 'motif', 'mutationRate', 'positiveFraction', 'seed']);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`n must be an integer in [1, 1e6], got ${show(n)}`);
   if (typeof motif !== 'string' || !/^[ACGT]+$/.test(motif)) fail(`motif must be a non-empty string of A, C, G, T, got ${show(motif)}`);
-  if (!Number.isInteger(length) || length < motif.length || length > 100_000) fail(`length must be an integer from the motif length (${motif.length}) to 100000, got ${length}`);
-  if (!(mutationRate >= 0 && mutationRate <= 1)) fail(`mutationRate must be in [0, 1], got ${mutationRate}`);
-  if (!(positiveFraction >= 0 && positiveFraction <= 1)) fail(`positiveFraction must be in [0, 1], got ${positiveFraction}`);
-  if (!Number.isInteger(seed)) fail(`seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(length) || length < motif.length || length > 100_000) fail(`length must be an integer from the motif length (${motif.length}) to 100000, got ${show(length)}`);
+  if (typeof mutationRate !== 'number' || !(mutationRate >= 0 && mutationRate <= 1)) fail(`mutationRate must be in [0, 1], got ${show(mutationRate)}`);
+  if (typeof positiveFraction !== 'number' || !(positiveFraction >= 0 && positiveFraction <= 1)) fail(`positiveFraction must be in [0, 1], got ${show(positiveFraction)}`);
+  if (!Number.isInteger(seed)) fail(`seed must be an integer, got ${show(seed)}`);
   const g = new Generator(seed);
   const pick = (k: number) => Math.min(k - 1, Math.floor(g.random() * k));
   const sequences: string[] = [], labels = new Uint8Array(n), positions = new Int32Array(n).fill(-1);
