@@ -8,6 +8,7 @@
 import { Module, type AnyModule } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { show } from '../../ops/args.js';
 import type { NodeMsg } from './schema.js';
 import { Attrs, nodeLabel, parseGraph, type OnnxGraph } from './graph.js';
 import { OnnxError, type HostArray } from './tensor-proto.js';
@@ -16,6 +17,13 @@ import { TENSOR_OPS, type OpCtx, type OpFn } from './ops-tensor.js';
 import { NN_OPS } from './ops-nn.js';
 
 export const OPS: Record<string, OpFn> = { ...TENSOR_OPS, ...NN_OPS };
+/** The parsed graph (parseGraph's result) the constructor takes; importOnnx / importOnnxBytes build it from a file. */
+function checkGraph(g: unknown): asserts g is OnnxGraph {
+  const o = g as Partial<Record<keyof OnnxGraph, unknown>> | null;
+  const ok = o !== null && typeof o === 'object' && Array.isArray(o.nodes) && Array.isArray(o.inputs) && Array.isArray(o.outputs) && o.initializers instanceof Map;
+  if (!ok) throw new OnnxError(`OnnxModel: graph must be a parsed ONNX graph { nodes, initializers, inputs, outputs, ... }, got ${show(g)}`);
+}
+
 /** Every operator importOnnx runs, sorted (for error messages and docs). */
 export const SUPPORTED_OPS = Object.keys(OPS).sort();
 
@@ -44,6 +52,7 @@ export class OnnxModel extends Module<Tensor[], Tensor> {
 
   constructor(graph: OnnxGraph) {
     super();
+    checkGraph(graph);
     this.graph = graph;
     this.inputNames = graph.inputs.map((i) => i.name);
     this.outputNames = graph.outputs;

@@ -4,9 +4,15 @@
  * Host-side values use Float64Array for every numeric type (int64 shape values fit exactly up to 2^53).
  */
 import { DataType, DataTypeName, TensorProtoType, type Int64, type TensorMsg } from './schema.js';
+import { show } from '../../ops/args.js';
 
 export class OnnxError extends Error {
   override name = 'OnnxError';
+  constructor(message?: string) {
+    // A message is text: a symbol or bigint here is a caller's mistake, not something to stringify.
+    if (message !== undefined && typeof message !== 'string') throw new OnnxError(`OnnxError: message must be a string, got ${show(message)}`);
+    super(message);
+  }
 }
 
 /** Largest tensor neocog materialises from a file (elements): 2^28 floats = 1 GiB. */
