@@ -6,6 +6,8 @@
 import { fromArray } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkIndex, type BatchDataset } from './dataset.js';
+import { checkSizes, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 export type ImageTransform = (x: Tensor) => Tensor;
 
@@ -28,6 +30,14 @@ export class ImageArrayDataset implements BatchDataset<[Tensor, number], [Tensor
     readonly imageShape: readonly [number, number, number],
     opts: ImageArrayOptions = {},
   ) {
+    const op = 'ImageArrayDataset';
+    if (!(images instanceof Uint8Array)) fail(op, `images must be a Uint8Array [N, C, H, W], got ${show(images)}`);
+    if (!(labels instanceof Uint8Array || labels instanceof Int32Array)) fail(op, `labels must be a Uint8Array or Int32Array, got ${show(labels)}`);
+    if (!Array.isArray(imageShape) || imageShape.length !== 3) fail(op, `imageShape must be [C, H, W], got ${show(imageShape)}`);
+    checkSizes(op, 'imageShape', imageShape);
+    opts = options<ImageArrayOptions>(op, opts, ['transform', 'classes']);
+    if (opts.transform !== undefined && typeof opts.transform !== 'function') fail(op, `transform must be a function, got ${show(opts.transform)}`);
+    if (opts.classes !== undefined && (!Array.isArray(opts.classes) || !opts.classes.every((c) => typeof c === 'string'))) fail(op, `classes must be an array of class names, got ${show(opts.classes)}`);
     this.pixels = imageShape[0] * imageShape[1] * imageShape[2];
     if (images.length !== labels.length * this.pixels) {
       throw new Error(`ImageArrayDataset: ${images.length} image bytes do not hold ${labels.length} images of shape [${imageShape.join(',')}]`);

@@ -11,10 +11,11 @@ import { checkIndex, type Dataset } from './dataset.js';
 import { writeFileAtomic } from './download.js';
 import { toTensor, type RawImage } from './transforms.js';
 import { decodeGif, isGif } from './image-gif.js';
-import { convertRaster, rasterTo8Bit } from './image-raster.js';
+import { checkBytes, convertRaster, decodeOptions, rasterTo8Bit } from './image-raster.js';
+import { options, show } from '../ops/args.js';
 import { decodeTiff, isTiff } from './image-tiff.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { assertTensor, NeocogError } from '../ops/validate.js';
+import { assertTensor, fail, NeocogError } from '../ops/validate.js';
 import { checkPng } from './png-check.js';
 import { checkJpeg } from './jpeg-check.js';
 import { fileLimits, readFileBounded } from './limits.js';
@@ -45,7 +46,9 @@ function jpegComponents(b: Uint8Array): number {
  * Decodes PNG or JPEG bytes (detected by magic bytes) to HWC bytes. 'auto' keeps the file's
  * channels: grey -> 1, grey+alpha -> 2, colour -> 3, colour+alpha -> 4; 'L', 'RGB', 'RGBA' convert.
  */
-export function decodeImage(bytes: Uint8Array, opts: { mode?: ImageMode; name?: string } = {}): RawImage {
+export function decodeImage(bytes: Uint8Array, opts?: { mode?: ImageMode; name?: string }): RawImage {
+  checkBytes('decodeImage', bytes);
+  opts = decodeOptions<{ mode: ImageMode; name: string }>('decodeImage', opts, ['mode', 'name']);
   const name = opts.name ?? 'image';
   let rgba: Uint8Array;
   let width: number;
@@ -108,7 +111,9 @@ export function decodeImage(bytes: Uint8Array, opts: { mode?: ImageMode; name?: 
 }
 
 /** Reads a PNG or JPEG file as a float32 tensor [C,H,W] in [0,1]. */
-export function readImage(path: string, opts: { mode?: ImageMode } = {}): Tensor {
+export function readImage(path: string, opts?: { mode?: ImageMode }): Tensor {
+  if (typeof path !== 'string' || path === '') fail('readImage', `path must be a file path (a non-empty string), got ${show(path)}`);
+  opts = decodeOptions<{ mode: ImageMode }>('readImage', opts, ['mode']);
   const bytes = readFileBounded('readImage', path);
   return toTensor(decodeImage(bytes, { mode: opts.mode, name: path }));
 }
@@ -172,6 +177,10 @@ export class ImageFolder implements Dataset<[Tensor, number]> {
   private readonly mode: ImageMode | undefined;
 
   constructor(readonly root: string, opts: ImageFolderOptions = {}) {
+    if (typeof root !== 'string' || root === '') fail('ImageFolder', `root must be a folder path (a non-empty string), got ${show(root)}`);
+    opts = decodeOptions<ImageFolderOptions>('ImageFolder', opts, ['transform', 'mode', 'extensions']);
+    if (opts.transform !== undefined && typeof opts.transform !== 'function') fail('ImageFolder', `transform must be a function, got ${show(opts.transform)}`);
+    if (opts.extensions !== undefined && (!Array.isArray(opts.extensions) || !opts.extensions.every((e) => typeof e === 'string'))) fail('ImageFolder', `extensions must be an array of strings like '.png', got ${show(opts.extensions)}`);
     let entries;
     try {
       entries = readdirSync(root, { withFileTypes: true });
