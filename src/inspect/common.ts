@@ -11,7 +11,7 @@ import { Conv1d, Conv2d } from '../nn/conv.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { NeocogError } from '../ops/validate.js';
-import { MAX_ELEMENTS, integer, show } from '../ops/args.js';
+import { MAX_ELEMENTS, integer, options, show } from '../ops/args.js';
 
 export function fail(op: string, message: string, hint?: string): never {
   throw new NeocogError(`inspect.${op}`, message, hint);
@@ -47,14 +47,9 @@ export function checkMatrix(op: string, arg: string, data: unknown, n: unknown, 
   if (data.length < (n as number) * (d as number)) fail(op, `${arg} has ${data.length} values, fewer than n * d = ${n} * ${d}`);
 }
 
-/** Rejects option keys the method does not know, so a typo is never silently ignored. */
+/** Rejects option keys the method does not know (with a did-you-mean), so a typo is never silently ignored. */
 export function checkOptions(op: string, opts: unknown, known: readonly string[]): Record<string, unknown> {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) fail(op, `options must be an object, got ${describe(opts)}`);
-  for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) fail(op, `unknown option '${k}'`, `known options: ${known.join(', ')}`);
-  }
-  return opts as Record<string, unknown>;
+  return options<Record<string, unknown>>(`inspect.${op}`, opts, known);
 }
 
 export function intOpt(op: string, name: string, v: unknown, dflt: number, min = 1): number {

@@ -60,7 +60,7 @@ export interface ThresholdMetrics {
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Predicted positive where score >= threshold (sklearn's convention for a 0/1 prediction from scores). */
-/** A PixelSet { scores, labels } of one length (the probe of every metric below). */
+/** A PixelSet { scores, labels } whose arrays have one length (every metric below checks its set). */
 function checkSet(op: string, set: unknown): PixelSet {
   const { scores, labels } = options<PixelSet>(op, set, ['scores', 'labels'], 'set');
   if (set === undefined) fail(op, 'set must be { scores, labels } (see collectPixels), got undefined');
