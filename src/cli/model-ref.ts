@@ -20,7 +20,8 @@ export function resolveModel(ref: string): models.ModelEntry {
   if (!isSpecPath(ref)) {
     const names = models.list().map((e) => e.name);
     const close = closeMatches(ref, names);
-    throw new CliError(`unknown model '${ref}' (known: ${names.join(', ')}; or a model spec file: .json, .yaml)${close.length ? `; did you mean ${close.join(' or ')}?` : ''}`);
+    // The suggestion first: one-line errors are cut at the terminal width, and the list is long.
+    throw new CliError(`unknown model '${ref}'${close.length ? `; did you mean ${close.join(' or ')}?` : ''} (known: ${names.join(', ')}; or a model spec file: .json, .yaml)`);
   }
   let spec: Spec;
   let probe;

@@ -9,8 +9,7 @@ import { plainOptions } from './zoo-util.js';
 import type { AnyModule } from '../nn/module.js';
 import { lenet5, type LeNet5Options } from './lenet.js';
 import { mnistConvNet, type MnistConvNetOptions } from './mnist-convnet.js';
-import { show } from '../ops/args.js';
-import { noExtra } from '../ops/args.js';
+import { didYouMean, noExtra, show } from '../ops/args.js';
 
 /** Options passed to a model builder (each builder documents and checks its own). */
 export type ModelOptions = Record<string, unknown>;
@@ -55,7 +54,10 @@ export function has(name: string): boolean {
 /** The entry of `name`; an unknown name fails listing the known ones. */
 export function info(name: string): ModelEntry {
   const e = registry.get(name);
-  if (!e) throw new Error(`unknown model '${name}' (known: ${[...registry.keys()].join(', ')})`);
+  if (!e) {
+    const near = typeof name === 'string' ? didYouMean(name, [...registry.keys()]) : undefined;
+    throw new Error(`unknown model ${typeof name === 'string' ? `'${name}'` : show(name)}${near ? `; did you mean '${near}'?` : ''} (known: ${[...registry.keys()].join(', ')})`);
+  }
   return e;
 }
 

@@ -62,6 +62,12 @@ describe('models and summary', () => {
     expect(r.out).toMatch(/fc1 \(Linear\)\s+\[1, 100\]/);
     expect(r.out).toContain(`Total params: ${(21840 + 50 * 320 + 50 + 500).toLocaleString('en-US')}`);
   });
+
+  test('summary --input with the wrong number of dims names the layout, not a channel count', async () => {
+    const r = await cli('summary', 'resnet18', '--input', '3,224');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--input 3,224 has 2 dims but resnet18 takes 3 (C,H,W; default 3,224,224)');
+  });
 });
 
 describe('errors: one line on stderr, exit code 1, no stack trace', () => {
@@ -76,7 +82,7 @@ describe('errors: one line on stderr, exit code 1, no stack trace', () => {
     [['train', '--resume', '/no/such/run'], /--resume \/no\/such\/run: no such folder/],
     [['eval', '--weights', '/no/such/model.safetensors'], /--weights \/no\/such\/model\.safetensors: no such file or folder/],
     [['predict', '--weights', '/no/such/dir', 'x.png'], /no such file or folder/],
-    [['summary', 'nonet'], /unknown model 'nonet' \(known: mnist-convnet/],
+    [['summary', 'nonet'], /unknown model 'nonet'(; did you mean [^(]*)? \(known: mnist-convnet/],
     [['summary', 'lenet5', '--input', '1,a'], /--input <shape>' argument '1,a' is invalid/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('neocog %j', async (args, message) => {

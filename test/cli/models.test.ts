@@ -31,7 +31,8 @@ describe('registry', () => {
   });
 
   test('unknown names fail listing the known ones; register adds entries and refuses duplicates', () => {
-    expect(() => models.get('resnet999')).toThrow(/unknown model 'resnet999' \(known: mnist-convnet, /);
+    expect(() => models.get('resnet999')).toThrow(/unknown model 'resnet999'(; did you mean '[^']+'\?)? \(known: mnist-convnet, /);
+    expect(() => models.get('resnet1B')).toThrow(/unknown model 'resnet1B'; did you mean 'resnet18'\?/);
     const entry = { name: 'tiny-test-net', description: 'a test entry', inputShape: [1, 28, 28], numClasses: 10, build: () => models.lenet5() };
     models.register(entry);
     expect(models.has('tiny-test-net')).toBe(true);

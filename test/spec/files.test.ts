@@ -132,6 +132,6 @@ describe('CLI: spec files wherever a model name goes', () => {
     expect(m.err).toContain('Allowed choices are mnist-convnet');
     expect(m.err).toContain('a model spec file (.json, .yaml)');
     const s = await cli('summary', 'lenet6');
-    expect(s.err).toContain("unknown model 'lenet6' (known: mnist-convnet");
+    expect(s.err).toMatch(/unknown model 'lenet6'; did you mean lenet5[^(]*\(known: mnist-convnet/);
   });
 });

@@ -11,6 +11,10 @@ export function modelSummary(name: string, { input, modelOptions }: { input?: nu
   const entry = resolveModel(name);
   const inputShape = input ?? [...entry.inputShape];
   if (inputShape.length === 0) throw new CliError(`${name} declares no input shape: pass --input, e.g. --input 1,28,28`);
+  if (input && entry.inputShape.length > 0 && input.length !== entry.inputShape.length) {
+    const layout = ['L', 'H,W', 'D,H,W'][entry.inputShape.length - 2] ?? '...';
+    throw new CliError(`--input ${input.join(',')} has ${input.length} dims but ${name} takes ${entry.inputShape.length} (C,${layout}; default ${entry.inputShape.join(',')})`);
+  }
   return summary(entry.build(modelOptions), inputShape);
 }
 
