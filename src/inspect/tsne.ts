@@ -7,6 +7,7 @@
  * Plain typed-array code (no tensors): it runs the same in the browser.
  */
 import { pca } from './pca.js';
+import { reduceDims } from './reduce.js';
 import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/graph.js';
 import { matmul } from '../ops/matmul.js';
@@ -173,7 +174,7 @@ export function tsne(data: ArrayLike<number>, n: number, d: number, options?: Ts
   if (n < 4) fail(op, `needs at least 4 points, got ${n}`);
   perplexity = Math.min(perplexity, (n - 1) / 3);
   let x: ArrayLike<number> = data, dim = d;
-  if (d > 50) { x = pca(data, n, d, 50, random).coords; dim = 50; }
+  if (d > 50) { x = reduceDims(data, n, d, 50, random); dim = 50; }
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
   const { index, dist } = nearestNeighbours(x, n, dim, k);
   const P = affinities(index, dist, n, k, perplexity);
