@@ -1,5 +1,5 @@
 /**
- * A layer's activations for N inputs, projected to 2-D ('pca' or Barnes-Hut 'tsne'), with the
+ * A layer's activations for N inputs, projected to 2-D ('pca', Barnes-Hut 'tsne' or 'umap'), with the
  * leave-one-out kNN accuracy of the map when labels are given (how well the 2-D picture keeps classes apart).
  */
 import { Tensor } from '../tensor/tensor.js';
@@ -9,9 +9,10 @@ import type { AnyModule } from '../nn/module.js';
 import { capture, checkInput, checkModel, checkOp, checkOptions, describe, fail, inspecting, intOpt, numOpt } from './common.js';
 import { pca } from './pca.js';
 import { knnAccuracy, tsne } from './tsne.js';
+import { umap, umapEpochs } from './umap.js';
 
-export type EmbedMethod = 'pca' | 'tsne';
-export const EMBED_METHODS: readonly EmbedMethod[] = ['pca', 'tsne'];
+export type EmbedMethod = 'pca' | 'tsne' | 'umap';
+export const EMBED_METHODS: readonly EmbedMethod[] = ['pca', 'tsne', 'umap'];
 
 export interface EmbedOptions {
   /** Dotted module name whose output is embedded (default: the input to the model's last module). */
@@ -21,8 +22,15 @@ export interface EmbedOptions {
   labels?: ArrayLike<number>;
   /** kNN neighbours (default 5). */
   k?: number;
+  /** t-SNE only: perplexity (default 30) and iterations (default 1000). */
   perplexity?: number;
   iterations?: number;
+  /** UMAP only: neighbourhood size, the point itself included (default 15). */
+  nNeighbors?: number;
+  /** UMAP only: smallest distance between points in the map (default 0.1). */
+  minDist?: number;
+  /** UMAP only: SGD epochs (default 500 up to 10,000 inputs, 200 above). */
+  epochs?: number;
   batchSize?: number;
   generator?: Generator;
 }
@@ -65,7 +73,7 @@ export function embed(model: AnyModule, inputs: Tensor, options?: EmbedOptions):
   const op = 'embed';
   checkModel(op, model);
   const x = checkInput(op, inputs);
-  const o = checkOptions(op, options, ['layer', 'method', 'labels', 'k', 'perplexity', 'iterations', 'batchSize', 'generator']) as EmbedOptions;
+  const o = checkOptions(op, options, ['layer', 'method', 'labels', 'k', 'perplexity', 'iterations', 'nNeighbors', 'minDist', 'epochs', 'batchSize', 'generator']) as EmbedOptions;
   const method = o.method ?? 'tsne';
   if (!EMBED_METHODS.includes(method)) fail(op, `unknown method ${describe(method)}`, `use one of ${EMBED_METHODS.join(', ')}`);
   const n = x.shape[0];
@@ -75,14 +83,23 @@ export function embed(model: AnyModule, inputs: Tensor, options?: EmbedOptions):
   const perplexity = numOpt(op, 'perplexity', o.perplexity, 30, 1);
   const iterations = intOpt(op, 'iterations', o.iterations, 1000);
   const batchSize = intOpt(op, 'batchSize', o.batchSize, 256);
-  if (method === 'pca' && (o.perplexity !== undefined || o.iterations !== undefined)) fail(op, "perplexity and iterations apply to method 'tsne'");
+  const nNeighbors = intOpt(op, 'nNeighbors', o.nNeighbors, 15, 2);
+  const minDist = numOpt(op, 'minDist', o.minDist, 0.1, 0);
+  const epochs = o.epochs === undefined ? undefined : intOpt(op, 'epochs', o.epochs, 1);
+  const given = (keys: readonly (keyof EmbedOptions)[]) => keys.filter((key) => o[key] !== undefined);
+  const tsneOnly = given(['perplexity', 'iterations']), umapOnly = given(['nNeighbors', 'minDist', 'epochs']);
+  if (method !== 'tsne' && tsneOnly.length) fail(op, `${tsneOnly.join(' and ')} ${tsneOnly.length > 1 ? 'apply' : 'applies'} to method 'tsne', not '${method}'`, method === 'umap' ? 'UMAP takes nNeighbors, minDist and epochs' : undefined);
+  if (method !== 'umap' && umapOnly.length) fail(op, `${umapOnly.join(' and ')} ${umapOnly.length > 1 ? 'apply' : 'applies'} to method 'umap', not '${method}'`, method === 'tsne' ? 't-SNE takes perplexity and iterations' : undefined);
   if (o.generator !== undefined && !(o.generator instanceof Generator)) fail(op, `generator must be a Generator, got ${describe(o.generator)}`);
   const gen = o.generator ?? defaultGenerator;
   const random = () => gen.random();
   if (n < 4) fail(op, `needs at least 4 inputs, got ${n}`);
+  if (nNeighbors > n) fail(op, `nNeighbors must be at most the number of inputs (${n}), got ${nNeighbors}`);
   const feats = layerFeatures(op, model, x, layer, batchSize);
   const dim = feats.length / n;
-  const coords = method === 'pca' ? pca(feats, n, dim, Math.min(2, dim), random).coords : tsne(feats, n, dim, { perplexity, iterations, random });
+  const coords = method === 'pca' ? pca(feats, n, dim, Math.min(2, dim), random).coords
+    : method === 'umap' ? umap(feats, n, dim, { nNeighbors, minDist, epochs: epochs ?? umapEpochs(n), random })
+    : tsne(feats, n, dim, { perplexity, iterations, random });
   const result: Embedding = { layer, method, coords, dim };
   if (o.labels) {
     result.knnAccuracy = knnAccuracy(coords, n, 2, o.labels, k);

@@ -44,7 +44,7 @@ export function reduceDims(data: ArrayLike<number>, n: number, d: number, k: num
     const x = fromArray(xc, [n, d]), xt = transpose(x, 0, 1);
     // C B = X^T (X B) / (n - 1), never forming C.
     const cov = (b: Float64Array) => { const xb = product(x, b, d, m), out = product(xt, xb, n, m); for (let i = 0; i < out.length; i++) out[i] /= Math.max(1, n - 1); return out; };
-    let b = Float64Array.from({ length: d * m }, () => random() - 0.5);
+    let b: Float64Array = Float64Array.from({ length: d * m }, () => random() - 0.5);
     orthonormalize(b, d, m);
     for (let it = 0; it < 4; it++) { b = cov(b); orthonormalize(b, d, m); }
     const cb = cov(b), small = new Float64Array(m * m);

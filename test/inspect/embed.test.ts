@@ -38,7 +38,7 @@ describe('embed', () => {
     expect(e.dim).toBe(32);
     expect(e.coords.length).toBe(400);
     expect(e.knnAccuracy).toBeGreaterThan(0.2);
-    expect(() => inspect.embed(model, x, { method: 'umap' as never })).toThrow(/unknown method "umap".*pca, tsne/);
-    expect(() => inspect.embed(model, x, { method: 'pca', perplexity: 5 })).toThrow(/apply to method 'tsne'/);
+    expect(() => inspect.embed(model, x, { method: 'isomap' as never })).toThrow(/unknown method "isomap".*pca, tsne, umap/);
+    expect(() => inspect.embed(model, x, { method: 'pca', perplexity: 5 })).toThrow(/perplexity applies to method 'tsne', not 'pca'/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `neocog inspect`: see inside a trained model. Per image, a PNG per method (saliency, Grad-CAM,
  * occlusion, deconvnet, ...), the first conv's filters and the feature maps of every conv; --report
- * puts everything on one HTML page; --embed maps the test set with t-SNE or PCA; --sanity runs the
+ * puts everything on one HTML page; --embed maps the test set with t-SNE, UMAP or PCA; --sanity runs the
  * weight-randomisation test.
  */
 import { basename, extname, join } from 'node:path';
