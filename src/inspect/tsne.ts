@@ -8,6 +8,8 @@
  */
 import { pca } from './pca.js';
 import { reduceDims } from './reduce.js';
+import { QuadTree } from './quadtree.js';
+import { symmetrize } from './graph.js';
 import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/graph.js';
 import { matmul } from '../ops/matmul.js';
@@ -94,71 +96,7 @@ function affinities(index: Int32Array, dist: Float64Array, n: number, k: number,
     }
   }
   // P = (P_j|i + P_i|j) / 2n over the union of both neighbour lists.
-  const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
-    const m = index[i * k + j], v = cond[i * k + j] / (2 * n);
-    rows[i].set(m, (rows[i].get(m) ?? 0) + v);
-    rows[m].set(i, (rows[m].get(i) ?? 0) + v);
-  }
-  const rowStart = new Int32Array(n + 1);
-  rows.forEach((r, i) => (rowStart[i + 1] = rowStart[i] + r.size));
-  const col = new Int32Array(rowStart[n]), val = new Float64Array(rowStart[n]);
-  rows.forEach((r, i) => { let p = rowStart[i]; for (const [c, v] of r) { col[p] = c; val[p++] = v; } });
-  return { rowStart, col, val };
-}
-
-/** A quadtree over the current map, stored in flat arrays (rebuilt every iteration). */
-class QuadTree {
-  cx: Float64Array; cy: Float64Array; hw: Float64Array; mx: Float64Array; my: Float64Array;
-  count: Int32Array; child: Int32Array; pt: Int32Array; size = 0;
-  constructor(cap: number) {
-    this.cx = new Float64Array(cap); this.cy = new Float64Array(cap); this.hw = new Float64Array(cap);
-    this.mx = new Float64Array(cap); this.my = new Float64Array(cap);
-    this.count = new Int32Array(cap); this.child = new Int32Array(cap); this.pt = new Int32Array(cap);
-  }
-  private node(cx: number, cy: number, hw: number): number {
-    if (this.size === this.cx.length) this.grow();
-    const i = this.size++;
-    this.cx[i] = cx; this.cy[i] = cy; this.hw[i] = hw; this.mx[i] = 0; this.my[i] = 0; this.count[i] = 0; this.child[i] = -1; this.pt[i] = -1;
-    return i;
-  }
-  private grow(): void {
-    const cap = this.cx.length * 2;
-    for (const key of ['cx', 'cy', 'hw', 'mx', 'my'] as const) { const a = new Float64Array(cap); a.set(this[key]); this[key] = a; }
-    for (const key of ['count', 'child', 'pt'] as const) { const a = new Int32Array(cap); a.set(this[key]); this[key] = a; }
-  }
-  build(y: Float64Array, n: number): void {
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    for (let i = 0; i < n; i++) { x0 = Math.min(x0, y[2 * i]); x1 = Math.max(x1, y[2 * i]); y0 = Math.min(y0, y[2 * i + 1]); y1 = Math.max(y1, y[2 * i + 1]); }
-    this.size = 0;
-    this.node((x0 + x1) / 2, (y0 + y1) / 2, Math.max(x1 - x0, y1 - y0) / 2 + 1e-5);
-    for (let i = 0; i < n; i++) this.insert(y, i);
-    // Sums -> centres of mass, once per build rather than once per visit.
-    for (let i = 0; i < this.size; i++) if (this.count[i] > 0) { this.mx[i] /= this.count[i]; this.my[i] /= this.count[i]; }
-  }
-  private quadrant(node: number, px: number, py: number): number {
-    return this.child[node] + (px > this.cx[node] ? 1 : 0) + (py > this.cy[node] ? 2 : 0);
-  }
-  private insert(y: Float64Array, i: number): void {
-    const px = y[2 * i], py = y[2 * i + 1];
-    let node = 0;
-    for (let depth = 0; ; depth++) {
-      if (this.child[node] === -1) {
-        if (this.count[node] === 0) { this.pt[node] = i; this.count[node] = 1; this.mx[node] = px; this.my[node] = py; return; }
-        const old = this.pt[node];
-        // Coincident points (or a very deep tree) share a leaf.
-        if (depth > 40 || old < 0 || (y[2 * old] === px && y[2 * old + 1] === py)) { this.pt[node] = -1; this.count[node]++; this.mx[node] += px; this.my[node] += py; return; }
-        const h = this.hw[node] / 2, cx = this.cx[node], cy = this.cy[node];
-        const first = this.node(cx - h, cy - h, h);
-        this.node(cx + h, cy - h, h); this.node(cx - h, cy + h, h); this.node(cx + h, cy + h, h);
-        this.child[node] = first; this.pt[node] = -1;
-        const c = this.quadrant(node, y[2 * old], y[2 * old + 1]);
-        this.pt[c] = old; this.count[c] = 1; this.mx[c] = y[2 * old]; this.my[c] = y[2 * old + 1];
-      }
-      this.count[node]++; this.mx[node] += px; this.my[node] += py;
-      node = this.quadrant(node, px, py);
-    }
-  }
+  return symmetrize(index, cond, n, k, (a, b) => (a + b) / (2 * n));
 }
 
 /** Embeds the rows of `data` [n, d] in 2-D: returns [n, 2] row-major. */
@@ -185,38 +123,11 @@ export function tsne(data: ArrayLike<number>, n: number, d: number, options?: Ts
   sd = Math.sqrt(sd / n) || 1;
   for (let i = 0; i < 2 * n; i++) y[i] *= 1e-4 / sd;
   const update = new Float64Array(2 * n), gains = new Float64Array(2 * n).fill(1), grad = new Float64Array(2 * n);
-  const lr = Math.max(n / 12 / 4, 50), tree = new QuadTree(4 * n), stack = new Int32Array(64 * 4 + 16);
-  const theta2 = theta * theta;
+  const lr = Math.max(n / 12 / 4, 50), tree = new QuadTree(n);
   for (let it = 0; it < iterations; it++) {
     const exaggeration = it < 250 ? 12 : 1, momentum = it < 250 ? 0.5 : 0.8;
-    tree.build(y, n);
-    // Hot loop: the tree's arrays as locals (build() may have replaced them).
-    const { mx, my, hw, count, child, pt } = tree;
-    let z = 0;
-    for (let i = 0; i < n; i++) {
-      // Repulsion: far cells summarised by their centre of mass.
-      const px = y[2 * i], py = y[2 * i + 1];
-      let fx = 0, fy = 0, sp = 0;
-      stack[sp++] = 0;
-      while (sp > 0) {
-        const nd = stack[--sp];
-        if (pt[nd] === i) continue;
-        const cnt = count[nd], dx = px - mx[nd], dy = py - my[nd], d2 = dx * dx + dy * dy;
-        const c = child[nd];
-        if (c === -1 || 4 * hw[nd] * hw[nd] < theta2 * d2) {
-          if (d2 === 0) continue;
-          const q = 1 / (1 + d2), cq = cnt * q;
-          z += cq;
-          fx += cq * q * dx; fy += cq * q * dy;
-        } else {
-          if (count[c] > 0) stack[sp++] = c;
-          if (count[c + 1] > 0) stack[sp++] = c + 1;
-          if (count[c + 2] > 0) stack[sp++] = c + 2;
-          if (count[c + 3] > 0) stack[sp++] = c + 3;
-        }
-      }
-      grad[2 * i] = -fx; grad[2 * i + 1] = -fy;
-    }
+    tree.build(y, theta);
+    const z = tree.repulsion(y, grad);
     for (let i = 0; i < 2 * n; i++) grad[i] /= z;
     for (let i = 0; i < n; i++) {
       const px = y[2 * i], py = y[2 * i + 1];

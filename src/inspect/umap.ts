@@ -11,6 +11,7 @@
 import { pca } from './pca.js';
 import { reduceDims } from './reduce.js';
 import { nearestNeighbours } from './tsne.js';
+import { symmetrize } from './graph.js';
 
 export interface UmapOptions {
   /** Size of the local neighbourhood, the point itself included (default 15). */
@@ -96,32 +97,8 @@ export function fuzzyGraph(index: Int32Array, dist: Float64Array, n: number, k: 
     sigma = Math.max(sigma, 1e-3 * (rho > 0 ? mean : meanAll));
     for (let j = 0; j < k; j++) { const d = dist[o + j] - rho; w[o + j] = d <= 0 ? 1 : Math.exp(-d / sigma); }
   }
-  // Fuzzy union w_ij + w_ji - w_ij w_ji: both directions of each directed edge into rows, then merge duplicates.
-  const count = new Int32Array(n + 1);
-  for (let i = 0; i < n * k; i++) { count[Math.floor(i / k) + 1]++; count[index[i] + 1]++; }
-  for (let i = 0; i < n; i++) count[i + 1] += count[i];
-  const fill = count.slice(0, n), cols = new Int32Array(2 * n * k), vals = new Float64Array(2 * n * k), own = new Uint8Array(2 * n * k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
-    const m = index[i * k + j], v = w[i * k + j];
-    let p = fill[i]++; cols[p] = m; vals[p] = v; own[p] = 1;
-    p = fill[m]++; cols[p] = i; vals[p] = v; own[p] = 0;
-  }
-  const rowStart = new Int32Array(n + 1), col = new Int32Array(2 * n * k), val = new Float64Array(2 * n * k);
-  let e = 0;
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) {
-    order.length = 0;
-    for (let p = count[i]; p < count[i + 1]; p++) order.push(p);
-    order.sort((x, y) => cols[x] - cols[y] || own[y] - own[x]);
-    for (let q = 0; q < order.length; q++) {
-      const p = order[q];
-      let v = vals[p];
-      if (q + 1 < order.length && cols[order[q + 1]] === cols[p]) { const u = vals[order[++q]]; v = v + u - v * u; }
-      if (v > 0 && cols[p] !== i) { col[e] = cols[p]; val[e++] = v; }
-    }
-    rowStart[i + 1] = e;
-  }
-  return { rowStart, col: col.slice(0, e), val: val.slice(0, e) };
+  // Fuzzy union w_ij + w_ji - w_ij w_ji.
+  return symmetrize(index, w, n, k, (u, v) => u + v - u * v);
 }
 
 /** Embeds the rows of `data` [n, d] in 2-D: returns [n, 2] row-major. */
