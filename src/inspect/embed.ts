@@ -22,7 +22,7 @@ export interface EmbedOptions {
   labels?: ArrayLike<number>;
   /** kNN neighbours (default 5). */
   k?: number;
-  /** t-SNE only: perplexity (default 30) and iterations (default 1000). */
+  /** t-SNE only: perplexity (default 30) and iterations (default 750, as tsne() and openTSNE). */
   perplexity?: number;
   iterations?: number;
   /** UMAP only: neighbourhood size, the point itself included (default 15). */
@@ -81,15 +81,16 @@ export function embed(model: AnyModule, inputs: Tensor, options?: EmbedOptions):
   if (o.labels !== undefined && (typeof o.labels !== 'object' || o.labels === null || (o.labels as ArrayLike<number>).length !== n)) fail(op, `labels must be an array of ${n} class indices, got ${describe(o.labels)}`);
   const k = intOpt(op, 'k', o.k, 5);
   const perplexity = numOpt(op, 'perplexity', o.perplexity, 30, 1);
-  const iterations = intOpt(op, 'iterations', o.iterations, 1000);
+  const iterations = intOpt(op, 'iterations', o.iterations, 750);
   const batchSize = intOpt(op, 'batchSize', o.batchSize, 256);
   const nNeighbors = intOpt(op, 'nNeighbors', o.nNeighbors, 15, 2);
   const minDist = numOpt(op, 'minDist', o.minDist, 0.1, 0);
   const epochs = o.epochs === undefined ? undefined : intOpt(op, 'epochs', o.epochs, 1);
   const given = (keys: readonly (keyof EmbedOptions)[]) => keys.filter((key) => o[key] !== undefined);
   const tsneOnly = given(['perplexity', 'iterations']), umapOnly = given(['nNeighbors', 'minDist', 'epochs']);
-  if (method !== 'tsne' && tsneOnly.length) fail(op, `${tsneOnly.join(' and ')} ${tsneOnly.length > 1 ? 'apply' : 'applies'} to method 'tsne', not '${method}'`, method === 'umap' ? 'UMAP takes nNeighbors, minDist and epochs' : undefined);
-  if (method !== 'umap' && umapOnly.length) fail(op, `${umapOnly.join(' and ')} ${umapOnly.length > 1 ? 'apply' : 'applies'} to method 'umap', not '${method}'`, method === 'tsne' ? 't-SNE takes perplexity and iterations' : undefined);
+  const names = (keys: string[]) => (keys.length > 1 ? `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]} apply` : `${keys[0]} applies`);
+  if (method !== 'tsne' && tsneOnly.length) fail(op, `${names(tsneOnly)} to method 'tsne', not '${method}'`, method === 'umap' ? 'UMAP takes nNeighbors, minDist and epochs' : undefined);
+  if (method !== 'umap' && umapOnly.length) fail(op, `${names(umapOnly)} to method 'umap', not '${method}'`, method === 'tsne' ? 't-SNE takes perplexity and iterations' : undefined);
   if (o.generator !== undefined && !(o.generator instanceof Generator)) fail(op, `generator must be a Generator, got ${describe(o.generator)}`);
   const gen = o.generator ?? defaultGenerator;
   const random = () => gen.random();

@@ -36,6 +36,10 @@ describe('neocog inspect', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/embedding: 60 test images of embedded-mnist, layer relu3 \(50 features\) -> pca .* 5-NN accuracy: 2-D map [\d.]+%, layer features [\d.]+%/);
     expect(existsSync(join(tmp.dir, 'emb', 'embedding-pca.png'))).toBe(true);
+    const u = await cli('inspect', '--model', 'mnist-convnet', '--weights', weights, '--embed', '60', '--embed-method', 'umap', '--out', join(tmp.dir, 'emb'));
+    expect(u.code).toBe(0);
+    expect(u.out).toMatch(/-> umap .* 5-NN accuracy: 2-D map [\d.]+%/);
+    expect(existsSync(join(tmp.dir, 'emb', 'embedding-umap.png'))).toBe(true);
   });
 
   test('unknown methods are rejected with the list', async () => {

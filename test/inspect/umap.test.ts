@@ -99,6 +99,8 @@ describe('umap', () => {
     expect(() => inspect.embed(model, x, { method: 'umap', perplexity: 30 })).toThrow(/perplexity applies to method 'tsne', not 'umap'/);
     expect(() => inspect.embed(model, x, { method: 'tsne', nNeighbors: 10, minDist: 0.5 })).toThrow(/nNeighbors and minDist apply to method 'umap', not 'tsne'/);
     expect(() => inspect.embed(model, x, { method: 'pca', epochs: 10 })).toThrow(/epochs applies to method 'umap', not 'pca'/);
+    expect(() => inspect.embed(model, x, { method: 'tsne', nNeighbors: 10, minDist: 0.5, epochs: 9 })).toThrow(/nNeighbors, minDist and epochs apply to method 'umap'/);
+    expect(() => inspect.embed(model, x, { method: 'umap', perplexity: 30, iterations: 9 })).toThrow(/perplexity and iterations apply to method 'tsne', not 'umap'.*nNeighbors, minDist and epochs/s);
     expect(() => inspect.embed(model, x, { method: 'umap', minDist: -1 })).toThrow(/minDist must be a finite number >= 0/);
     expect(() => inspect.embed(model, x, { method: 'umap', nNeighbors: 1 })).toThrow(/nNeighbors must be an integer >= 2/);
     expect(() => inspect.embed(model, x, { method: 'umap', nNeighbors: 400 })).toThrow(/nNeighbors must be at most the number of inputs \(300\)/);
