@@ -8,7 +8,7 @@ export { withReluRule, RELU_RULES, type ReluRule } from '../autograd/relu-rule.j
 export { embed, layerFeatures, EMBED_METHODS, type EmbedMethod, type EmbedOptions, type Embedding } from './embed.js';
 export { pca } from './pca.js';
 export { tsne, knnAccuracy, nearestNeighbours, type TsneOptions } from './tsne.js';
-export { umap, umapEpochs, fitAB, type UmapOptions } from './umap.js';
+export { umap, fitAB, type UmapOptions } from './umap.js';
 export { reduceDims } from './reduce.js';
 export { maximize, type MaximizeOptions, type Maximized } from './maximize.js';
 export { weightRandomization, spearman, type RandomizationOptions, type RandomizationResult, type SanityMethod } from './sanity.js';

@@ -12,6 +12,7 @@ import { pca } from './pca.js';
 import { reduceDims } from './reduce.js';
 import { nearestNeighbours } from './tsne.js';
 import { symmetrize } from './graph.js';
+import { checkMatrix, checkOptions, describe, fail, intOpt, numOpt } from './common.js';
 
 export interface UmapOptions {
   /** Size of the local neighbourhood, the point itself included (default 15). */
@@ -42,6 +43,9 @@ export function umapEpochs(n: number): number {
  * 1 for d < minDist and exp(-(d - minDist) / spread) beyond, on 300 points in [0, 3 spread] (umap-learn's find_ab_params).
  */
 export function fitAB(minDist: number, spread = 1): { a: number; b: number } {
+  numOpt('fitAB', 'spread', spread, 1, Number.MIN_VALUE);
+  numOpt('fitAB', 'minDist', minDist, 0.1, 0);
+  if (minDist === undefined) fail('fitAB', 'minDist is required (e.g. 0.1)');
   const m = 300, xs = new Float64Array(m), ys = new Float64Array(m);
   for (let i = 0; i < m; i++) { const x = (3 * spread * i) / (m - 1); xs[i] = x; ys[i] = x < minDist ? 1 : Math.exp(-(x - minDist) / spread); }
   const cost = (a: number, b: number) => { let s = 0; for (let i = 0; i < m; i++) { const r = 1 / (1 + a * Math.pow(xs[i], 2 * b)) - ys[i]; s += r * r; } return s; };
@@ -103,10 +107,19 @@ export function fuzzyGraph(index: Int32Array, dist: Float64Array, n: number, k: 
 
 /** Embeds the rows of `data` [n, d] in 2-D: returns [n, 2] row-major. */
 export function umap(data: ArrayLike<number>, n: number, d: number, options: UmapOptions = {}): Float64Array {
-  const { minDist = 0.1, spread = 1, negativeSampleRate = 5, learningRate = 1, repulsionStrength = 1, random = Math.random } = options;
-  if (n < 4) throw new Error(`umap: needs at least 4 points, got ${n}`);
-  const nNeighbors = Math.max(2, Math.min(options.nNeighbors ?? 15, n));
-  const epochs = options.epochs ?? umapEpochs(n);
+  const op = 'umap';
+  checkMatrix(op, 'data', data, n, d);
+  const o = checkOptions(op, options, ['nNeighbors', 'minDist', 'spread', 'epochs', 'negativeSampleRate', 'learningRate', 'repulsionStrength', 'random']) as UmapOptions;
+  const minDist = numOpt(op, 'minDist', o.minDist, 0.1, 0);
+  const spread = numOpt(op, 'spread', o.spread, 1, Number.MIN_VALUE);
+  const negativeSampleRate = intOpt(op, 'negativeSampleRate', o.negativeSampleRate, 5, 0);
+  const learningRate = numOpt(op, 'learningRate', o.learningRate, 1, Number.MIN_VALUE);
+  const repulsionStrength = numOpt(op, 'repulsionStrength', o.repulsionStrength, 1, 0);
+  const random = o.random ?? Math.random;
+  if (typeof random !== 'function') fail(op, `random must be a function returning numbers in [0, 1), got ${describe(random)}`);
+  if (n < 4) fail(op, `needs at least 4 points, got ${n}`);
+  const nNeighbors = Math.max(2, Math.min(intOpt(op, 'nNeighbors', o.nNeighbors, 15, 2), n));
+  const epochs = intOpt(op, 'epochs', o.epochs, umapEpochs(n), 1);
   let x: ArrayLike<number> = data, dim = d;
   if (d > 50) { x = reduceDims(data, n, d, 50, random); dim = 50; }
   const k = nNeighbors - 1;
