@@ -6,7 +6,7 @@
  */
 import * as nc from '../src/index.js';
 import { nn, optim, data, models, inspect, render } from '../src/index.js';
-import { writeRgbaPng } from '../src/node/index.js';
+
 
 /** ROC AUC by the rank-sum formula (ties get mean ranks). */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
@@ -73,7 +73,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of ranked) console.log(`  filter ${r.i}: ${r.m}  ${r.matches}/${motif.length} letters of ${motif}`);
   const out = process.argv[2];
   if (out) {
-    writeRgbaPng(out, render.filterGrid(f.weight, { zoom: 6, motifs: f.motifs, alphabet: f.alphabet, title: `DeepBind filters, AUC ${auc.toFixed(3)}, planted ${motif}` }));
+    render.writeRgbaPng(out, render.filterGrid(f.weight, { zoom: 6, motifs: f.motifs, alphabet: f.alphabet, title: `DeepBind filters, AUC ${auc.toFixed(3)}, planted ${motif}` }));
     console.log(`wrote ${out}`);
   }
 }

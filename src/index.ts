@@ -8,3 +8,6 @@ export { saveModel, loadModel, saveSafetensors, loadSafetensors } from './io/ind
 export { exportOnnx, importOnnx } from './io/onnx/file.js';
 export { OnnxModel, OnnxError, SUPPORTED_OPS as ONNX_SUPPORTED_OPS, type ExportOnnxOptions } from './io/onnx/index.js';
 export * as segment from './segment/index.js';
+// Node's inspect and render add files (report(), PNG writing); an explicit export shadows the core's.
+export * as inspect from './node/inspect.js';
+export * as render from './node/render.js';

@@ -8,14 +8,18 @@ import { activations, filters } from '../inspect/layers.js';
 import { filterGrid, mapsGrid } from '../render/views.js';
 import { panels, type PanelsOptions } from '../render/panels.js';
 import type { RGBAImage } from '../render/image.js';
+import { checkImage, checkString } from '../render/check.js';
 
 export function encodeRgbaPng(img: RGBAImage): Buffer {
+  checkImage('render.encodeRgbaPng', 'img', img);
   if (img.data.length !== img.width * img.height * 4) throw new Error(`encodeRgbaPng: ${img.data.length} bytes for a ${img.width}x${img.height} RGBA image`);
   return PNG.sync.write({ width: img.width, height: img.height, data: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength) } as unknown as PNG, { colorType: 6 });
 }
 
 /** Writes an RGBA image as a PNG file atomically. */
 export function writeRgbaPng(path: string, img: RGBAImage): void {
+  checkString('render.writeRgbaPng', 'path', path);
+  checkImage('render.writeRgbaPng', 'img', img);
   writeFileAtomic(path, encodeRgbaPng(img));
 }
 
