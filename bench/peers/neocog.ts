@@ -201,7 +201,7 @@ function conv(backward: boolean): () => unknown {
       t.grad?.dispose();
       t.grad = null;
     }
-    tidy(() => y.backward(dy));
+    tidy(() => y.backward(dy, { retainGraph: true })); // PyTorch: retain_graph=True
   };
 }
 
