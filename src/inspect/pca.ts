@@ -47,7 +47,7 @@ export function symmetricEigen(a: Float64Array, m: number): { values: Float64Arr
 }
 
 /** Orthonormalises the columns of b [d, m] in place (modified Gram-Schmidt). */
-function orthonormalize(b: Float64Array, d: number, m: number): void {
+export function orthonormalize(b: Float64Array, d: number, m: number): void {
   for (let j = 0; j < m; j++) {
     for (let i = 0; i < j; i++) {
       let dot = 0;

@@ -9,21 +9,7 @@ import { noGrad } from '../autograd/graph.js';
 import { matmul } from '../ops/matmul.js';
 import { transpose } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { symmetricEigen } from './pca.js';
-
-function orthonormalize(b: Float64Array, d: number, m: number): void {
-  for (let j = 0; j < m; j++) {
-    for (let i = 0; i < j; i++) {
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += b[k * m + i] * b[k * m + j];
-      for (let k = 0; k < d; k++) b[k * m + j] -= dot * b[k * m + i];
-    }
-    let norm = 0;
-    for (let k = 0; k < d; k++) norm += b[k * m + j] * b[k * m + j];
-    norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < d; k++) b[k * m + j] /= norm;
-  }
-}
+import { orthonormalize, symmetricEigen } from './pca.js';
 
 function product(a: Tensor, b: Float64Array, rows: number, cols: number): Float64Array {
   const bt = fromArray(Float32Array.from(b), [rows, cols]);

@@ -3,8 +3,7 @@
  * into a minimal page by esbuild, Vite and webpack 5, runs a conv2d forward + backward on the wasm backend in
  * Chromium and matches the reference backend. Also: the browser entry pulls in no Node built-in.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
 import type { Browser } from 'playwright-core';
-import { launch, open, serve } from './chromium.js';
+import { launch, pageWorkspace, runPage as runPageIn } from './chromium.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -51,29 +50,14 @@ let work: string;
 
 beforeAll(async () => {
   browser = await launch();
-  work = mkdtempSync(join(tmpdir(), 'neocog-bundle-'));
-  // The page's package dependency, as npm would install it (a link to this checkout's dist/).
-  mkdirSync(join(work, 'node_modules'));
-  symlinkSync(root, join(work, 'node_modules', 'neocog'), 'dir');
+  work = pageWorkspace('neocog-bundle-');
 });
 afterAll(async () => {
   await browser?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function runPage(dir: string, { isolate = true } = {}): Promise<Record<string, unknown>> {
-  const server = await serve(dir, { isolate });
-  const errors: string[] = [];
-  try {
-    const page = await open(browser, server.url, errors);
-    await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
-    const result = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
-    await page.close();
-    return { ...result, errors };
-  } finally {
-    await server.close();
-  }
-}
+const runPage = (dir: string, opts?: { isolate?: boolean }) => runPageIn(browser, dir, opts);
 
 function expectWasmConv(r: Record<string, unknown>): void {
   expect(r.error, JSON.stringify(r)).toBeUndefined();

@@ -3,7 +3,8 @@
  * Debian's Chromium driven by playwright-core (no browser download; CHROMIUM overrides the path).
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -55,4 +56,27 @@ export async function open(browser: Browser, url: string, errors: string[]): Pro
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(url);
   return page;
+}
+
+/** A temp folder whose node_modules/neocog links to this checkout, as npm would install the package. */
+export function pageWorkspace(prefix: string): string {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(work, 'node_modules'));
+  symlinkSync(new URL('../..', import.meta.url).pathname, join(work, 'node_modules', 'neocog'), 'dir');
+  return work;
+}
+
+/** Serves `dir`, opens it, and returns the page's `window.__result` plus the console errors it logged. */
+export async function runPage(browser: Browser, dir: string, { isolate = true } = {}): Promise<Record<string, unknown>> {
+  const server = await serve(dir, { isolate });
+  const errors: string[] = [];
+  try {
+    const page = await open(browser, server.url, errors);
+    await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
+    const result = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+    await page.close();
+    return { ...result, errors };
+  } finally {
+    await server.close();
+  }
 }

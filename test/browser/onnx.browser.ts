@@ -4,15 +4,13 @@
  * and hands the bytes to Node, where onnxruntime-node must agree with the page's logits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import * as ort from 'onnxruntime-node';
 import type { Browser } from 'playwright-core';
-import { launch, open, serve } from './chromium.js';
+import { launch, pageWorkspace, runPage } from './chromium.js';
 
-const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 const MAIN = `import 'neocog/wasm-inline';
 import * as nc from 'neocog';
@@ -49,9 +47,7 @@ let work: string;
 
 beforeAll(async () => {
   browser = await launch();
-  work = mkdtempSync(join(tmpdir(), 'neocog-onnx-page-'));
-  mkdirSync(join(work, 'node_modules'));
-  symlinkSync(root, join(work, 'node_modules', 'neocog'), 'dir');
+  work = pageWorkspace('neocog-onnx-page-');
 });
 afterAll(async () => {
   await browser?.close();
@@ -65,19 +61,9 @@ describe("'neocog/onnx' in a browser bundle", () => {
     writeFileSync(join(work, 'main.js'), MAIN);
     await esbuild.build({ entryPoints: [join(work, 'main.js')], bundle: true, platform: 'browser', format: 'esm', outfile: join(dir, 'main.js'), logLevel: 'silent' });
     writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>');
-    const server = await serve(dir);
-    const errors: string[] = [];
-    let r: Record<string, unknown>;
-    try {
-      const page = await open(browser, server.url, errors);
-      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
-      r = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
-      await page.close();
-    } finally {
-      await server.close();
-    }
+    const r = await runPage(browser, dir);
     expect(r.error, String(r.error)).toBeUndefined();
-    expect(errors).toEqual([]);
+    expect(r.errors).toEqual([]);
     expect(r.backend).toMatch(/^wasm: /);
     expect(r.maxDiff).toBeLessThan(1e-5);
     expect(r.params).toBeGreaterThan(0);
