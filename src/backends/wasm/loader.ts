@@ -21,7 +21,7 @@ const compiled = new Map<WasmBuild, WebAssembly.Module>();
 const failures = new Map<WasmBuild, string>();
 
 /**
- * Where browsers fetch the kernels from: a folder URL that holds both files (like ONNX Runtime Web's
+ * Where browsers fetch the kernels from: a folder URL that holds the .wasm files (like ONNX Runtime Web's
  * `env.wasm.wasmPaths`), or one URL per file name. Unset: the file beside this module, written as
  * `new URL('./gen/x.wasm', import.meta.url)` so Vite, webpack 5 and Parcel emit and rewrite it.
  */
