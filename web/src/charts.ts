@@ -22,9 +22,12 @@ export class Curves {
       width, height: 200, title: 'accuracy', axes: axes('accuracy'), scales: { x: { time: false }, y: { range: [0, 1] } },
       series: [{ label: 'epoch' }, { label: 'train', stroke: '#3060c0', width: 1.5 }, { label: 'held-out', stroke: '#d04020', width: 2, spanGaps: true, points: { size: 5 } }],
     }, this.a as uPlot.AlignedData, accBox);
-    // Redraw at most once per frame, however fast points arrive.
-    const frame = () => {
-      if (this.dirty) {
+    // Redraw at most four times a second: each redraw repaints every point, and at one per frame the
+    // growing curves made the page's frames longer than 50 ms now and then while training.
+    let last = 0;
+    const frame = (now: number) => {
+      if (this.dirty && now - last >= 250) {
+        last = now;
         this.dirty = false;
         this.loss.setData(this.l as uPlot.AlignedData);
         this.acc.setData(this.a as uPlot.AlignedData);

@@ -26,7 +26,7 @@ const classes = () => (settings.dataset === 'fashion' ? FASHION_CLASSES : DIGIT_
 let backendLine = '';
 let specId = 0;
 let predictId = 0;
-const pad = setupPad($<HTMLCanvasElement>('draw'), predictNow);
+const pad = setupPad($<HTMLCanvasElement>('draw'), padChanged);
 
 /** What tests and curious users can read: the latest numbers the page shows. */
 const state = {
@@ -70,20 +70,27 @@ function summaryTable(s: { rows: { name: string; type: string; outputShape: numb
     + `<tr class="total"><td colspan="3">total</td><td>${fmt(s.totalParams)}</td><td>${fmt(s.totalFlops)}</td></tr>`;
 }
 
+/** The pad as the net's 28x28 input, or null when blank; recomputed only when the pad changes. */
+let padPixels: Float32Array | null = null;
+
+function padChanged(): void {
+  padPixels = toMnist($<HTMLCanvasElement>('draw'));
+  const g = $<HTMLCanvasElement>('input28').getContext('2d')!;
+  if (padPixels) g.drawImage(greyCanvas(padPixels, 28, 28, 1), 0, 0);
+  else g.clearRect(0, 0, 28, 28);
+  predictNow();
+}
+
+/** Asks the worker for the current model's view of the pad (after every change of pad or model). */
 function predictNow(): void {
-  const px = toMnist($<HTMLCanvasElement>('draw'));
-  const small = $<HTMLCanvasElement>('input28');
-  const g = small.getContext('2d')!;
-  if (!px) {
-    g.clearRect(0, 0, 28, 28);
+  if (!padPixels) {
     $('probs').replaceChildren();
-    $('maps').replaceChildren();
+    drawMaps($('maps'), []);
     showLooks(null);
     return;
   }
-  g.drawImage(greyCanvas(px, 28, 28, 1), 0, 0);
-  state.input = Array.from(px);
-  send({ type: 'predict', id: ++predictId, pixels: px }, []);
+  state.input = Array.from(padPixels);
+  send({ type: 'predict', id: ++predictId, pixels: padPixels });
 }
 
 function showLooks(l: Looks | null): void {
@@ -147,7 +154,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       curves.heldOut(m.epoch, m.loss, m.acc);
       drawConfusion($<HTMLCanvasElement>('confusion'), m.confusion, classes());
       // Each in a task of its own: together (the first time) they held the main thread for ~60 ms.
-      setTimeout(() => drawWrong($('wrong'), m.wrong, classes()), 0);
+      setTimeout(() => drawWrong($<HTMLCanvasElement>('wrong'), m.wrongPicture, m.wrong, classes()), 0);
       setTimeout(predictNow, 0);
       break;
     case 'filters':

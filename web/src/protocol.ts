@@ -95,7 +95,7 @@ export type FromWorker =
   | { type: 'ready'; backend: string; threads: number; isolated: boolean; zoo: { name: string; description: string }[]; datasets: Record<'mnist' | 'fashion', { train: number; test: number; classes: string[] }> }
   | { type: 'model'; name: string; summary: { rows: SummaryRowLite[]; totalParams: number; totalFlops: number } }
   | { type: 'progress'; step: number; epoch: number; loss: number; acc: number; imagesPerSecond: number; running: boolean; lr: number; workerJobs: number }
-  | { type: 'eval'; step: number; epoch: number; loss: number; acc: number; confusion: number[][]; wrong: { label: number; pred: number; pixels: Uint8Array }[] }
+  | { type: 'eval'; step: number; epoch: number; loss: number; acc: number; confusion: number[][]; wrong: { label: number; pred: number }[]; wrongPicture: Picture }
   | { type: 'filters'; shape: number[]; data: Float32Array }
   | { type: 'spec'; id: number; ok: true; summary: { rows: SummaryRowLite[]; totalParams: number; totalFlops: number } }
   | { type: 'spec'; id: number; ok: false; error: string }

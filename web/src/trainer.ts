@@ -8,6 +8,7 @@ import { fetchSet, type ImageSet } from './datasets';
 import { embeddingMap } from './embedding';
 import { looks } from './looks';
 import { DIGIT_CLASSES, FASHION_CLASSES, type DatasetName, type EmbedMethod, type FromWorker, type Looks, type Map2D, type Settings, type SummaryRowLite, type ToWorker } from './protocol';
+import { MISTAKES, mistakesPicture } from './mistakes';
 
 type Model = nc.nn.Module<[nc.Tensor], nc.Tensor>;
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -146,13 +147,13 @@ function evaluate(set: ImageSet): void {
           const l = set.labels[s + i], p = Number(pred[i]);
           confusion[l][p]++;
           if (l === p) correct++;
-          else if (wrong.length < 40) wrong.push({ label: l, pred: p, pixels: set.images.slice((s + i) * 784, (s + i + 1) * 784) });
+          else if (wrong.length < MISTAKES.max) wrong.push({ label: l, pred: p, pixels: set.images.slice((s + i) * 784, (s + i + 1) * 784) });
         }
       });
     }
   });
   model!.train();
-  post({ type: 'eval', step, epoch: seen / sets[settings.dataset]!.train.count, loss: lossSum / set.count, acc: correct / set.count, confusion, wrong });
+  post({ type: 'eval', step, epoch: seen / sets[settings.dataset]!.train.count, loss: lossSum / set.count, acc: correct / set.count, confusion, wrong: wrong.map(({ label, pred }) => ({ label, pred })), wrongPicture: mistakesPicture(wrong.map((w) => w.pixels)) });
   sendFilters();
 }
 
