@@ -106,6 +106,11 @@ export interface KernelSpecs {
   Pad: PadAttrs;
   /** inputs [dy] -> dx of `inputShape` (reflect/replicate fold gradients back; constant crops). */
   PadGrad: PadAttrs & { inputShape: number[] };
+  // Batch norm with batch statistics on [N, C, *] (training).
+  /** inputs [x, weight [C], bias [C]] -> [y, mean [C], var [C] (biased)]. */
+  BatchNormTrain: { eps: number };
+  /** inputs [dy, x, mean, var, weight] -> [dx, dweight [C], dbias [C]]. */
+  BatchNormTrainGrad: { eps: number };
 }
 
 export type KernelName = keyof KernelSpecs;

@@ -4,12 +4,12 @@
  * is a small primitive (a convolution with a constant kernel, so it only needs dx).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { fromArray, zeros } from '../tensor/creation.js';
+import { fromArray, full, zeros } from '../tensor/creation.js';
 import { scalar } from './util.js';
 import { allocArray } from '../tensor/dtype.js';
 import { fmtShape } from '../tensor/shape.js';
 import { noGrad, record } from '../autograd/graph.js';
-import { run1 } from './kernel.js';
+import { run1, runKernel } from './kernel.js';
 import { add, cast, div, maximum, mul, neg, pow, sqrt, sub } from './elementwise.js';
 import { mean } from './reduce.js';
 import { cat, reshape, slice } from './shape.js';
@@ -31,6 +31,18 @@ function checkPerChannel(op: string, arg: string, t: Tensor | null | undefined, 
   if (t.ndim !== 1 || t.shape[0] !== C) {
     fail(op, `${arg} must have shape [${C}] (one value per channel), got ${fmtShape(t.shape)} (input ${fmtShape(x.shape)})`, 'dim 1 of the input is the channel dim');
   }
+}
+
+/** Batch statistics in one kernel each way (BatchNormTrain / BatchNormTrainGrad): [y, mean, biased var]. */
+function fusedBatchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): [Tensor, Tensor, Tensor] {
+  const C = x.shape[1];
+  const w = weight ?? full([C], 1, { dtype: x.dtype }), b = bias ?? zeros([C], { dtype: x.dtype });
+  const [y, mu, variance] = runKernel('BatchNormTrain', [x, w, b], { eps });
+  record('batchNorm', y, [x, weight, bias], (dy) => {
+    const [dx, dw, db] = runKernel('BatchNormTrainGrad', [dy, x, mu, variance, w], { eps });
+    return [dx, weight ? dw : null, bias ? db : null];
+  });
+  return [y, mu, variance];
 }
 
 /**
@@ -66,17 +78,24 @@ export function batchNorm(
   if (training || runningMean === null || runningVar === null) {
     const n = x.size / C;
     if (training && n <= 1) fail(op, `expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`, 'use a batch larger than 1, or eval mode');
-    const mu = mean(x, axes, true);
-    centered = sub(x, mu);
-    variance = mean(mul(centered, centered), axes, true);
-    if (training && runningMean && runningVar) {
+    const updateRunning = (mu: Tensor, biasedVar: Tensor) => {
+      if (!(training && runningMean && runningVar)) return;
       noGrad(() => {
         const m = reshape(mu, [C]);
-        const unbiased = mul(reshape(variance, [C]), n / (n - 1));
+        const unbiased = mul(reshape(biasedVar, [C]), n / (n - 1));
         runningMean.assign(cast(add(mul(runningMean, 1 - momentum), mul(cast(m, runningMean.dtype), momentum)), runningMean.dtype));
         runningVar.assign(cast(add(mul(runningVar, 1 - momentum), mul(cast(unbiased, runningVar.dtype), momentum)), runningVar.dtype));
       });
+    };
+    if ((!weight || weight.dtype === x.dtype) && (!bias || bias.dtype === x.dtype)) {
+      const [y, mu, biasedVar] = fusedBatchNorm(x, weight, bias, eps);
+      updateRunning(mu, biasedVar);
+      return y;
     }
+    const mu = mean(x, axes, true);
+    centered = sub(x, mu);
+    variance = mean(mul(centered, centered), axes, true);
+    updateRunning(mu, variance);
   } else {
     // Running statistics: fold everything into one per-channel scale and shift (PyTorch's CPU kernel
     // does the same), so the full-size tensor sees 2 ops instead of 4.

@@ -11,6 +11,7 @@ import { convKernels } from './conv.js';
 import { poolKernels } from './pool.js';
 import { resizeKernels } from './resize.js';
 import { padKernels } from './pad.js';
+import { normKernels } from './norm.js';
 
 export const referenceKernels = {
   ...elementwiseKernels,
@@ -21,6 +22,7 @@ export const referenceKernels = {
   ...poolKernels,
   ...resizeKernels,
   ...padKernels,
+  ...normKernels,
 } satisfies RefKernelTable;
 
 /**

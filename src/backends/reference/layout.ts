@@ -2,7 +2,7 @@
 import { allocArray } from '../../tensor/dtype.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { RefKernel, RefKernelTable } from './types.js';
-import { broadcastOffsets } from './broadcast.js';
+import { broadcastInto } from './broadcast.js';
 
 /** Visits every index of `shape` in row-major order, passing the source offset computed from `strides`. */
 function strided(shape: number[], strides: number[], start: number, visit: (outIndex: number, srcOffset: number) => void): void {
@@ -58,9 +58,8 @@ const Concat: RefKernel<'Concat'> = (inputs, { axis }) => {
 };
 
 const BroadcastTo: RefKernel<'BroadcastTo'> = ([x], { shape }) => {
-  const { offsets: [src] } = broadcastOffsets([x.shape, shape]);
-  const out = allocArray(x.dtype, src.length);
-  for (let i = 0; i < out.length; i++) out[i] = x.values[src[i]];
+  const out = allocArray(x.dtype, sizeOf(shape));
+  broadcastInto(x.values, x.shape, out, shape);
   return [{ values: out, shape: [...shape], dtype: x.dtype }];
 };
 

@@ -64,7 +64,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--momentum <m>', 'momentum for sgd and rmsprop', nonNegativeNumber, 0.9)
     .option('--weight-decay <wd>', 'L2 weight decay (adamw: decoupled, default 0.01)', nonNegativeNumber, 0)
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(SCHEDULES).default('none'))
-    .addOption(new Option('--augment [kind]', 'random augmentation of the training images: affine (rotate/shift/scale) or crop (pad 2 + random crop)').choices(AUGMENTATIONS).preset('affine'))
+    .addOption(new Option('--augment [kind]', 'random augmentation of the training images: affine (rotate/shift/scale), crop (pad 2 + random crop) or flip-crop (mirror + crop, for Fashion-MNIST)').choices(AUGMENTATIONS).preset('affine'))
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder (default: .neocog/<model>)')
     .option('--resume <dir>', 'continue the run saved in this --out folder from its latest checkpoint')
