@@ -9,6 +9,7 @@
  *   log.csv, history.png             per-epoch loss / accuracy / validation values
  *   run.json                         the configuration and the final held-out metrics
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parameter } from '../nn/parameter.js';
 import { manualSeed, Generator } from '../tensor/random.js';
@@ -202,6 +203,9 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
         throw new CliError(`--resume ${cfg.resume}: ${(e as Error).message.replace(/^resumeFrom: /, '')}`);
       }
     }
+    if (initialEpoch >= cfg.epochs) {
+      throw new CliError(`--resume ${cfg.resume}: the run has already trained ${initialEpoch} epoch${initialEpoch === 1 ? '' : 's'} of --epochs ${cfg.epochs}; nothing to do (hint: pass --epochs ${initialEpoch + 5} to train 5 more)`);
+    }
     if (schedule && !restored) {
       const done = Math.min(initialEpoch, cfg.epochs);
       const steps = schedule instanceof BatchLRSchedulerCallback ? done * trainLoader.length : done;
@@ -235,7 +239,9 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
   const accuracy = final.accuracy;
   const loss: number | null = final.loss;
   const epochsRun = history.epoch.length;
-  if (epochsRun > 0) plotHistoryPng(history, join(cfg.out, 'history.png'), { epochOffset: initialEpoch });
+  // A resumed run's history starts where it stopped: the whole run's is in log.csv.
+  const whole = initialEpoch > 0 ? readLogCsv(join(cfg.out, 'log.csv')) ?? history.toJSON().history : history.toJSON().history;
+  if (epochsRun > 0) plotHistoryPng(whole, join(cfg.out, 'history.png'));
   const weightsPath = join(cfg.out, 'model.safetensors');
   const { description } = saveModel(model, weightsPath, {
     metadata: trainedMetadata({ model: cfg.model, modelOptions: cfg.modelOptions, classes, inputShape: [...entry.inputShape], dataset: cfg.dataset }),
@@ -243,7 +249,21 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
   const seconds = (Date.now() - start) / 1000;
   writeJsonAtomic(runJson, {
     status: 'done', config, classes, numTrain: trainSet.length, numTest: testSet.length, epochsRun, initialEpoch,
-    heldOut: { accuracy, loss }, seconds, history: history.toJSON().history,
+    heldOut: { accuracy, loss }, seconds, history: whole,
   });
   return { accuracy, loss, numTest: testSet.length, numTrain: trainSet.length, epochsRun, seconds, weightsPath, descriptionPath: description ?? '', out: cfg.out };
+}
+
+/** The per-epoch values CSVLogger wrote (one array per column but epoch), or null when unreadable. */
+function readLogCsv(path: string): Record<string, number[]> | null {
+  if (!existsSync(path)) return null;
+  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+  if (!header?.startsWith('epoch,')) return null;
+  const keys = header.split(',').slice(1);
+  const out: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
+  for (const row of rows) {
+    const cells = row.split(',').slice(1);
+    keys.forEach((k, i) => out[k].push(cells[i] === undefined || cells[i] === '' ? NaN : Number(cells[i])));
+  }
+  return out;
 }

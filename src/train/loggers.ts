@@ -28,6 +28,10 @@ export class CSVLogger extends Callback {
     if (this.append && existsSync(this.path)) {
       this.lines = readFileSync(this.path, 'utf8').split('\n').filter((l) => l.length > 0);
       if (this.lines.length) this.keys = this.lines[0].split(this.separator).slice(1);
+      // A run killed after logging an epoch but before its checkpoint resumes before that epoch: drop
+      // the rows it will log again, so no epoch appears twice.
+      const from = this.context?.initialEpoch ?? Infinity;
+      this.lines = this.lines.filter((l, i) => i === 0 || !(Number(l.split(this.separator)[0]) >= from));
     }
   }
 

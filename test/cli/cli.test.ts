@@ -2,7 +2,7 @@
  * The neocog command line: help, models, summary, errors (in-process through main()), a brief
  * training run whose weights feed predict and eval, resume, and the built bin as a child process.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as nc from '../../src/index.js';
@@ -17,7 +17,7 @@ describe('help', () => {
   });
 
   test.each([
-    ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--schedule', '--augment', '--seed', '--out', '--resume', '--train-subset', '--limit-test', '--val-split']],
+    ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--schedule', '--augment', '--seed', '--out', '--resume', '--overwrite', '--train-subset', '--limit-test', '--val-split']],
     ['eval', ['--model', '--weights', '--dataset', '--data-dir', '--topk', '--confusion-png']],
     ['predict', ['<images...>', '--weights', '--model', '--topk']],
     ['summary', ['<model>', '--input']],
@@ -215,6 +215,47 @@ describe('train, then predict and eval with the saved weights', () => {
     const log = readFileSync(join(out, 'log.csv'), 'utf8').trim().split('\n');
     expect(log[0]).toMatch(/^epoch,loss,accuracy,valLoss,valAccuracy/);
     expect(log.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '1', '2']);
+    // run.json and history.png cover the whole run, not only the resumed epoch.
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { history: Record<string, number[]> };
+    expect(run.history.loss).toHaveLength(3);
+    expect(run.history.valAccuracy).toHaveLength(3);
+  });
+
+  test('train --resume with no epochs left refuses and changes nothing', async () => {
+    const before = readFileSync(join(out, 'run.json'), 'utf8');
+    const r = await cli('train', '--resume', out, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/already trained 3 epochs of --epochs 3; nothing to do \(hint: pass --epochs 8/);
+    expect(readFileSync(join(out, 'run.json'), 'utf8')).toBe(before);
+  });
+
+  test('a resumed run killed after logging an epoch but before its checkpoint logs that epoch once', async () => {
+    // As if killed after epoch 3 (0-based) was logged but before checkpoint 3 was written.
+    const logPath = join(out, 'log.csv');
+    const rows = readFileSync(logPath, 'utf8').trim().split('\n');
+    writeFileSync(logPath, `${[...rows, `3,${rows[3].split(',').slice(1).join(',')}`].join('\n')}\n`);
+    const r = await cli('train', '--resume', out, '--epochs', '4', '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const log = readFileSync(logPath, 'utf8').trim().split('\n');
+    expect(log.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '1', '2', '3']);
+  });
+
+  test('a second train into the default folder refuses to replace the trained run unless --overwrite', async () => {
+    const home = process.cwd();
+    process.chdir(tmp.dir);
+    try {
+      const args = ['train', '--model', 'mnist-convnet', '--epochs', '1', '--train-subset', '64', '--limit-test', '32', '--quiet'];
+      expect((await cli(...args)).code).toBe(0);
+      const weights = readFileSync(join('.neocog', 'mnist-convnet', 'model.safetensors'));
+      const again = await cli(...args, '--seed', '5');
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/\.neocog\/mnist-convnet already holds a trained run; nothing was changed \(hint: --out <dir> .* --overwrite to replace it\)/);
+      expect(readFileSync(join('.neocog', 'mnist-convnet', 'model.safetensors')).equals(weights)).toBe(true);
+      expect((await cli(...args, '--seed', '5', '--overwrite')).code).toBe(0);
+      expect(readFileSync(join('.neocog', 'mnist-convnet', 'model.safetensors')).equals(weights)).toBe(false);
+    } finally {
+      process.chdir(home);
+    }
   });
 });
 

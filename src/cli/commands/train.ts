@@ -27,6 +27,7 @@ interface TrainFlags {
   seed: number;
   out?: string;
   resume?: string;
+  overwrite?: boolean;
   trainSubset?: number;
   limitTest?: number;
   valSplit?: number;
@@ -68,6 +69,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder (default: .neocog/<model>)')
     .option('--resume <dir>', 'continue the run saved in this --out folder from its latest checkpoint')
+    .option('--overwrite', 'replace the run already saved in the default output folder .neocog/<model>')
     .option('--train-subset <n>', 'train on the first n training images only', positiveInt)
     .option('--limit-test <n>', 'evaluate on the first n held-out images only', positiveInt)
     .option('--val-split <f>', 'hold out this fraction of the training images to validate on after each epoch (the test set is only used once, at the end)', (v: string) => {
@@ -92,8 +94,15 @@ Examples:
         }
         cfg.out = flags.out ?? (existsSync(join(flags.resume, 'checkpoints')) ? flags.resume : (prev.out as string | undefined) ?? flags.resume);
       }
-      cfg.out ??= join('.neocog', modelSlug(cfg.model as string));
+      if (cfg.out === undefined) {
+        // eval and predict read the default folder: a second plain `train` must not replace a trained model unasked.
+        cfg.out = join('.neocog', modelSlug(cfg.model as string));
+        if (!flags.overwrite && existsSync(join(cfg.out as string, 'run.json'))) {
+          throw new CliError(`${cfg.out as string} already holds a trained run; nothing was changed (hint: --out <dir> for a new run, --resume ${cfg.out as string} --epochs N to continue it, or --overwrite to replace it)`);
+        }
+      }
       delete cfg.quiet;
+      delete cfg.overwrite;
       const r = await trainModel(cfg as unknown as TrainConfig, { stdout: io.stdout, verbose: flags.quiet ? 0 : 1 });
       const d = cfg.dataset === 'embedded-mnist' ? 'held-out' : 'test';
       println(io, `${d} accuracy: ${pct(r.accuracy)} on ${count(r.numTest)} images (${r.epochsRun} epoch${r.epochsRun === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s)`);
