@@ -73,7 +73,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of ranked) console.log(`  filter ${r.i}: ${r.m}  ${r.matches}/${motif.length} letters of ${motif}`);
   const out = process.argv[2];
   if (out) {
-    render.writeRgbaPng(out, render.filterGrid(f.weight, { zoom: 6, motifs: f.motifs, alphabet: f.alphabet, title: `DeepBind filters, AUC ${auc.toFixed(3)}, planted ${motif}` }));
+    render.writeRgbaPng(out, render.scale(render.filterGrid(f.weight, { zoom: 6, motifs: f.motifs, alphabet: f.alphabet, title: `DeepBind filters, AUC ${auc.toFixed(3)}, planted ${motif}` }), 2));
     console.log(`wrote ${out}`);
   }
 }
