@@ -22,11 +22,13 @@ function historyOf(h: HistoryLike): Record<string, number[]> {
 }
 
 /** Short tick labels: 0.25, 1.5, 1200, 2.5e-4. */
-function tickLabel(v: number, step: number): string {
+export function tickLabel(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e5 || a < 1e-3) return v.toExponential(1);
-  const decimals = Math.max(0, Math.min(4, -Math.floor(Math.log10(step))));
+  // As many decimals as the step needs (0.25 -> 2; 0.5 -> 1), so no two ticks print alike or wrongly rounded.
+  let decimals = 0;
+  while (decimals < 4 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6 * 10 ** decimals) decimals++;
   return v.toFixed(decimals);
 }
 
@@ -43,6 +45,11 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.round(t / step) * step);
   if (ticks[ticks.length - 1] < hi) ticks.push(ticks[ticks.length - 1] + step);
   return ticks;
+}
+
+/** A log key as a panel title: top5Accuracy -> TOP-5 ACCURACY. */
+export function metricTitle(key: string): string {
+  return key.replace(/(\d+)/g, '-$1 ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/\s+/g, ' ').trim().toUpperCase();
 }
 
 interface Series {
@@ -73,7 +80,7 @@ function drawPanel(r: Raster, x: number, y: number, w: number, h: number, title:
     r.line(px(i), bottom, px(i), bottom + 4, INK);
     r.text(String(epochOffset + i + 1), px(i), bottom + 8, INK, { align: 'center' });
   }
-  r.text('EPOCH', (left + right) / 2, bottom + 22, INK, { align: 'center', scale: 1 });
+  r.text('EPOCH', (left + right) / 2, bottom + 20, INK, { align: 'center' });
   r.line(left, top, left, bottom, INK);
   r.line(left, bottom, right, bottom, INK);
   for (const s of series) {
@@ -113,7 +120,7 @@ export function renderHistoryPng(history: HistoryLike, { width, height = 360, ep
     const val = `val${k[0].toUpperCase()}${k.slice(1)}`;
     const series: Series[] = [{ label: 'train', values: h[k], color: TRAIN }];
     if (has(val)) series.push({ label: 'val', values: h[val], color: VAL });
-    panels.push({ title: k.replace(/([A-Z0-9]+)/g, ' $1').toUpperCase(), series });
+    panels.push({ title: metricTitle(k), series });
   }
   if (!panels.length) {
     const keys = Object.keys(h).filter(has);
@@ -139,11 +146,14 @@ export interface ConfusionPngOptions {
   cellSize?: number;
   /** Colour by the row-normalised value (recall per true class; default true) or by raw count. */
   normalize?: boolean;
+  /** A title above the matrix (default 'CONFUSION MATRIX'; '' for none). */
+  title?: string;
 }
 
 /** PNG bytes of a confusion matrix heat map (rows: true class, columns: predicted), counts written in the cells when they fit. */
 export function renderConfusionMatrixPng(matrix: number[][], opts: ConfusionPngOptions = {}): Uint8Array {
-  const { classNames, cellSize, normalize = true } = options<ConfusionPngOptions>('renderConfusionMatrixPng', opts, ['classNames', 'cellSize', 'normalize']);
+  const { classNames, cellSize, normalize = true, title = 'CONFUSION MATRIX' } = options<ConfusionPngOptions>('renderConfusionMatrixPng', opts, ['classNames', 'cellSize', 'normalize', 'title']);
+  if (typeof title !== 'string') throw new Error(`renderConfusionMatrixPng: title must be a string, got ${typeof title}`);
   const n = matrix.length;
   if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n)) throw new Error(`confusionMatrixPng: expected a square matrix, got ${n} rows of lengths ${matrix.map((r) => r?.length).join(', ')}`);
   const names = (classNames ?? matrix.map((_, i) => String(i))).map((s) => String(s).toUpperCase());
@@ -155,10 +165,21 @@ export function renderConfusionMatrixPng(matrix: number[][], opts: ConfusionPngO
   const labelMax = Math.min(12, Math.max(...names.map((s) => s.length)));
   const labelScale = cell >= 14 ? 2 : 1;
   const marginLeft = Raster.textWidth('X'.repeat(labelMax), labelScale) + 16;
-  const marginTop = 40;
-  const r = new Raster(marginLeft + n * cell + 16, marginTop + n * cell + 12);
-  r.text('PREDICTED', marginLeft + (n * cell) / 2, 8, INK, { align: 'center' });
+  const titleH = title ? 20 : 0;
+  const marginTop = 40 + titleH;
+  // The colour bar on the right: what a shade means (share of the true class, or a count).
+  const barTop = normalize ? '1' : String(maxCount);
+  const barLeft = marginLeft + n * cell + 16, barW = 14;
+  const r = new Raster(Math.max(barLeft + barW + 8 + Raster.textWidth(barTop, 2) + 8, Raster.textWidth(title, 2) + 16), marginTop + n * cell + 12);
+  if (title) r.text(title, r.width / 2, 6, INK, { align: 'center' });
+  r.text('PREDICTED', marginLeft + (n * cell) / 2, 8 + titleH, INK, { align: 'center' });
   r.text('TRUE', marginLeft - 6, marginTop - 26, INK, { align: 'right' });
+  const shade = (t: number): RGB => [Math.round(247 - t * (247 - 8)), Math.round(251 - t * (251 - 48)), Math.round(255 - t * (255 - 107))];
+  const barH = n * cell - 1;
+  for (let y = 0; y < barH; y++) r.fillRect(barLeft, marginTop + y, barW, 1, shade(1 - y / Math.max(1, barH - 1)));
+  r.text(barTop, barLeft + barW + 6, marginTop, INK);
+  r.text('0', barLeft + barW + 6, marginTop + barH - 10, INK);
+  r.text(normalize ? 'OF ROW' : 'COUNT', barLeft + barW / 2, marginTop - 12, INK, { align: 'center', scale: 1 });
   for (let i = 0; i < n; i++) {
     const label = names[i].slice(0, labelMax);
     r.text(label, marginLeft - 6, marginTop + i * cell + (cell - 5 * labelScale) / 2, INK, { align: 'right', scale: labelScale });
@@ -169,8 +190,7 @@ export function renderConfusionMatrixPng(matrix: number[][], opts: ConfusionPngO
     for (let j = 0; j < n; j++) {
       const v = matrix[i][j];
       const t = normalize ? (rowSum ? v / rowSum : 0) : v / maxCount;
-      const c: RGB = [Math.round(247 - t * (247 - 8)), Math.round(251 - t * (251 - 48)), Math.round(255 - t * (255 - 107))];
-      r.fillRect(marginLeft + j * cell, marginTop + i * cell, cell - 1, cell - 1, c);
+      r.fillRect(marginLeft + j * cell, marginTop + i * cell, cell - 1, cell - 1, shade(t));
       if (textScale > 0) r.text(String(v), marginLeft + j * cell + cell / 2, marginTop + i * cell + (cell - 5 * textScale) / 2, t > 0.5 ? [255, 255, 255] : INK, { align: 'center', scale: textScale });
     }
   }

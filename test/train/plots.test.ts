@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { optim } from '../../src/index.js';
 import { confusionMatrixPng, fit, plotHistoryPng, renderConfusionMatrixPng, renderHistoryPng } from '../../src/train/index.js';
+import { metricTitle, tickLabel } from '../../src/train/plots.js';
 import { loaderOf, mlp, separable, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -42,7 +43,6 @@ describe('PNG plots', () => {
     expect(png.width).toBeGreaterThan(3 * 56);
     expect(png.height).toBeGreaterThan(3 * 56);
     const c = colours(png);
-    expect(c.has('8,48,107')).toBe(false); // no row is 100% one cell
     expect(c.has('255,255,255')).toBe(true);
     expect(c.size).toBeGreaterThan(6);
     // Many classes: smaller cells, still decodable.
@@ -50,5 +50,33 @@ describe('PNG plots', () => {
     const b = PNG.sync.read(Buffer.from(renderConfusionMatrixPng(big)));
     expect(b.width).toBeGreaterThan(40 * 12);
     expect(() => renderConfusionMatrixPng([[1, 2]])).toThrow(/square matrix/);
+  });
+
+  it('tick labels keep the decimals their step needs; metric titles read as words', () => {
+    expect(tickLabel(2.25, 0.25)).toBe('2.25');
+    expect(tickLabel(1.75, 0.25)).toBe('1.75');
+    expect(tickLabel(1.5, 0.5)).toBe('1.5');
+    expect(tickLabel(3, 1)).toBe('3');
+    expect(tickLabel(0.02, 0.02)).toBe('0.02');
+    expect(metricTitle('top5Accuracy')).toBe('TOP-5 ACCURACY');
+    expect(metricTitle('accuracy')).toBe('ACCURACY');
+  });
+
+  it('the confusion matrix has a title, whole axis labels and a colour bar from 0 to 1', () => {
+    const m = [[50, 2, 0], [3, 40, 7], [0, 1, 60]];
+    const png = PNG.sync.read(Buffer.from(renderConfusionMatrixPng(m, { classNames: ['cat', 'dog', 'bird'], title: 'HELD-OUT' })));
+    const at = (x: number, y: number) => [...png.data.subarray(4 * (y * png.width + x), 4 * (y * png.width + x) + 3)].join(',');
+    // Some column holds both ends of the scale, darkest above lightest: the bar.
+    const bar = Array.from({ length: png.width }, (_, x) => x).find((x) => {
+      const col = Array.from({ length: png.height }, (_, y) => at(x, y));
+      const dark = col.indexOf('8,48,107'), light = col.lastIndexOf('247,251,255');
+      return dark >= 0 && light > dark + 100;
+    });
+    expect(bar, 'colour bar').toBeGreaterThan(png.width / 2);
+    // Ink in the top rows (title) and nothing drawn off the edges: the outermost columns and rows are background.
+    const ink = (y: number) => Array.from({ length: png.width }, (_, x) => at(x, y)).filter((c) => c === '40,40,40').length;
+    expect(ink(8)).toBeGreaterThan(0);
+    for (let y = 0; y < png.height; y++) expect([at(0, y), at(png.width - 1, y)]).toEqual(['255,255,255', '255,255,255']);
+    expect(() => renderConfusionMatrixPng(m, { title: 3 as unknown as string })).toThrow(/title must be a string/);
   });
 });
