@@ -38,6 +38,8 @@ import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { IndexSelect } from '../nn/blocks.js';
 import { checkKeys, oneOf, posInt } from './zoo-util.js';
+import { fail } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 
 /** Table I: the S2 maps each C3 map is connected to. */
 export const LENET_C3_TABLE: readonly (readonly number[])[] = [
@@ -56,6 +58,13 @@ export interface LeNet5LeCunOptions {
 
 /** C3 from a connection table: maps with the same fan-in, in consecutive runs, share one grouped conv. */
 export function partialConv(table: readonly (readonly number[])[], kernelSize: number): Concat {
+  const name = 'partialConv';
+  if (!Array.isArray(table) || table.length === 0) fail(name, `table must be a non-empty array of input-map index lists, got ${show(table)}`, 'e.g. LENET_C3_TABLE');
+  table.forEach((maps, i) => {
+    if (!Array.isArray(maps) || maps.length === 0) fail(name, `table[${i}] must be a non-empty array of input-map indices, got ${show(maps)}`);
+    maps.forEach((m, j) => { if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) fail(name, `table[${i}][${j}] must be a non-negative integer, got ${show(m)}`); });
+  });
+  posInt(name, 'kernelSize', kernelSize);
   const branches: AnyModule[] = [];
   let i = 0;
   while (i < table.length) {

@@ -9,7 +9,8 @@ import { plainOptions } from './zoo-util.js';
 import type { AnyModule } from '../nn/module.js';
 import { lenet5, type LeNet5Options } from './lenet.js';
 import { mnistConvNet, type MnistConvNetOptions } from './mnist-convnet.js';
-import { didYouMean, noExtra, show } from '../ops/args.js';
+import { didYouMean, noExtra, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 /** Options passed to a model builder (each builder documents and checks its own). */
 export type ModelOptions = Record<string, unknown>;
@@ -35,8 +36,11 @@ export interface ModelEntry<O = ModelOptions> {
 const registry = new Map<string, ModelEntry<any>>();
 
 /** Adds (or replaces, with { replace: true }) a model entry. */
-export function register<O>(entry: ModelEntry<O>, { replace = false }: { replace?: boolean } = {}): void {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) throw new Error(`models.register: name must be kebab-case, got ${show(entry.name)}`);
+export function register<O>(entry: ModelEntry<O>, opts: { replace?: boolean } = {}): void {
+  const { replace = false } = options<{ replace?: boolean }>('models.register', opts, ['replace']);
+  if (entry === null || typeof entry !== 'object' || typeof entry.build !== 'function') fail('models.register', `entry must be an object like { name, description, inputShape, numClasses, build }, got ${show(entry)}`);
+  if (typeof replace !== 'boolean') fail('models.register', `replace must be true or false, got ${show(replace)}`);
+  if (typeof entry.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) throw new Error(`models.register: name must be kebab-case, got ${show(entry.name)}`);
   if (registry.has(entry.name) && !replace) throw new Error(`models.register: '${entry.name}' is already registered (pass { replace: true })`);
   registry.set(entry.name, entry);
 }
@@ -48,22 +52,31 @@ export function list(): ModelEntry[] {
 }
 
 export function has(name: string): boolean {
+  if (typeof name !== 'string') fail('models.has', `name must be a string, got ${show(name)}`);
+  noExtra('models.has', arguments, 1);
   return registry.has(name);
 }
 
-/** The entry of `name`; an unknown name fails listing the known ones. */
-export function info(name: string): ModelEntry {
+/** The entry of `name` for `op`; an unknown name fails listing the known ones. */
+function lookup(op: string, name: unknown): ModelEntry {
+  if (typeof name !== 'string') fail(op, `name must be a model name (a string), got ${show(name)}`, `known: ${[...registry.keys()].join(', ')}`);
   const e = registry.get(name);
   if (!e) {
-    const near = typeof name === 'string' ? didYouMean(name, [...registry.keys()]) : undefined;
-    throw new Error(`unknown model ${typeof name === 'string' ? `'${name}'` : show(name)}${near ? `; did you mean '${near}'?` : ''} (known: ${[...registry.keys()].join(', ')})`);
+    const near = didYouMean(name, [...registry.keys()]);
+    fail(op, `unknown model '${name}'${near ? `; did you mean '${near}'?` : ''} (known: ${[...registry.keys()].join(', ')})`);
   }
   return e;
 }
 
+/** The entry of `name`; an unknown name fails listing the known ones. */
+export function info(name: string): ModelEntry {
+  noExtra('models.info', arguments, 1);
+  return lookup('models.info', name);
+}
+
 /** Builds model `name` with `opts`. */
 export function get(name: string, opts?: ModelOptions): AnyModule {
-  return info(name).build(opts);
+  return lookup('models.get', name).build(opts);
 }
 
 const MNIST: readonly number[] = [1, 28, 28];

@@ -21,7 +21,8 @@ import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { Dropout } from '../nn/dropout.js';
-import { checkKeys, posInt, posNumber, prob, plainOptions } from './zoo-util.js';
+import { checkKeys, oneOf, posInt, posNumber, prob, plainOptions } from './zoo-util.js';
+import { fail } from '../ops/validate.js';
 import { show } from '../ops/args.js';
 
 export type VggConfig = 'A' | 'B' | 'D' | 'E';
@@ -47,7 +48,15 @@ export interface VggOptions {
 }
 
 /** features: the conv/pool stack of a config, as torchvision's make_layers. */
-export function vggFeatures(config: readonly (number | 'M')[], { inChannels = 3, batchNorm = false, width = 1 } = {}): Sequential {
+export function vggFeatures(config: readonly (number | 'M')[], opts: { inChannels?: number; batchNorm?: boolean; width?: number } = {}): Sequential {
+  const name = 'vggFeatures';
+  if (!Array.isArray(config)) fail(name, `config must be an array of channel counts and 'M' (max pool), got ${show(config)}`, "e.g. [64, 'M', 128, 'M']");
+  config.forEach((v, i) => { if (v !== 'M') posInt(name, `config[${i}]`, v); });
+  checkKeys(name, opts, ['inChannels', 'batchNorm', 'width']);
+  const { inChannels = 3, batchNorm = false, width = 1 } = opts;
+  posInt(name, 'inChannels', inChannels);
+  oneOf(name, 'batchNorm', batchNorm, [true, false]);
+  posNumber(name, 'width', width);
   const layers: AnyModule[] = [];
   let c = inChannels;
   for (const v of config) {

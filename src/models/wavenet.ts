@@ -68,6 +68,10 @@ export function wavenet(opts: WaveNetOptions = {}): Sequential {
 }
 
 /** Samples of context an output step sees. */
-export function wavenetReceptiveField({ layers = 10, stacks = 2, kernelSize = 2 }: Pick<WaveNetOptions, 'layers' | 'stacks' | 'kernelSize'> = {}): number {
+export function wavenetReceptiveField(opts: Pick<WaveNetOptions, 'layers' | 'stacks' | 'kernelSize'> = {}): number {
+  const name = 'wavenetReceptiveField';
+  checkKeys(name, opts, ['layers', 'stacks', 'kernelSize']);
+  const { layers = 10, stacks = 2, kernelSize = 2 } = opts;
+  for (const [k, v] of Object.entries({ layers, stacks, kernelSize })) posInt(name, k, v);
   return stacks * (2 ** layers - 1) * (kernelSize - 1) + 2;
 }

@@ -2,9 +2,17 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { elu, leakyRelu, logSoftmax, relu, relu6, sigmoid, softmax, tanh } from '../ops/activation.js';
 import { Module } from './module.js';
-import { checkInt, checkNumber, kv, layerConfig, type LayerConfig } from './util.js';
+import { checkBool, checkInt, checkNumber, kv, layerConfig, type LayerConfig } from './util.js';
+import { noExtra } from '../ops/args.js';
 
 export class ReLU extends Module {
+  /** PyTorch's ReLU(inplace): accepted for ports, but the output is always a new tensor here. */
+  constructor(inplace = false) {
+    super();
+    checkBool('ReLU', 'inplace', inplace);
+    noExtra('ReLU', arguments, 1);
+  }
+
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -16,6 +24,13 @@ export class ReLU extends Module {
 
 /** min(max(x, 0), 6). */
 export class ReLU6 extends Module {
+  /** PyTorch's ReLU6(inplace): accepted for ports, but the output is always a new tensor here. */
+  constructor(inplace = false) {
+    super();
+    checkBool('ReLU6', 'inplace', inplace);
+    noExtra('ReLU6', arguments, 1);
+  }
+
   forward(x: Tensor): Tensor {
     return relu6(x);
   }

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { runChain } from './fusion.js';
 import { fail, type LayerConfig } from './util.js';
-import { show } from '../ops/args.js';
+import { isPlainObject, show } from '../ops/args.js';
 
 type NamedModules = Record<string, AnyModule> | Map<string, AnyModule>;
 
@@ -81,8 +81,11 @@ export class Sequential extends Module<[Tensor], Tensor> {
 
 /** A list of modules, registered as '0', '1', ... (no forward: index or iterate it in your own). */
 export class ModuleList extends Module<never[], never> {
-  constructor(modules: Iterable<AnyModule> = []) {
+  /** modules: an array (or other iterable) of Modules; null is none, as PyTorch's ModuleList(None). */
+  constructor(modules: Iterable<AnyModule> | null = []) {
     super();
+    if (modules === null) return;
+    if (typeof modules !== 'object' || !(Symbol.iterator in modules)) fail('ModuleList', `modules must be an array of Modules, got ${show(modules)}`);
     this.extend(modules);
   }
 
@@ -142,8 +145,11 @@ export class ModuleList extends Module<never[], never> {
 
 /** Modules by name, in insertion order (a key that shadows a method is reachable through get()). */
 export class ModuleDict extends Module<never[], never> {
-  constructor(modules: NamedModules = {}) {
+  /** modules: a Record or Map of name -> Module; null is none, as PyTorch's ModuleDict(None). */
+  constructor(modules: NamedModules | null = {}) {
     super();
+    if (modules === null) return;
+    if (!(modules instanceof Map) && !isPlainObject(modules)) fail('ModuleDict', `modules must be an object or Map of name -> Module, got ${show(modules)}`);
     this.update(modules);
   }
 

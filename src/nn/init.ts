@@ -119,11 +119,18 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
+  assertTensor('constant_', 't', t);
   checkNumber('constant_', 'value', value);
   return fill('constant_', t, () => value, false);
 }
-export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
-export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
+export function zeros_(t: Tensor): Tensor {
+  assertTensor('zeros_', 't', t);
+  return fill('zeros_', t, () => 0, false);
+}
+export function ones_(t: Tensor): Tensor {
+  assertTensor('ones_', 't', t);
+  return fill('ones_', t, () => 1, false);
+}
 
 /** Kaiming/He uniform: U(-bound, bound), bound = gain · √(3 / fan). Linear/Conv use a = √5. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {

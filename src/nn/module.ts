@@ -18,6 +18,7 @@ import { noGrad } from '../autograd/graph.js';
 import { keep } from '../autograd/scope.js';
 import { cast } from '../ops/elementwise.js';
 import { Parameter } from './parameter.js';
+import { noExtra } from '../ops/args.js';
 
 export type StateDict = Record<string, Tensor>;
 export interface LoadStateDictResult {
@@ -56,6 +57,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   #forwardHooks = new Map<number, ErasedHook>();
   #preHooks = new Map<number, ErasedHook>();
   #nextHookId = 0;
+
+  /** Layers without a constructor of their own take no arguments: one given (new Tanh(x)) is refused, not dropped. */
+  constructor() {
+    noExtra(new.target.name || 'Module', arguments, 0);
+  }
 
   abstract forward(...args: In): Out;
 

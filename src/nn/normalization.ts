@@ -9,7 +9,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { ones_, zeros_ } from './init.js';
 import { checkBool, checkInt, checkNumber, fail, kv, layerConfig, type LayerConfig } from './util.js';
-import { options } from '../ops/args.js';
+import { options, positional } from '../ops/args.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -20,6 +20,10 @@ export interface BatchNormOptions {
   /** Keep running mean/variance for eval mode; without them, batch statistics are used always. */
   trackRunningStats?: boolean;
 }
+
+/** PyTorch's positional order: BatchNorm*d(num_features, eps, momentum, affine, track_running_stats). */
+const BATCH_NORM_POSITIONAL = ['eps', 'momentum', 'affine', 'trackRunningStats'] as const;
+export type BatchNormArgs = [opts?: BatchNormOptions] | [eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean];
 
 /**
  * Shared batch-norm logic (PyTorch's _BatchNorm). State-dict names are PyTorch's: weight, bias,
@@ -34,9 +38,9 @@ abstract class BatchNormNd extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormOptions) {
+  constructor(name: string, numFeatures: number, rest: readonly unknown[]) {
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = positional<BatchNormOptions>(name, rest, BATCH_NORM_POSITIONAL);
     super();
-    const name = this.constructor.name;
     this.numFeatures = checkInt(name, 'numFeatures', numFeatures, { min: 1 });
     this.eps = checkNumber(name, 'eps', eps, { min: 0 });
     this.momentum = momentum === null ? null : checkNumber(name, 'momentum', momentum, { min: 0, max: 1 });
@@ -115,8 +119,8 @@ export class BatchNorm1d extends BatchNormNd {
   protected readonly ranks = [2, 3];
   protected readonly layout = '[N, C] or [N, C, L]';
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super(numFeatures, opts);
+  constructor(numFeatures: number, ...rest: BatchNormArgs) {
+    super('BatchNorm1d', numFeatures, rest);
   }
 }
 
@@ -125,8 +129,8 @@ export class BatchNorm2d extends BatchNormNd {
   protected readonly ranks = [4];
   protected readonly layout = '[N, C, H, W]';
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super(numFeatures, opts);
+  constructor(numFeatures: number, ...rest: BatchNormArgs) {
+    super('BatchNorm2d', numFeatures, rest);
   }
 }
 

@@ -6,7 +6,7 @@ import {
 } from '../ops/pool.js';
 import { Module } from './module.js';
 import { checkBool, checkInt, checkNumber, fail, kv, layerConfig, ntuple, type LayerConfig } from './util.js';
-import { show } from '../ops/args.js';
+import { positional, show } from '../ops/args.js';
 
 /** kernelSize and stride for config(), as given (pools keep the user's form): stride left out when it is the kernel size (the default). */
 function windowConfig(kernelSize: IntOrTuple, stride: IntOrTuple): LayerConfig {
@@ -36,6 +36,12 @@ export interface MaxPoolModuleOptions<R extends boolean> {
   returnIndices?: R;
 }
 
+/** PyTorch's positional order: MaxPool*d(kernel_size, stride, padding, dilation, return_indices, ceil_mode). */
+const MAX_POOL_POSITIONAL = ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'] as const;
+export type MaxPoolArgs<R extends boolean> =
+  | [opts?: MaxPoolModuleOptions<R>]
+  | [stride?: IntOrTuple | null, padding?: IntOrTuple, dilation?: IntOrTuple, returnIndices?: R, ceilMode?: boolean];
+
 abstract class MaxPoolNd<R extends boolean> extends Module<[Tensor], MaxPoolOutput<R>> {
   readonly kernelSize: IntOrTuple;
   readonly stride: IntOrTuple;
@@ -44,7 +50,8 @@ abstract class MaxPoolNd<R extends boolean> extends Module<[Tensor], MaxPoolOutp
   readonly ceilMode: boolean;
   readonly returnIndices: R;
 
-  constructor(name: string, dims: 1 | 2, kernelSize: IntOrTuple, { stride = null, padding = 0, dilation = 1, ceilMode = false, returnIndices = false as R }: MaxPoolModuleOptions<R>) {
+  constructor(name: string, dims: 1 | 2, kernelSize: IntOrTuple, rest: readonly unknown[]) {
+    const { stride = null, padding = 0, dilation = 1, ceilMode = false, returnIndices = false as R } = positional<MaxPoolModuleOptions<R>>(name, rest, MAX_POOL_POSITIONAL);
     super();
     const w = window(name, dims, kernelSize, stride, padding);
     this.kernelSize = w.kernelSize;
@@ -74,8 +81,8 @@ abstract class MaxPoolNd<R extends boolean> extends Module<[Tensor], MaxPoolOutp
 
 /** Max over kernelSize windows of [N, C, H, W]; with returnIndices the forward gives [output, indices] (for MaxUnpool2d). */
 export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolModuleOptions<R> = {}) {
-    super('MaxPool2d', 2, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: MaxPoolArgs<R>) {
+    super('MaxPool2d', 2, kernelSize, rest);
   }
 
   forward(x: Tensor): MaxPoolOutput<R> {
@@ -84,8 +91,8 @@ export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
 }
 
 export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolModuleOptions<R> = {}) {
-    super('MaxPool1d', 1, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: MaxPoolArgs<R>) {
+    super('MaxPool1d', 1, kernelSize, rest);
   }
 
   forward(x: Tensor): MaxPoolOutput<R> {
@@ -101,6 +108,10 @@ export interface AvgPoolModuleOptions {
   divisorOverride?: number | null;
 }
 
+/** PyTorch's positional order: AvgPool*d(kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override (2D only)). */
+const AVG_POOL_POSITIONAL = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const;
+type AvgPoolPositional = [stride?: IntOrTuple | null, padding?: IntOrTuple, ceilMode?: boolean, countIncludePad?: boolean];
+
 abstract class AvgPoolNd extends Module {
   readonly kernelSize: IntOrTuple;
   readonly stride: IntOrTuple;
@@ -109,15 +120,18 @@ abstract class AvgPoolNd extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(name: string, dims: 1 | 2, kernelSize: IntOrTuple, { stride = null, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null }: AvgPoolModuleOptions) {
+  constructor(name: string, dims: 1 | 2, kernelSize: IntOrTuple, rest: readonly unknown[]) {
+    // AvgPool1d takes no divisorOverride positionally; as an option it gets the 1D message below.
+    const names = dims === 1 ? AVG_POOL_POSITIONAL.slice(0, -1) : AVG_POOL_POSITIONAL;
+    const { stride = null, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null } = positional<AvgPoolModuleOptions>(name, rest, names, AVG_POOL_POSITIONAL);
     super();
+    if (dims === 1 && divisorOverride !== null) fail(name, 'divisorOverride is not supported in 1D (as in PyTorch)');
     const w = window(name, dims, kernelSize, stride, padding);
     this.kernelSize = w.kernelSize;
     this.stride = w.stride;
     this.padding = w.padding;
     this.ceilMode = checkBool(name, 'ceilMode', ceilMode);
     this.countIncludePad = checkBool(name, 'countIncludePad', countIncludePad);
-    if (dims === 1 && divisorOverride !== null) fail(name, 'divisorOverride is not supported in 1D (as in PyTorch)');
     this.divisorOverride = divisorOverride === null ? null : checkInt(name, 'divisorOverride', divisorOverride, { min: 1 });
   }
 
@@ -139,8 +153,8 @@ abstract class AvgPoolNd extends Module {
 
 /** Mean over kernelSize windows of [N, C, H, W]. */
 export class AvgPool2d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: AvgPoolModuleOptions = {}) {
-    super('AvgPool2d', 2, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: [opts?: AvgPoolModuleOptions] | [...AvgPoolPositional, divisorOverride?: number | null]) {
+    super('AvgPool2d', 2, kernelSize, rest);
   }
 
   forward(x: Tensor): Tensor {
@@ -149,8 +163,8 @@ export class AvgPool2d extends AvgPoolNd {
 }
 
 export class AvgPool1d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolModuleOptions, 'divisorOverride'> = {}) {
-    super('AvgPool1d', 1, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: [opts?: Omit<AvgPoolModuleOptions, 'divisorOverride'>] | AvgPoolPositional) {
+    super('AvgPool1d', 1, kernelSize, rest);
   }
 
   forward(x: Tensor): Tensor {
@@ -170,7 +184,9 @@ abstract class LPPoolNd extends Module {
   readonly stride: IntOrTuple;
   readonly ceilMode: boolean;
 
-  constructor(name: string, dims: 1 | 2, normType: number, kernelSize: IntOrTuple, { stride = null, ceilMode = false }: LPPoolOptions) {
+  constructor(name: string, dims: 1 | 2, normType: number, kernelSize: IntOrTuple, rest: readonly unknown[]) {
+    // PyTorch's positional order: LPPool*d(norm_type, kernel_size, stride, ceil_mode).
+    const { stride = null, ceilMode = false } = positional<LPPoolOptions>(name, rest, ['stride', 'ceilMode']);
     super();
     this.normType = checkNumber(name, 'normType', normType, { min: 0, exclusiveMin: true });
     const w = window(name, dims, kernelSize, stride, 0);
@@ -190,8 +206,8 @@ abstract class LPPoolNd extends Module {
 
 /** Power-average pooling: (Σ x^p)^(1/p) over each window (p = ∞ is max pooling, p = 1 sum pooling). */
 export class LPPool2d extends LPPoolNd {
-  constructor(normType: number, kernelSize: IntOrTuple, opts: LPPoolOptions = {}) {
-    super('LPPool2d', 2, normType, kernelSize, opts);
+  constructor(normType: number, kernelSize: IntOrTuple, ...rest: [opts?: LPPoolOptions] | [stride?: IntOrTuple | null, ceilMode?: boolean]) {
+    super('LPPool2d', 2, normType, kernelSize, rest);
   }
 
   forward(x: Tensor): Tensor {
@@ -200,8 +216,8 @@ export class LPPool2d extends LPPoolNd {
 }
 
 export class LPPool1d extends LPPoolNd {
-  constructor(normType: number, kernelSize: IntOrTuple, opts: LPPoolOptions = {}) {
-    super('LPPool1d', 1, normType, kernelSize, opts);
+  constructor(normType: number, kernelSize: IntOrTuple, ...rest: [opts?: LPPoolOptions] | [stride?: IntOrTuple | null, ceilMode?: boolean]) {
+    super('LPPool1d', 1, normType, kernelSize, rest);
   }
 
   forward(x: Tensor): Tensor {
@@ -265,7 +281,8 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module<[Tensor
   readonly outputSize: AdaptiveSize;
   readonly returnIndices: R;
 
-  constructor(outputSize: AdaptiveSize, { returnIndices = false as R }: { returnIndices?: R } = {}) {
+  constructor(outputSize: AdaptiveSize, ...rest: [opts?: { returnIndices?: R }] | [returnIndices?: R]) {
+    const { returnIndices = false as R } = positional<{ returnIndices?: R }>('AdaptiveMaxPool2d', rest, ['returnIndices']);
     super();
     this.outputSize = checkAdaptive('AdaptiveMaxPool2d', 2, outputSize);
     this.returnIndices = checkBool('AdaptiveMaxPool2d', 'returnIndices', returnIndices) as R;
@@ -288,7 +305,8 @@ export class AdaptiveMaxPool1d<R extends boolean = false> extends Module<[Tensor
   readonly outputSize: number;
   readonly returnIndices: R;
 
-  constructor(outputSize: number, { returnIndices = false as R }: { returnIndices?: R } = {}) {
+  constructor(outputSize: number, ...rest: [opts?: { returnIndices?: R }] | [returnIndices?: R]) {
+    const { returnIndices = false as R } = positional<{ returnIndices?: R }>('AdaptiveMaxPool1d', rest, ['returnIndices']);
     super();
     this.outputSize = checkInt('AdaptiveMaxPool1d', 'outputSize', outputSize, { min: 1 });
     this.returnIndices = checkBool('AdaptiveMaxPool1d', 'returnIndices', returnIndices) as R;
@@ -317,7 +335,9 @@ abstract class MaxUnpoolNd extends Module<[Tensor, Tensor, (readonly number[] | 
   readonly stride: IntOrTuple;
   readonly padding: IntOrTuple;
 
-  constructor(name: string, dims: 1 | 2, kernelSize: IntOrTuple, { stride = null, padding = 0 }: MaxUnpoolOptions) {
+  constructor(name: string, dims: 1 | 2, kernelSize: IntOrTuple, rest: readonly unknown[]) {
+    // PyTorch's positional order: MaxUnpool*d(kernel_size, stride, padding).
+    const { stride = null, padding = 0 } = positional<MaxUnpoolOptions>(name, rest, ['stride', 'padding']);
     super();
     ntuple(name, 'kernelSize', kernelSize, dims, { min: 1 });
     if (stride != null) ntuple(name, 'stride', stride, dims, { min: 1 });
@@ -342,8 +362,8 @@ abstract class MaxUnpoolNd extends Module<[Tensor, Tensor, (readonly number[] | 
 
 /** Inverse of MaxPool2d: places each value at its pooled index, zeros elsewhere. forward(x, indices, outputSize?). */
 export class MaxUnpool2d extends MaxUnpoolNd {
-  constructor(kernelSize: IntOrTuple, opts: MaxUnpoolOptions = {}) {
-    super('MaxUnpool2d', 2, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: [opts?: MaxUnpoolOptions] | [stride?: IntOrTuple | null, padding?: IntOrTuple]) {
+    super('MaxUnpool2d', 2, kernelSize, rest);
   }
 
   forward(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {
@@ -352,8 +372,8 @@ export class MaxUnpool2d extends MaxUnpoolNd {
 }
 
 export class MaxUnpool1d extends MaxUnpoolNd {
-  constructor(kernelSize: IntOrTuple, opts: MaxUnpoolOptions = {}) {
-    super('MaxUnpool1d', 1, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: [opts?: MaxUnpoolOptions] | [stride?: IntOrTuple | null, padding?: IntOrTuple]) {
+    super('MaxUnpool1d', 1, kernelSize, rest);
   }
 
   forward(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {

@@ -60,7 +60,8 @@ export class Upsample extends Module {
 
 /** Nearest-neighbour 2D upsampling. */
 export class UpsamplingNearest2d extends Upsample {
-  constructor({ size = null, scaleFactor = null }: Pick<UpsampleOptions, 'size' | 'scaleFactor'> = {}) {
+  constructor(opts: Pick<UpsampleOptions, 'size' | 'scaleFactor'> = {}) {
+    const { size = null, scaleFactor = null } = options<UpsampleOptions>('UpsamplingNearest2d', opts, ['size', 'scaleFactor']);
     super({ size, scaleFactor, mode: 'nearest' });
   }
 
@@ -71,7 +72,8 @@ export class UpsamplingNearest2d extends Upsample {
 
 /** Bilinear 2D upsampling with alignCorners=true (PyTorch's UpsamplingBilinear2d). */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor({ size = null, scaleFactor = null }: Pick<UpsampleOptions, 'size' | 'scaleFactor'> = {}) {
+  constructor(opts: Pick<UpsampleOptions, 'size' | 'scaleFactor'> = {}) {
+    const { size = null, scaleFactor = null } = options<UpsampleOptions>('UpsamplingBilinear2d', opts, ['size', 'scaleFactor']);
     super({ size, scaleFactor, mode: 'bilinear', alignCorners: true });
   }
 

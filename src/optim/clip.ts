@@ -5,7 +5,7 @@ import { tidy } from '../autograd/scope.js';
 import { abs, clamp, mul, pow } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { NeocogError } from '../ops/validate.js';
-import { show } from '../ops/args.js';
+import { bool, positional, show } from '../ops/args.js';
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : params && typeof (params as Iterable<Tensor>)[Symbol.iterator] === 'function' ? [...params] : null;
@@ -14,6 +14,11 @@ function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
     if (!(p instanceof Tensor)) throw new NeocogError(op, `params[${i}] is not a Tensor (got ${p === null ? 'null' : typeof p})`);
   });
   return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+}
+
+export interface ClipGradNormOptions {
+  normType?: number;
+  errorIfNonfinite?: boolean;
 }
 
 /**
@@ -25,11 +30,14 @@ function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
 export function clipGradNorm(
   params: Tensor | Iterable<Tensor>,
   maxNorm: number,
-  { normType = 2, errorIfNonfinite = false }: { normType?: number; errorIfNonfinite?: boolean } = {},
+  // PyTorch's positional order: clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite).
+  ...rest: [opts?: ClipGradNormOptions] | [normType?: number, errorIfNonfinite?: boolean]
 ): number {
   const op = 'clipGradNorm';
+  const { normType = 2, errorIfNonfinite = false } = positional<ClipGradNormOptions>(op, rest, ['normType', 'errorIfNonfinite']);
+  bool(op, 'errorIfNonfinite', errorIfNonfinite);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new NeocogError(op, `maxNorm must be a number, got ${show(maxNorm)}`);
-  if (typeof normType !== 'number' || !(normType > 0)) throw new NeocogError(op, `normType must be a positive number or Infinity, got ${normType}`);
+  if (typeof normType !== 'number' || !(normType > 0)) throw new NeocogError(op, `normType must be a positive number or Infinity, got ${show(normType)}`);
   const grads = gradsOf(op, params);
   if (grads.length === 0) return 0;
   return noGrad(() =>

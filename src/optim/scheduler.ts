@@ -5,7 +5,7 @@
  */
 import { NeocogError } from '../ops/validate.js';
 import { Optimizer, type BaseHyper } from './optimizer.js';
-import { show } from '../ops/args.js';
+import { positional, show } from '../ops/args.js';
 
 /** Any optimizer, whatever its hyperparameters. */
 export type AnyOptimizer = Optimizer<BaseHyper>;
@@ -38,6 +38,14 @@ export function perGroup(name: string, option: string, optimizer: AnyOptimizer, 
   }
   return Array(n).fill(checkNum(name, option, v));
 }
+
+// PyTorch's positional orders after the optimizer: StepLR(opt, step_size, gamma, last_epoch),
+// MultiStepLR(opt, milestones, gamma, last_epoch), ExponentialLR(opt, gamma, last_epoch),
+// CosineAnnealingLR(opt, T_max, eta_min, last_epoch). Each also takes one options object.
+export interface StepLROptions { stepSize: number; gamma?: number; lastEpoch?: number }
+export interface MultiStepLROptions { milestones: readonly number[]; gamma?: number; lastEpoch?: number }
+export interface ExponentialLROptions { gamma: number; lastEpoch?: number }
+export interface CosineAnnealingLROptions { tMax: number; etaMin?: number; lastEpoch?: number }
 
 export abstract class LRScheduler {
   readonly optimizer: AnyOptimizer;
@@ -106,7 +114,8 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, ...rest: [opts: StepLROptions] | [stepSize: number, gamma?: number, lastEpoch?: number]) {
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = positional<StepLROptions>('StepLR', rest, ['stepSize', 'gamma', 'lastEpoch']);
     super(optimizer, lastEpoch, 'StepLR');
     this.stepSize = checkNum('StepLR', 'stepSize', stepSize, { min: 1, integer: true });
     this.gamma = checkNum('StepLR', 'gamma', gamma);
@@ -125,7 +134,8 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: readonly number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, ...rest: [opts: MultiStepLROptions] | [milestones: readonly number[], gamma?: number, lastEpoch?: number]) {
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = positional<MultiStepLROptions>('MultiStepLR', rest, ['milestones', 'gamma', 'lastEpoch']);
     super(optimizer, lastEpoch, 'MultiStepLR');
     if (!Array.isArray(milestones)) throw new NeocogError('MultiStepLR', `milestones must be an array of step numbers, got ${show(milestones)}`);
     this.milestones = milestones.map((m, i) => checkNum('MultiStepLR', `milestones[${i}]`, m, { min: 0, integer: true })).sort((a, b) => a - b);
@@ -144,7 +154,8 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, ...rest: [opts: ExponentialLROptions] | [gamma: number, lastEpoch?: number]) {
+    const { gamma, lastEpoch = -1 } = positional<ExponentialLROptions>('ExponentialLR', rest, ['gamma', 'lastEpoch']);
     super(optimizer, lastEpoch, 'ExponentialLR');
     this.gamma = checkNum('ExponentialLR', 'gamma', gamma);
     this.initialStep();
@@ -166,7 +177,8 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, ...rest: [opts: CosineAnnealingLROptions] | [tMax: number, etaMin?: number, lastEpoch?: number]) {
+    const { tMax, etaMin = 0, lastEpoch = -1 } = positional<CosineAnnealingLROptions>('CosineAnnealingLR', rest, ['tMax', 'etaMin', 'lastEpoch']);
     super(optimizer, lastEpoch, 'CosineAnnealingLR');
     this.tMax = checkNum('CosineAnnealingLR', 'tMax', tMax, { min: 0, exclusiveMin: true });
     this.etaMin = checkNum('CosineAnnealingLR', 'etaMin', etaMin);

@@ -21,6 +21,7 @@ import { MERGE_TYPES, typeOfModule } from './registry.js';
 import { buildNode, label, messageOf, shapesOf, toNode } from './tree.js';
 import { SPEC_FORMAT, SpecError, didYouMean, kindOf, type GraphSpec, type InputShapes, type LayerSpec, type SpecOptions } from './types.js';
 import { show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 interface Ref {
   /** An input or layer name. */
@@ -89,6 +90,10 @@ export class GraphModule extends Module<Tensor[], Tensor | Tensor[]> {
 
   /** @internal Use fromSpec (or buildGraph): the plan is checked there. */
   constructor(inputs: InputShapes, nodes: GraphNode[], order: GraphNode[], outputs: Ref[]) {
+    // Exported for instanceof checks; a direct call gets a clear refusal instead of a crash inside.
+    if (!isObject(inputs) || !Object.values(inputs).every(Array.isArray) || ![nodes, order, outputs].every(Array.isArray)) {
+      fail('GraphModule', `is built by fromSpec(spec) (or buildGraph), not called directly: got inputs ${show(inputs)}`);
+    }
     super();
     this.inputNames = Object.keys(inputs);
     this.inputShapes = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, [...v]]));

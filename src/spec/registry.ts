@@ -11,6 +11,8 @@ import type { AnyModule } from '../nn/module.js';
 import { SpecError, didYouMean, type SpecOptions } from './types.js';
 import { show } from '../ops/args.js';
 import { noExtra } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
+import { Module } from '../nn/module.js';
 
 /** A layer's built children, by name, in spec order. */
 export type ChildModules = ReadonlyMap<string, AnyModule>;
@@ -61,6 +63,7 @@ export function registerLayer(type: string, def: LayerType, { replace = false }:
 
 /** The registered type `type`, or undefined. */
 export function layerType(type: string): LayerType | undefined {
+  if (typeof type !== 'string') fail('layerType', `type must be a layer type name (a string), got ${show(type)}`, 'see layerTypes()');
   return types.get(type);
 }
 
@@ -72,11 +75,13 @@ export function layerTypes(): string[] {
 
 /** The registered type of a built module (by its exact class), or undefined. */
 export function typeOfModule(m: AnyModule): string | undefined {
+  if (!(m instanceof Module)) fail('typeOfModule', `m must be a Module, got ${show(m)}`, 'for a class, use typeOfClass');
   return byClass.get(m.constructor);
 }
 
 /** The registered type name of a class, or undefined. */
 export function typeOfClass(cls: unknown): string | undefined {
+  if (typeof cls !== 'function') fail('typeOfClass', `cls must be a class, got ${show(cls)}`, 'for a built module, use typeOfModule');
   return byClass.get(cls);
 }
 

@@ -9,6 +9,9 @@
  * Options are a layer's constructor arguments by name (its config()); docs/SPEC.md is the reference.
  */
 
+import { show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
+
 export const SPEC_FORMAT = 'neocog.spec/1';
 export const SPEC_VERSION = 1;
 
@@ -58,6 +61,10 @@ export interface GraphSpec {
 export type Spec = TreeSpec | GraphSpec;
 
 export function isGraphSpec(spec: Spec): spec is GraphSpec {
+  // Only the two forms are specs: anything else is a caller's mistake, not a "tree spec".
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec) || !('layers' in spec || 'model' in spec)) {
+    fail('isGraphSpec', `spec must be a model spec (graph form with "layers", or tree form with "model"), got ${show(spec)}`);
+  }
   return 'layers' in spec;
 }
 
@@ -94,9 +101,13 @@ function distance(a: string, b: string): number {
 
 /** Up to `n` candidates close to `word` (case-insensitive edit distance within about a third of its length, or a shared prefix), closest first. */
 export function closeMatches(word: string, candidates: Iterable<string>, n = 3): string[] {
+  if (typeof word !== 'string') fail('closeMatches', `word must be a string, got ${show(word)}`);
+  if (candidates === null || typeof candidates !== 'object' || !(Symbol.iterator in candidates)) fail('closeMatches', `candidates must be an array of strings, got ${show(candidates)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail('closeMatches', `n must be a non-negative integer, got ${show(n)}`);
   const w = word.toLowerCase();
   const scored: [string, number][] = [];
   for (const c of candidates) {
+    if (typeof c !== 'string') fail('closeMatches', `candidates must be strings, got ${show(c)}`);
     const d = distance(word, c);
     const lc = c.toLowerCase();
     const related = d <= Math.max(2, Math.floor(Math.max(word.length, c.length) / 3)) || (w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc)));

@@ -9,6 +9,8 @@ import type { Optimizer, BaseHyper } from '../optim/optimizer.js';
 import type { LRScheduler } from '../optim/scheduler.js';
 import type { ReduceLROnPlateau } from '../optim/plateau.js';
 import type { History } from './history.js';
+import { noExtra, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 /** Per-epoch values: loss, accuracy, valLoss, valAccuracy, lr, and any other metric by name. */
 export type Logs = Record<string, number>;
@@ -65,6 +67,11 @@ export interface CallbackLike {
 export class Callback implements CallbackLike {
   context!: FitContext;
 
+  /** Callbacks without a constructor of their own (History) take no arguments: one given is refused, not dropped. */
+  constructor() {
+    noExtra(new.target.name || 'Callback', arguments, 0);
+  }
+
   setContext(context: FitContext): void {
     this.context = context;
   }
@@ -79,7 +86,15 @@ export class Callback implements CallbackLike {
 
 /** Runs a hook on every callback in order, awaiting each. */
 export class CallbackList {
-  constructor(readonly callbacks: CallbackLike[]) {}
+  readonly callbacks: CallbackLike[];
+
+  constructor(callbacks: CallbackLike[]) {
+    if (!Array.isArray(callbacks)) fail('CallbackList', `callbacks must be an array of callbacks, got ${show(callbacks)}`);
+    callbacks.forEach((cb, i) => {
+      if (cb === null || typeof cb !== 'object') fail('CallbackList', `callbacks[${i}] must be a callback object (e.g. a Callback), got ${show(cb)}`);
+    });
+    this.callbacks = callbacks;
+  }
 
   setContext(context: FitContext): void {
     for (const cb of this.callbacks) cb.setContext?.(context);

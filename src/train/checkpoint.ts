@@ -21,14 +21,15 @@ import { join } from 'node:path';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { defaultGenerator, Generator } from '../tensor/random.js';
-import type { AnyModule } from '../nn/module.js';
+import { Module, type AnyModule } from '../nn/module.js';
 import type { BaseHyper, Optimizer, OptimizerStateDict, SerializedTensor } from '../optim/optimizer.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { loadModel, saveModel } from '../io/model-io.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { Callback, type AnyScheduler, type Logs } from './callback.js';
 import { defaultMonitor, improves, readMonitor, resolveMode, type MonitorMode } from './monitor.js';
-import { show } from '../ops/args.js';
+import { bool, integer, oneOf, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 const FORMAT = 'neocog.checkpoint';
 
@@ -118,7 +119,22 @@ function epochName(epoch: number): string {
 }
 
 /** Writes a complete checkpoint folder `dir/epoch-NNNN` (atomically, via rename) and points `latest.json` at it. Returns the folder. */
-export function saveCheckpoint(dir: string, o: SaveCheckpointOptions, { markBest = false }: { markBest?: boolean } = {}): string {
+/** The checkpoint folder argument: a non-empty string (a number would name a file descriptor, a Symbol crash the message). */
+function checkDir(op: string, dir: unknown): asserts dir is string {
+  if (typeof dir !== 'string' || dir === '') fail(op, `dir must be a non-empty folder path, got ${show(dir)}`);
+}
+
+const SAVE_KEYS = ['model', 'optimizer', 'scheduler', 'loaderGenerator', 'epoch', 'monitor', 'value', 'best', 'logs', 'history'] as const;
+
+export function saveCheckpoint(dir: string, o: SaveCheckpointOptions, opts: { markBest?: boolean } = {}): string {
+  const op = 'saveCheckpoint';
+  checkDir(op, dir);
+  if (o === undefined) fail(op, `the second argument must be an object like { model, epoch, ... }, got undefined`);
+  options<SaveCheckpointOptions>(op, o, SAVE_KEYS, 'the second argument');
+  if (!(o.model instanceof Module)) fail(op, `model must be a Module, got ${show(o.model)}`);
+  integer(op, 'epoch', o.epoch, { min: 0 });
+  const { markBest = false } = options<{ markBest?: boolean }>(op, opts, ['markBest']);
+  bool(op, 'markBest', markBest);
   mkdirSync(dir, { recursive: true });
   const name = epochName(o.epoch);
   const tmp = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -163,6 +179,12 @@ function readJson<T>(path: string, what: string): T {
 
 /** The checkpoint folder `dir` refers to: itself if it holds trainer.json, else the one latest.json (or best.json) names. */
 export function checkpointPath(dir: string, which: 'latest' | 'best' = 'latest'): string {
+  checkDir('checkpointPath', dir);
+  oneOf('checkpointPath', 'which', which, ['latest', 'best']);
+  return pathOf(dir, which);
+}
+
+function pathOf(dir: string, which: 'latest' | 'best'): string {
   if (existsSync(join(dir, 'trainer.json'))) return dir;
   const ptr = join(dir, `${which}.json`);
   if (!existsSync(ptr)) throw new Error(`resumeFrom: no checkpoint in ${dir} (neither trainer.json nor ${which}.json; was it written by ModelCheckpoint?)`);
@@ -183,7 +205,17 @@ export interface ResumeOptions {
 
 /** Reads a checkpoint into model / optimizer / scheduler (and the RNGs); returns its trainer state. */
 export function loadCheckpoint(dir: string, o: ResumeOptions): TrainerState & { path: string } {
-  const path = checkpointPath(dir, o.which ?? 'latest');
+  return load('loadCheckpoint', dir, o);
+}
+
+const RESUME_KEYS = ['model', 'optimizer', 'scheduler', 'loader', 'which', 'restoreRng'] as const;
+
+function load(op: string, dir: string, o: ResumeOptions): TrainerState & { path: string } {
+  checkDir(op, dir);
+  if (o === undefined) fail(op, `the second argument must be an object like { model, optimizer, ... }, got undefined`);
+  options<ResumeOptions>(op, o, RESUME_KEYS, 'the second argument');
+  if (!(o.model instanceof Module)) fail(op, `model must be a Module, got ${show(o.model)}`);
+  const path = pathOf(dir, oneOf(op, 'which', o.which ?? 'latest', ['latest', 'best']));
   const state = readJson<TrainerState>(join(path, 'trainer.json'), 'trainer state');
   if (state.format !== FORMAT) throw new Error(`resumeFrom: ${join(path, 'trainer.json')} is not a neocog checkpoint (format ${show(state.format)})`);
   loadModel(o.model, join(path, 'model.safetensors'));
@@ -204,7 +236,7 @@ export function loadCheckpoint(dir: string, o: ResumeOptions): TrainerState & { 
 
 /** Restores the latest checkpoint in `dir` and returns the epoch to continue from (fit's initialEpoch). */
 export function resumeFrom(dir: string, o: ResumeOptions): number {
-  return loadCheckpoint(dir, o).nextEpoch;
+  return load('resumeFrom', dir, o).nextEpoch;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -234,14 +266,18 @@ export class ModelCheckpoint extends Callback {
   /** Folder of the last checkpoint written. */
   lastPath: string | null = null;
 
-  constructor({ dir, saveBestOnly = false, monitor, mode = 'auto', keep = 1, verbose = false }: ModelCheckpointOptions) {
+  constructor(opts: ModelCheckpointOptions) {
     super();
-    if (typeof dir !== 'string' || !dir) throw new Error('ModelCheckpoint: dir is required');
-    if (!Number.isInteger(keep) || keep < 1) throw new Error(`ModelCheckpoint: keep must be a positive integer, got ${keep}`);
+    const name = 'ModelCheckpoint';
+    if (opts === undefined) fail(name, 'options are required: { dir, ... }');
+    const { dir, saveBestOnly = false, monitor, mode = 'auto', keep = 1, verbose = false } = options<ModelCheckpointOptions>(name, opts, ['dir', 'saveBestOnly', 'monitor', 'mode', 'keep', 'verbose']);
+    if (typeof dir !== 'string' || !dir) fail(name, `dir is required: a folder path, got ${show(dir)}`);
+    if (!Number.isInteger(keep) || keep < 1) fail(name, `keep must be a positive integer, got ${show(keep)}`);
+    if (monitor !== undefined && typeof monitor !== 'string') fail(name, `monitor must be a log key like 'valLoss', got ${show(monitor)}`);
     this.dir = dir;
-    this.saveBestOnly = saveBestOnly;
+    this.saveBestOnly = bool(name, 'saveBestOnly', saveBestOnly);
     this.keep = keep;
-    this.verbose = verbose;
+    this.verbose = bool(name, 'verbose', verbose);
     this.monitorOption = monitor;
     this.modeOption = mode;
     resolveMode(monitor ?? 'loss', mode);

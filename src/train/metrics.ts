@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { show } from '../ops/args.js';
-import { assertTensor } from '../ops/validate.js';
+import { assertTensor, fail } from '../ops/validate.js';
 
 /** A metric: the batch value (a mean over the counted items) and how many items it counted. */
 export interface Metric {
@@ -89,6 +89,9 @@ function inTopK(l: Labels, i: number, label: number, k: number): boolean {
 
 /** Correct predictions and counted items in a batch (top-1 unless k is given). */
 export function countCorrect(output: Tensor, target: Tensor, k = 1): { correct: number; count: number } {
+  assertTensor('countCorrect', 'output', output);
+  assertTensor('countCorrect', 'target', target);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) fail('countCorrect', `k must be a positive integer, got ${show(k)}`);
   const l = labels(k === 1 ? 'accuracy' : `top${k}Accuracy`, output, target);
   let correct = 0;
   let count = 0;

@@ -5,7 +5,8 @@
 import { writeFileAtomic } from '../io/atomic.js';
 import type { History } from './history.js';
 import { Raster, type RGB } from './raster.js';
-import { options } from '../ops/args.js';
+import { finite, integer, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 const INK: RGB = [40, 40, 40];
 const GRID: RGB = [228, 228, 228];
@@ -15,7 +16,8 @@ const OTHER: RGB[] = [[44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 7
 
 type HistoryLike = History | { history: Record<string, number[]> } | Record<string, number[]>;
 
-function historyOf(h: HistoryLike): Record<string, number[]> {
+function historyOf(op: string, h: HistoryLike): Record<string, number[]> {
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) fail(op, `history must be a History or a record of key -> values per epoch, got ${show(h)}`);
   const inner = (h as { history?: unknown }).history;
   if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner as Record<string, number[]>;
   return h as Record<string, number[]>;
@@ -107,8 +109,24 @@ function drawPanel(r: Raster, x: number, y: number, w: number, h: number, title:
 }
 
 /** PNG bytes of the loss curves (and accuracy curves, when there are any) per epoch. */
-export function renderHistoryPng(history: HistoryLike, { width, height = 360, epochOffset = 0 }: { width?: number; height?: number; epochOffset?: number } = {}): Uint8Array {
-  const h = historyOf(history);
+export interface HistoryPngOptions {
+  /** Image width in pixels (default 420 per panel). */
+  width?: number;
+  height?: number;
+  /** Added to the epoch numbers on the x axis (a resumed run). */
+  epochOffset?: number;
+}
+
+export function renderHistoryPng(history: HistoryLike, opts: HistoryPngOptions = {}): Uint8Array {
+  return renderHistory('renderHistoryPng', history, opts);
+}
+
+function renderHistory(op: string, history: HistoryLike, opts: HistoryPngOptions): Uint8Array {
+  const h = historyOf(op, history);
+  const { width, height = 360, epochOffset = 0 } = options<HistoryPngOptions>(op, opts, ['width', 'height', 'epochOffset']);
+  if (width !== undefined) integer(op, 'width', width, { min: 1 });
+  integer(op, 'height', height, { min: 1 });
+  finite(op, 'epochOffset', epochOffset);
   const has = (k: string) => Array.isArray(h[k]) && h[k].length > 0;
   const panels: { title: string; series: Series[] }[] = [];
   const lossSeries: Series[] = [];
@@ -124,7 +142,7 @@ export function renderHistoryPng(history: HistoryLike, { width, height = 360, ep
   }
   if (!panels.length) {
     const keys = Object.keys(h).filter(has);
-    if (!keys.length) throw new Error('plotHistoryPng: the history has no values to plot');
+    if (!keys.length) throw new Error(`${op}: the history has no values to plot`);
     panels.push({ title: keys.join(', ').toUpperCase(), series: keys.map((k, i) => ({ label: k, values: h[k], color: OTHER[i % OTHER.length] })) });
   }
   const panelWidth = 420;
@@ -135,8 +153,10 @@ export function renderHistoryPng(history: HistoryLike, { width, height = 360, ep
 }
 
 /** Writes the loss / accuracy curves of a History (or its `history` record) as a PNG. */
-export function plotHistoryPng(history: HistoryLike, path: string, opts: { width?: number; height?: number; epochOffset?: number } = {}): void {
-  writeFileAtomic(path, renderHistoryPng(history, opts));
+export function plotHistoryPng(history: HistoryLike, path: string, opts: HistoryPngOptions = {}): void {
+  const png = renderHistory('plotHistoryPng', history, opts);
+  if (typeof path !== 'string' || path === '') fail('plotHistoryPng', `path must be a non-empty string, got ${show(path)}`);
+  writeFileAtomic(path, png);
 }
 
 export interface ConfusionPngOptions {
@@ -152,12 +172,18 @@ export interface ConfusionPngOptions {
 
 /** PNG bytes of a confusion matrix heat map (rows: true class, columns: predicted), counts written in the cells when they fit. */
 export function renderConfusionMatrixPng(matrix: number[][], opts: ConfusionPngOptions = {}): Uint8Array {
-  const { classNames, cellSize, normalize = true, title = 'CONFUSION MATRIX' } = options<ConfusionPngOptions>('renderConfusionMatrixPng', opts, ['classNames', 'cellSize', 'normalize', 'title']);
-  if (typeof title !== 'string') throw new Error(`renderConfusionMatrixPng: title must be a string, got ${typeof title}`);
+  return renderConfusion('renderConfusionMatrixPng', matrix, opts);
+}
+
+function renderConfusion(op: string, matrix: number[][], opts: ConfusionPngOptions): Uint8Array {
+  if (!Array.isArray(matrix)) fail(op, `matrix must be a square array of count rows, got ${show(matrix)}`);
+  const { classNames, cellSize, normalize = true, title = 'CONFUSION MATRIX' } = options<ConfusionPngOptions>(op, opts, ['classNames', 'cellSize', 'normalize', 'title']);
+  if (typeof title !== 'string') fail(op, `title must be a string, got ${show(title)}`);
   const n = matrix.length;
-  if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n)) throw new Error(`confusionMatrixPng: expected a square matrix, got ${n} rows of lengths ${matrix.map((r) => r?.length).join(', ')}`);
+  if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n)) throw new Error(`${op}: expected a square matrix, got ${n} rows of lengths ${matrix.map((r) => r?.length).join(', ')}`);
+  matrix.forEach((row, i) => row.forEach((v, j) => { if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(op, `matrix[${i}][${j}] must be a non-negative count, got ${show(v)}`); }));
   const names = (classNames ?? matrix.map((_, i) => String(i))).map((s) => String(s).toUpperCase());
-  if (names.length !== n) throw new Error(`confusionMatrixPng: ${names.length} class names for ${n} classes`);
+  if (names.length !== n) throw new Error(`${op}: ${names.length} class names for ${n} classes`);
   const cell = cellSize ?? Math.max(12, Math.min(56, Math.floor(480 / n)));
   const maxCount = Math.max(1, ...matrix.flat());
   const countDigits = String(maxCount).length;
@@ -199,5 +225,7 @@ export function renderConfusionMatrixPng(matrix: number[][], opts: ConfusionPngO
 
 /** Writes a confusion matrix heat map as a PNG. */
 export function confusionMatrixPng(matrix: number[][], path: string, opts: ConfusionPngOptions = {}): void {
-  writeFileAtomic(path, renderConfusionMatrixPng(matrix, opts));
+  const png = renderConfusion('confusionMatrixPng', matrix, opts);
+  if (typeof path !== 'string' || path === '') fail('confusionMatrixPng', `path must be a non-empty string, got ${show(path)}`);
+  writeFileAtomic(path, png);
 }

@@ -11,6 +11,8 @@
  * where any object with write(string) (or console.log) is the stream.
  */
 import { Callback, type BatchLogs, type Logs } from './callback.js';
+import { bool, finite, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 export interface WritableLike {
   write(chunk: string): unknown;
@@ -51,6 +53,7 @@ function defaultStream(): WritableLike {
 
 /** 0.43215 -> '0.4321'; tiny or huge values in exponent form. */
 export function formatValue(v: number): string {
+  if (typeof v !== 'number') fail('formatValue', `v must be a number, got ${show(v)}`);
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
@@ -58,6 +61,7 @@ export function formatValue(v: number): string {
 }
 
 export function formatDuration(seconds: number): string {
+  if (typeof seconds !== 'number') fail('formatDuration', `seconds must be a number, got ${show(seconds)}`);
   if (!Number.isFinite(seconds)) return '?';
   if (seconds < 10) return `${seconds.toFixed(1)}s`;
   if (seconds < 60) return `${Math.round(seconds)}s`;
@@ -94,14 +98,17 @@ export class ProgressBar extends Callback {
 
   constructor(opts: ProgressBarOptions = {}) {
     super();
-    this.stream = opts.stream ?? defaultStream();
-    this.tty = opts.tty ?? this.stream.isTTY === true;
-    this.everyPercent = opts.everyPercent ?? 25;
-    if (!(this.everyPercent >= 0 && this.everyPercent <= 100)) throw new Error(`ProgressBar: everyPercent must be in [0, 100], got ${opts.everyPercent}`);
-    this.width = opts.width ?? 30;
-    this.minIntervalMs = opts.minIntervalMs ?? 100;
-    this.epochsOnly = opts.epochsOnly ?? false;
-    this.now = opts.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+    const name = 'ProgressBar';
+    const o = options<ProgressBarOptions>(name, opts, ['stream', 'tty', 'everyPercent', 'width', 'minIntervalMs', 'epochsOnly', 'now']);
+    if (o.stream !== undefined && (o.stream === null || typeof o.stream.write !== 'function')) fail(name, `stream must have a write(string) method, got ${show(o.stream)}`);
+    if (o.now !== undefined && typeof o.now !== 'function') fail(name, `now must be a function returning ms, got ${show(o.now)}`);
+    this.stream = o.stream ?? defaultStream();
+    this.tty = o.tty === undefined ? this.stream.isTTY === true : bool(name, 'tty', o.tty);
+    this.everyPercent = finite(name, 'everyPercent', o.everyPercent ?? 25, { min: 0, max: 100 });
+    this.width = finite(name, 'width', o.width ?? 30, { min: 1 });
+    this.minIntervalMs = finite(name, 'minIntervalMs', o.minIntervalMs ?? 100, { min: 0 });
+    this.epochsOnly = bool(name, 'epochsOnly', o.epochsOnly ?? false);
+    this.now = o.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
   }
 
   override onEpochBegin(epoch: number): void {

@@ -13,7 +13,8 @@ import { zeros } from '../tensor/creation.js';
 import { bytesPerElement, type DType } from '../tensor/dtype.js';
 import { noGrad } from '../autograd/graph.js';
 import { tidy } from '../autograd/scope.js';
-import type { AnyModule, HookHandle } from '../nn/module.js';
+import { Module, type AnyModule, type HookHandle } from '../nn/module.js';
+import { fail } from '../ops/validate.js';
 import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from '../nn/conv.js';
 import { Linear } from '../nn/linear.js';
 import { BatchNorm1d, BatchNorm2d, LocalResponseNorm, LocalContrastNorm } from '../nn/normalization.js';
@@ -67,6 +68,12 @@ const windowSize = (k: number | readonly number[], dims: number): number => (Arr
 
 /** FLOPs of one call of a leaf module (see the header for the conventions). */
 export function layerFlops(m: AnyModule, inputs: number[][], outputs: number[][]): number {
+  if (!(m instanceof Module)) fail('layerFlops', `m must be a Module, got ${show(m)}`);
+  const shapes = (arg: string, v: unknown) => {
+    if (!Array.isArray(v) || v.some((s) => !Array.isArray(s))) fail('layerFlops', `${arg} must be an array of shapes (number arrays), got ${show(v)}`);
+  };
+  shapes('inputs', inputs);
+  shapes('outputs', outputs);
   const out = outputs[0] ? prod(outputs[0]) : 0;
   const inp = inputs[0] ? prod(inputs[0]) : 0;
   if (m instanceof Conv1d || m instanceof Conv2d) return 2 * out * (m.inChannels / m.groups) * prod(m.kernelSize);
@@ -142,12 +149,20 @@ export function summaryRows(model: AnyModule, inputShape: number[], opts: Summar
 }
 
 /** 61706 -> '61,706'. */
+/** The number argument of the format helpers: NaN and Infinity are printed, other types refused. */
+function num(op: string, n: unknown): number {
+  if (typeof n !== 'number') fail(op, `n must be a number, got ${show(n)}`);
+  return n;
+}
+
 export function formatCount(n: number): string {
+  num('formatCount', n);
   return Math.round(n).toLocaleString('en-US');
 }
 
 /** 1536 -> '1.50 KB' (1024-based, as Keras). */
 export function formatBytes(n: number): string {
+  num('formatBytes', n);
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
   let i = 0;
@@ -160,6 +175,7 @@ export function formatBytes(n: number): string {
 
 /** 2_340_000 -> '2.34M'. */
 export function formatFlops(n: number): string {
+  num('formatFlops', n);
   const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
   for (const [s, u] of units) if (n >= s) return `${(n / s).toFixed(2)}${u}`;
   return String(n);
@@ -175,6 +191,7 @@ export function summary(model: AnyModule, inputShape: number[], opts: SummaryOpt
 }
 
 export function formatSummary(s: ModelSummary): string {
+  if (s === null || typeof s !== 'object' || !Array.isArray((s as { rows?: unknown }).rows)) fail('formatSummary', `s must be a ModelSummary (what summaryRows returns), got ${show(s)}`);
   const header = ['Layer (type)', 'Output Shape', 'Param #', 'FLOPs', 'Act. Mem.'];
   const body = s.rows.map((r) => [`${r.name} (${r.type})`, fmtShape(r.outputShapes), formatCount(r.params), formatFlops(r.flops), formatBytes(r.activationBytes)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)) + 2);

@@ -298,5 +298,26 @@ describe('constructor validation', () => {
     expect(() => new nn.Unflatten(1, [-1, -1])).toThrow(/only one entry of unflattenedSize can be -1/);
     expect(() => new nn.Unflatten(1, [5, 2]).call(nc.zeros([2, 12]))).toThrow(/unflattenedSize \[5,2\] does not multiply to dim 1 of size 12/);
     expect(() => new nn.AdaptiveAvgPool2d([1, 2, 3])).toThrow(/AdaptiveAvgPool2d: outputSize must be a number or \[h, w\]/);
+    expect(() => new nn.MaxPool2d(2, { strides: 2 } as never)).toThrow(/MaxPool2d: unknown option 'strides' \(hint: did you mean 'stride'\?\)/);
+    expect(() => new nn.BatchNorm2d(3, 'bogus' as never)).toThrow(/BatchNorm2d: eps must be a number, got "bogus"/);
+    expect(() => new nn.UpsamplingNearest2d('bogus' as never)).toThrow(/UpsamplingNearest2d: options must be an object/);
+  });
+
+  test("PyTorch's positional arguments are taken; arguments a layer would ignore are refused", () => {
+    // A JavaScript caller's view: any arguments.
+    const loose = (cls: unknown) => cls as new (...args: unknown[]) => unknown;
+    expect(new nn.MaxPool2d(3, 2, 1, 1, false, true).config()).toEqual({ kernelSize: 3, stride: 2, padding: 1, ceilMode: true });
+    expect(new nn.AvgPool2d(2, 1, 0, false, false, 3).config()).toMatchObject({ stride: 1, countIncludePad: false, divisorOverride: 3 });
+    expect(new nn.BatchNorm2d(4, 1e-3, 0.2, false).affine).toBe(false);
+    expect(new nn.LPPool2d(2, 3, 1).stride).toBe(1);
+    expect(new nn.AdaptiveMaxPool2d(1, true).returnIndices).toBe(true);
+    expect(new nn.MaxUnpool2d(2, 1).stride).toBe(1);
+    expect(() => new (loose(nn.MaxPool2d))(2, 2, { stride: 2 })).toThrow(/MaxPool2d: stride given twice/);
+    expect(() => new (loose(nn.AvgPool1d))(2, 2, 0, false, true, 3)).toThrow(/AvgPool1d: too many arguments/);
+    // ReLU(inplace) as in PyTorch; layers without arguments refuse one.
+    expect(new nn.ReLU(true)).toBeInstanceOf(nn.ReLU);
+    expect(() => new nn.ReLU('yes' as never)).toThrow(/ReLU: inplace must be true or false, got "yes"/);
+    expect(() => new (loose(nn.Tanh))(1)).toThrow(/Tanh: takes 0 arguments, got an extra one: 1/);
+    expect(() => new (loose(nn.Identity))({ bogusOption: 1 })).toThrow(/Identity: takes 0 arguments/);
   });
 });

@@ -312,6 +312,10 @@ describe('errors name the optimizer, the option and the value', () => {
     [() => new Adadelta(p(), { rho: 1.5 }), 'Adadelta: rho must be <= 1, got 1.5'],
     [() => new StepLR(new SGD(p()), { stepSize: 0 }), 'StepLR: stepSize must be >= 1, got 0'],
     [() => new CosineAnnealingLR(new SGD(p()), { tMax: 0 }), 'CosineAnnealingLR: tMax must be > 0, got 0'],
+    [() => new StepLR(new SGD(p()), { stepSize: 2, gama: 0.5 } as never), "StepLR: unknown option 'gama' (hint: did you mean 'gamma'?)"],
+    [() => new StepLR(new SGD(p()), 2, { stepSize: 2 } as never), 'StepLR: stepSize given twice'],
+    [() => new ExponentialLR(null as never, 0.9), 'ExponentialLR: the first argument must be an Optimizer, got null'],
+    [() => clipGradNorm(p(), 1, { bogusOption: 1 } as never), "clipGradNorm: unknown option 'bogusOption'"],
     [() => new OneCycleLR(new SGD(p()), { maxLr: 1 }), 'OneCycleLR: you must give either totalSteps, or epochs and stepsPerEpoch'],
     [() => new OneCycleLR(new SGD(p()), { maxLr: 1, totalSteps: 10, pctStart: 1.5 }), 'OneCycleLR: pctStart must be <= 1, got 1.5'],
     [() => new OneCycleLR(new Adagrad(p()), { maxLr: 1, totalSteps: 10 }), /OneCycleLR: cycleMomentum needs an optimizer with momentum or betas/],
@@ -321,6 +325,14 @@ describe('errors name the optimizer, the option and the value', () => {
   ];
   it.each(cases.map(([fn, msg]) => [String(msg), fn, msg] as const))('%s', (_label, fn, msg) => {
     expect(fn).toThrow(msg);
+  });
+
+  it("schedulers and clipGradNorm take PyTorch's positional arguments too", () => {
+    expect(new StepLR(new SGD(p()), 2, 0.5).gamma).toBe(0.5);
+    expect(new MultiStepLR(new SGD(p()), [3, 1], 0.5).milestones).toEqual([1, 3]);
+    expect(new ExponentialLR(new SGD(p()), 0.9).gamma).toBe(0.9);
+    expect(new CosineAnnealingLR(new SGD(p()), 10, 0.01).etaMin).toBe(0.01);
+    expect(clipGradNorm(p(), 1, Infinity, true)).toBe(0);
   });
 
   it('gradient shape mismatch', () => {

@@ -59,6 +59,7 @@ const ACCEPTS_ANY: Record<string, string> = {
   'io.SafetensorsError': 'an Error subclass',
   'spec.SpecError': 'an Error subclass',
   'data.DatasetError': 'an Error subclass',
+  'nn.isParameter': 'a predicate (like instanceof): any value gives true or false',
 };
 
 /** Engine messages that mean an argument reached code that never checked it. */
