@@ -102,9 +102,15 @@ export async function initWasm(source?: BufferSource | URL | string, build: Wasm
     let bytes: BufferSource;
     if (source instanceof URL || typeof source === 'string' || source === undefined) {
       where = String(source ?? wasmUrl(build));
-      const res = await fetch(where);
-      if (!res.ok) throw new Error(`HTTP ${res.status} (copy the .wasm files there, or point setWasmPaths / ready({ wasmPaths }) at them)`);
-      bytes = await res.arrayBuffer();
+      // Node's fetch has no file: scheme; read such URLs (the default beside this module) from disk.
+      const fs = where.startsWith('file:') ? nodeModule<Fs>('node:fs') : null;
+      if (fs) {
+        bytes = fs.readFileSync(new URL(where)) as Uint8Array<ArrayBuffer>;
+      } else {
+        const res = await fetch(where);
+        if (!res.ok) throw new Error(`HTTP ${res.status} (copy the .wasm files there, or point setWasmPaths / ready({ wasmPaths }) at them)`);
+        bytes = await res.arrayBuffer();
+      }
     } else {
       bytes = source;
     }
