@@ -9,7 +9,8 @@ import { tidy } from '../autograd/scope.js';
 import { cat, slice } from '../ops/shape.js';
 import { checkSource, resolveLoss, splitBatch, type BatchSource, type LossSpec } from './loop.js';
 import { countCorrect, emptyMatrix, resolveMetric, RunningMeans, updateConfusion, type MetricSpec } from './metrics.js';
-import { show } from '../ops/args.js';
+import { integer, noExtra, options, show } from '../ops/args.js';
+import { assertTensor, fail } from '../ops/validate.js';
 
 export interface EvaluateOptions {
   /** Reported as `loss` when given. */
@@ -96,8 +97,14 @@ export async function evaluate(model: AnyModule, loader: BatchSource, opts: Eval
 }
 
 /** The model's output for `x` (eval mode, no gradients), in batches of `batchSize` along dim 0 (default: all at once). */
-export function predict(model: AnyModule, x: Tensor, { batchSize }: { batchSize?: number } = {}): Tensor {
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
+export function predict(model: AnyModule, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
+  if (model === null || typeof model !== 'object' || typeof (model as { call?: unknown }).call !== 'function' || typeof (model as { eval?: unknown }).eval !== 'function') {
+    fail('predict', `model must be an nn.Module, got ${show(model)}`);
+  }
+  assertTensor('predict', 'x', x);
+  noExtra('predict', arguments, 3);
+  const { batchSize } = options<{ batchSize?: number }>('predict', opts, ['batchSize']);
+  if (batchSize !== undefined) integer('predict', 'batchSize', batchSize, { min: 1 });
   const was = model.training;
   model.eval();
   try {
