@@ -3,7 +3,7 @@
  * and a confusion matrix on request. predict: the model's output for an input tensor, batched.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import type { AnyModule } from '../nn/module.js';
+import { Module, type AnyModule } from '../nn/module.js';
 import { noGrad } from '../autograd/graph.js';
 import { tidy } from '../autograd/scope.js';
 import { cat, slice } from '../ops/shape.js';
@@ -98,9 +98,7 @@ export async function evaluate(model: AnyModule, loader: BatchSource, opts: Eval
 
 /** The model's output for `x` (eval mode, no gradients), in batches of `batchSize` along dim 0 (default: all at once). */
 export function predict(model: AnyModule, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
-  if (model === null || typeof model !== 'object' || typeof (model as { call?: unknown }).call !== 'function' || typeof (model as { eval?: unknown }).eval !== 'function') {
-    fail('predict', `model must be an nn.Module, got ${show(model)}`);
-  }
+  if (!(model instanceof Module)) fail('predict', `model must be an nn.Module, got ${show(model)}`);
   assertTensor('predict', 'x', x);
   noExtra('predict', arguments, 3);
   const { batchSize } = options<{ batchSize?: number }>('predict', opts, ['batchSize']);

@@ -19,7 +19,8 @@ import { Resize2D, Resize2DGrad } from './resize.js';
 import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
 import type { WasmKernel, WasmKernelTable } from './types.js';
-import { integer, noExtra } from '../../ops/args.js';
+import { noExtra, show } from '../../ops/args.js';
+import { NeocogError } from '../../ops/validate.js';
 
 export { initWasm } from './loader.js';
 export { simdSupport, threadSupport } from './features.js';
@@ -56,7 +57,7 @@ const live = new Set<WasmBackend>();
 
 /** Thread count for wasm kernels (the calling thread included), applied to live wasm backends too. */
 export function setWasmThreads(n: number): void {
-  integer('setWasmThreads', 'n', n, { min: 1 });
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new NeocogError('setWasmThreads', `n must be an integer >= 1, got ${show(n)}`);
   noExtra('setWasmThreads', arguments, 1);
   threadSetting = n;
   for (const b of live) b.configure({ threads: n });
