@@ -134,7 +134,7 @@ export function randperm(n: number, generator: Generator = defaultGenerator): In
  * length, or fractions summing to 1 (floored, the remainder handed out one by one from the first
  * split, as PyTorch does).
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { generator?: Generator } = {}): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { generator?: Generator } | Generator = {}): Subset<T>[] {
   assertDataset('randomSplit', 'dataset', dataset);
   if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number')) fail('randomSplit', `lengths must be an array of counts or fractions, got ${show(lengths)}`);
   // torch.utils.data.random_split takes the generator positionally too.
