@@ -9,6 +9,8 @@ import { fromArray } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import { noGrad } from './graph.js';
 import { runBackward } from './backward.js';
+import { assertTensor, fail } from '../ops/validate.js';
+import { finite, integer, noExtra, options, show } from '../ops/args.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -20,17 +22,30 @@ export interface GradcheckOptions {
 type Outputs = Tensor | Tensor[];
 
 function floatOutputs(out: Outputs): Tensor[] {
-  return (Array.isArray(out) ? out : [out]).filter((t) => t.dtype === 'float64');
+  const outs = Array.isArray(out) ? out : [out];
+  outs.forEach((t, i) => { if (!(t instanceof Tensor)) fail('gradcheck', `fn must return a Tensor or an array of tensors, got ${show(t)}${outs.length > 1 ? ` at [${i}]` : ''}`); });
+  return outs.filter((t) => t.dtype === 'float64');
 }
 
-export function gradcheck(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[], opts: GradcheckOptions = {}): true {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 1234 } = opts;
+export function gradcheck(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[] | Tensor, opts: GradcheckOptions = {}): true {
+  if (typeof fn !== 'function') fail('gradcheck', `fn must be a function of the inputs, got ${show(fn)}`);
+  // Like torch.autograd.gradcheck, one tensor stands for a one-element list.
+  if (inputs instanceof Tensor) inputs = [inputs];
+  if (!Array.isArray(inputs)) fail('gradcheck', `inputs must be a Tensor or an array of tensors, got ${show(inputs)}`);
+  inputs.forEach((t, i) => assertTensor('gradcheck', `inputs[${i}]`, t));
+  noExtra('gradcheck', arguments, 3);
+  const o = options<GradcheckOptions>('gradcheck', opts, ['eps', 'atol', 'rtol', 'seed']);
+  const eps = finite('gradcheck', 'eps', o.eps ?? 1e-6, { min: Number.MIN_VALUE });
+  const atol = finite('gradcheck', 'atol', o.atol ?? 1e-5, { min: 0 });
+  const rtol = finite('gradcheck', 'rtol', o.rtol ?? 1e-3, { min: 0 });
+  const seed = integer('gradcheck', 'seed', o.seed ?? 1234);
+  const all = inputs;
   const checked = inputs.filter((t) => t.requiresGrad);
   if (checked.length === 0) throw new Error('gradcheck: no input has requiresGrad: true');
   for (const t of checked) {
     if (t.dtype !== 'float64') throw new Error(`gradcheck: inputs must be float64 for finite differences, got ${t.dtype} [${t.shape.join(',')}]`);
   }
-  const outputs = floatOutputs(fn(...inputs));
+  const outputs = floatOutputs(fn(...all));
   if (outputs.length === 0) throw new Error('gradcheck: fn returned no float64 output');
   const g = new Generator(seed);
   const directions = outputs.map((o) => {
@@ -63,7 +78,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[]
         const probe = fromArray(p, [...t.shape]);
         t.dataId = probe.dataId;
         try {
-          return noGrad(() => project(floatOutputs(fn(...inputs))));
+          return noGrad(() => project(floatOutputs(fn(...all))));
         } finally {
           t.dataId = original;
         }
@@ -72,7 +87,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[]
       const a = analytic[ti][i];
       if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric))) {
         throw new Error(
-          `gradcheck: gradient mismatch for input ${inputs.indexOf(t)} [${t.shape.join(',')}] at element ${i}: ` +
+          `gradcheck: gradient mismatch for input ${all.indexOf(t)} [${t.shape.join(',')}] at element ${i}: ` +
             `analytic ${a}, numeric ${numeric} (atol ${atol}, rtol ${rtol})`,
         );
       }

@@ -33,6 +33,10 @@ export function closeScope(scope: Set<Disposable>): void {
 
 /** Marks a tensor to outlive the enclosing `tidy` scopes (e.g. gradients, optimizer state). */
 export function keep<T extends Disposable>(t: T): T {
+  // Only tensors (and other disposables) carry the flag; setting it on anything else would do nothing.
+  if (t === null || typeof t !== 'object' || typeof (t as { dispose?: unknown }).dispose !== 'function' || !('kept' in t)) {
+    throw new NeocogError('keep', `expected a Tensor, got ${show(t)}`);
+  }
   t.kept = true;
   return t;
 }

@@ -2,6 +2,8 @@
 import type { Backend } from './backend.js';
 import { ReferenceBackend } from './reference/index.js';
 import { WasmBackend, wasmAvailability } from './wasm/index.js';
+import { noExtra, options as checkOptions, show, suggest } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 const backends = new Map<string, () => Backend>([
   ['reference', () => new ReferenceBackend()],
@@ -12,6 +14,9 @@ let current: Backend | null = null;
 
 /** Makes another backend available to `setBackend` (the wasm backend registers itself this way). */
 export function registerBackend(name: string, factory: () => Backend): void {
+  if (typeof name !== 'string' || name === '') fail('registerBackend', `name must be a non-empty string, got ${show(name)}`);
+  if (typeof factory !== 'function') fail('registerBackend', `factory must be a function returning a Backend, got ${show(factory)}`);
+  noExtra('registerBackend', arguments, 2);
   backends.set(name, factory);
 }
 
@@ -32,6 +37,8 @@ let explicit = false;
 
 /** Selects a backend; `options` go to backends that take them (wasm: `{ threads }`). */
 export function setBackend(name: string, options?: Record<string, unknown>): Backend {
+  if (typeof name !== 'string') fail('setBackend', `name must be a backend name (${[...backends.keys()].join(', ')}), got ${show(name)}`);
+  noExtra('setBackend', arguments, 2);
   explicit = true;
   return select(name, options);
 }
@@ -58,12 +65,14 @@ export function refreshDefault(): void {
 
 function select(name: string, options?: Record<string, unknown>): Backend {
   const factory = backends.get(name);
-  if (!factory) throw new Error(`setBackend: unknown backend '${name}' (available: ${[...backends.keys()].join(', ')})`);
+  if (!factory) fail('setBackend', `unknown backend '${name}'`, suggest(name, [...backends.keys()]));
   let b = instances.get(name);
   if (!b) {
     b = factory();
     instances.set(name, b);
   }
+  // Each backend names the options it takes (wasm: threads, ...); a misspelt one is refused, not ignored.
+  if (options !== undefined) checkOptions<Record<string, unknown>>('setBackend', options, (b as { optionKeys?: readonly string[] }).optionKeys ?? []);
   if (options) (b as { configure?: (o: Record<string, unknown>) => void }).configure?.(options);
   if (b !== current && current) defaultNote = '';
   current = b;
@@ -71,15 +80,18 @@ function select(name: string, options?: Record<string, unknown>): Backend {
 }
 
 export function getBackend(): Backend {
+  noExtra('getBackend', arguments, 0);
   return current ?? select(defaultBackend());
 }
 
 /** What runs and why, e.g. "reference: plain TypeScript kernels (the oracle)". */
 export function backend(): string {
+  noExtra('backend', arguments, 0);
   return getBackend().describe() + defaultNote;
 }
 
 /** Live backend buffers and bytes. */
 export function memory() {
+  noExtra('memory', arguments, 0);
   return getBackend().memory();
 }

@@ -3,6 +3,8 @@ import { fromArray } from '../tensor/creation.js';
 import { allocArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Collated } from './dataset.js';
+import { show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 /**
  * Tensors of equal shape [...] -> one tensor [B, ...] (copied straight into one typed array, no
@@ -10,6 +12,7 @@ import type { Collated } from './dataset.js';
  * plain objects are collated position by position / key by key; anything else is returned as a list.
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {
+  if (!Array.isArray(items)) fail('defaultCollate', `items must be an array of samples, got ${show(items)}`);
   if (items.length === 0) throw new Error('collate: cannot collate an empty batch');
   return collate(items as readonly unknown[], 'batch') as Collated<T>;
 }

@@ -3,7 +3,8 @@ import { fromArray } from '../tensor/creation.js';
 import { allocArray, type TypedArray } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { show } from '../ops/args.js';
+import { integer, options, show } from '../ops/args.js';
+import { assertTensor, fail } from '../ops/validate.js';
 
 export interface Dataset<T> {
   readonly length: number;
@@ -33,6 +34,14 @@ export function hasGetBatch<T>(ds: Dataset<T>): ds is BatchDataset<T> {
   return typeof (ds as Partial<BatchDataset<T>>).getBatch === 'function';
 }
 
+/** Refuses anything without a non-negative integer `length` and a get(i) method, before it is read. */
+export function assertDataset(op: string, arg: string, ds: unknown): asserts ds is Dataset<unknown> {
+  const d = ds as Partial<Dataset<unknown>> | null;
+  if (d === null || typeof d !== 'object' || typeof d.get !== 'function' || !Number.isInteger(d.length) || (d.length as number) < 0) {
+    fail(op, `${arg} must be a dataset (an object with a length and a get(i) method), got ${show(ds)}`);
+  }
+}
+
 export function checkIndex(what: string, i: number, length: number): number {
   if (!Number.isInteger(i)) throw new Error(`${what}: index ${i} is not an integer`);
   const j = i < 0 ? i + length : i;
@@ -49,6 +58,7 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
+    tensors.forEach((t, k) => assertTensor('TensorDataset', `tensors[${k}]`, t));
     tensors.forEach((t, k) => {
       if (t.ndim === 0) throw new Error(`TensorDataset: tensors[${k}] is 0-d; every tensor needs a first (sample) dimension`);
       if (t.shape[0] !== tensors[0].shape[0]) {
@@ -87,6 +97,8 @@ export class Subset<T> implements Dataset<T> {
   readonly getBatch?: (indices: ArrayLike<number>) => Collated<T>;
 
   constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>) {
+    assertDataset('Subset', 'dataset', dataset);
+    if (!Array.isArray(indices) && !ArrayBuffer.isView(indices)) fail('Subset', `indices must be an array of integers, got ${show(indices)}`);
     this.indices = Array.from(indices, (i) => checkIndex('Subset', i, dataset.length));
     if (hasGetBatch(dataset)) {
       this.getBatch = (idx) => dataset.getBatch(Array.from(idx, (i) => this.indices[checkIndex('Subset', i, this.indices.length)]));
@@ -104,6 +116,8 @@ export class Subset<T> implements Dataset<T> {
 
 /** A random permutation of 0..n-1 (Fisher–Yates with the given generator). */
 export function randperm(n: number, generator: Generator = defaultGenerator): Int32Array {
+  integer('randperm', 'n', n, { min: 0, max: 2 ** 31 - 1 });
+  if (typeof (generator as Partial<Generator> | null)?.random !== 'function') fail('randperm', `generator must be a Generator, got ${show(generator)}`);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
@@ -120,7 +134,11 @@ export function randperm(n: number, generator: Generator = defaultGenerator): In
  * length, or fractions summing to 1 (floored, the remainder handed out one by one from the first
  * split, as PyTorch does).
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { generator?: Generator } = {}): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { generator?: Generator } | Generator = {}): Subset<T>[] {
+  assertDataset('randomSplit', 'dataset', dataset);
+  if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number')) fail('randomSplit', `lengths must be an array of counts or fractions, got ${show(lengths)}`);
+  // torch.utils.data.random_split takes the generator positionally too.
+  const { generator } = isGenerator(opts) ? { generator: opts } : options<{ generator?: Generator }>('randomSplit', opts, ['generator']);
   const n = dataset.length;
   let counts = [...lengths];
   const total = lengths.reduce((a, b) => a + b, 0);
@@ -132,7 +150,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   } else if (total !== n || lengths.some((l) => !Number.isInteger(l))) {
     throw new Error(`randomSplit: lengths ${show(lengths)} sum to ${total}, but the dataset has ${n} items (pass counts summing to ${n} or fractions summing to 1)`);
   }
-  const perm = randperm(n, opts.generator ?? defaultGenerator);
+  const perm = randperm(n, generator ?? defaultGenerator);
   let offset = 0;
   return counts.map((c) => {
     const part = new Subset(dataset, perm.subarray(offset, offset + c));
@@ -141,13 +159,18 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   });
 }
 
+function isGenerator(v: unknown): v is Generator {
+  return v !== null && typeof v === 'object' && typeof (v as Partial<Generator>).random === 'function' && typeof (v as Partial<Generator>).getState === 'function';
+}
+
 /** Datasets one after another. */
 export class ConcatDataset<T> implements Dataset<T> {
   readonly datasets: readonly Dataset<T>[];
   readonly cumulativeSizes: readonly number[];
 
   constructor(datasets: readonly Dataset<T>[]) {
-    if (datasets.length === 0) throw new Error('ConcatDataset: expected at least one dataset');
+    if (!Array.isArray(datasets) || datasets.length === 0) fail('ConcatDataset', `datasets must be a non-empty array of datasets, got ${show(datasets)}`);
+    datasets.forEach((d, k) => assertDataset('ConcatDataset', `datasets[${k}]`, d));
     this.datasets = [...datasets];
     let s = 0;
     this.cumulativeSizes = datasets.map((d) => (s += d.length));
@@ -172,7 +195,10 @@ export class ConcatDataset<T> implements Dataset<T> {
 
 /** Applies `fn(item, index)` to each item as it is read (lazily, every time). */
 export class MapDataset<T, U> implements Dataset<U> {
-  constructor(readonly dataset: Dataset<T>, readonly fn: (item: T, index: number) => U) {}
+  constructor(readonly dataset: Dataset<T>, readonly fn: (item: T, index: number) => U) {
+    assertDataset('MapDataset', 'dataset', dataset);
+    if (typeof fn !== 'function') fail('MapDataset', `fn must be a function (item, index) => value, got ${show(fn)}`);
+  }
 
   get length(): number {
     return this.dataset.length;

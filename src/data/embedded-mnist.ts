@@ -15,6 +15,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Generator } from '../tensor/random.js';
 import { ImageArrayDataset, type ImageTransform } from './image-array.js';
+import { bool, noExtra, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 export const EMBEDDED_MNIST_SIZE = 10000;
 /** Train part of the deterministic split; the other 2,000 digits are held out. */
@@ -92,15 +94,19 @@ function splitIndices(e: Embedded, train: boolean): Int32Array {
  * (default) gives the 8,000-digit train part, `train: false` the 2,000 held-out digits.
  */
 export function embeddedMnist(opts: { train?: boolean; transform?: ImageTransform } = {}): ImageArrayDataset {
+  noExtra('embeddedMnist', arguments, 1);
+  const { train = true, transform } = options<{ train?: boolean; transform?: ImageTransform }>('embeddedMnist', opts, ['train', 'transform']);
+  bool('embeddedMnist', 'train', train);
+  if (transform !== undefined && typeof transform !== 'function') fail('embeddedMnist', `transform must be a function, got ${show(transform)}`);
   const e = load();
-  const idx = splitIndices(e, opts.train ?? true);
+  const idx = splitIndices(e, train);
   const images = new Uint8Array(idx.length * PIXELS);
   const labels = new Uint8Array(idx.length);
   idx.forEach((j, i) => {
     images.set(e.images.subarray(j * PIXELS, (j + 1) * PIXELS), i * PIXELS);
     labels[i] = e.labels[j];
   });
-  return new ImageArrayDataset(images, labels, [1, 28, 28], { transform: opts.transform, classes: MNIST_CLASSES });
+  return new ImageArrayDataset(images, labels, [1, 28, 28], { transform, classes: MNIST_CLASSES });
 }
 
 export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

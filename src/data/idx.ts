@@ -4,7 +4,8 @@
  * detected by its magic bytes (0x1f 0x8b), not by the file name.
  */
 import { fileLimits, readFileBounded } from './limits.js';
-import { NeocogError } from '../ops/validate.js';
+import { NeocogError, fail } from '../ops/validate.js';
+import { integer, options, show } from '../ops/args.js';
 import { gunzipSync } from 'node:zlib';
 
 export interface IdxArray {
@@ -43,6 +44,10 @@ export function maybeGunzip(bytes: Uint8Array, name: string): Uint8Array {
  * IDX_IMAGES_MAGIC); `name` (usually the file path) appears in every error.
  */
 export function parseIdx(bytes: Uint8Array, opts: { name?: string; expectMagic?: number } = {}): IdxArray {
+  if (!(bytes instanceof Uint8Array)) fail('parseIdx', `bytes must be a Uint8Array (or Buffer), got ${show(bytes)}`);
+  opts = options<typeof opts>('parseIdx', opts, ['name', 'expectMagic']);
+  if (opts.name !== undefined && typeof opts.name !== 'string') fail('parseIdx', `name must be a string, got ${show(opts.name)}`);
+  if (opts.expectMagic !== undefined) integer('parseIdx', 'expectMagic', opts.expectMagic, { min: 0, max: 0xffffffff });
   const name = opts.name ?? 'IDX data';
   const raw = maybeGunzip(bytes, name);
   if (raw.length < 4) throw new Error(`${name}: truncated IDX file: expected at least 4 header bytes, got ${raw.length}`);

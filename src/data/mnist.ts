@@ -11,6 +11,9 @@ import { downloadAll, type FetchLike } from './download.js';
 import { embeddedMnist, MNIST_CLASSES } from './embedded-mnist.js';
 import { readIdxPair } from './idx.js';
 import { ImageArrayDataset, type ImageTransform } from './image-array.js';
+import { checkPath } from '../io/atomic.js';
+import { bool, noExtra, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 export interface DownloadSpec {
   /** Base URL holding the four .gz files (default: the dataset's usual mirror). */
@@ -59,12 +62,33 @@ function findFile(root: string, base: string, what: string): string {
 
 /** Reads the train or t10k split of an MNIST-format directory (sync). */
 export function readMnistFolder(root: string, opts: { train?: boolean; transform?: ImageTransform; classes?: readonly string[]; name?: string } = {}): ImageArrayDataset {
+  checkPath('readMnistFolder', 'root', root);
+  noExtra('readMnistFolder', arguments, 2);
+  opts = options<typeof opts>('readMnistFolder', opts, ['train', 'transform', 'classes', 'name']);
+  if (opts.train !== undefined) bool('readMnistFolder', 'train', opts.train);
   const name = opts.name ?? 'mnist';
   const prefix = (opts.train ?? true) ? 'train' : 't10k';
   const { images, labels } = readIdxPair(findFile(root, `${prefix}-images-idx3-ubyte`, name), findFile(root, `${prefix}-labels-idx1-ubyte`, name));
   if (images.dims.length !== 3) throw new Error(`${name}: images have dims [${images.dims.join(',')}], expected [N, rows, cols]`);
   const [, h, w] = images.dims;
   return new ImageArrayDataset(images.data, labels.data, [1, h, w], { transform: opts.transform, classes: opts.classes });
+}
+
+/** Checks MnistOptions (a torchvision-style positional root is refused with the object form to use). */
+function mnistOptions(what: string, opts: unknown): MnistOptions {
+  if (typeof opts === 'string') fail(what, `takes an options object, got ${show(opts)}`, `pass { root: ${show(opts)} }`);
+  const o = options<MnistOptions>(what, opts, ['root', 'train', 'transform', 'download']);
+  if (o.root !== undefined) checkPath(what, 'root', o.root);
+  if (o.train !== undefined) bool(what, 'train', o.train);
+  if (o.transform !== undefined && typeof o.transform !== 'function') fail(what, `transform must be a function, got ${show(o.transform)}`);
+  if (o.download !== undefined) {
+    const d = options<DownloadSpec>(what, o.download, ['url', 'cacheDir', 'fetch', 'md5'], 'download');
+    checkPath(what, 'download.cacheDir', d.cacheDir);
+    if (d.url !== undefined && typeof d.url !== 'string') fail(what, `download.url must be a URL string, got ${show(d.url)}`);
+    if (d.fetch !== undefined && typeof d.fetch !== 'function') fail(what, `download.fetch must be a function, got ${show(d.fetch)}`);
+    if (d.md5 !== undefined && (d.md5 === null || typeof d.md5 !== 'object')) fail(what, `download.md5 must map file names to md5 strings, got ${show(d.md5)}`);
+  }
+  return o;
 }
 
 async function load(what: string, opts: MnistOptions, md5: Record<string, string>, url: string, classes: readonly string[]): Promise<ImageArrayDataset> {
@@ -79,11 +103,15 @@ async function load(what: string, opts: MnistOptions, md5: Record<string, string
 
 /** MNIST. Without root or download: the embedded digits (see embeddedMnist), 8,000 train / 2,000 held out. */
 export async function mnist(opts: MnistOptions = {}): Promise<ImageArrayDataset> {
+  noExtra('mnist', arguments, 1);
+  opts = mnistOptions('mnist', opts);
   if (opts.root === undefined && opts.download === undefined) return embeddedMnist({ train: opts.train, transform: opts.transform });
   return load('mnist', opts, MNIST_MD5, MNIST_URL, MNIST_CLASSES);
 }
 
 /** Fashion-MNIST (needs root or download; nothing is embedded). */
 export async function fashionMnist(opts: MnistOptions = {}): Promise<ImageArrayDataset> {
+  noExtra('fashionMnist', arguments, 1);
+  opts = mnistOptions('fashionMnist', opts);
   return load('fashionMnist', opts, FASHION_MNIST_MD5, FASHION_MNIST_URL, FASHION_MNIST_CLASSES);
 }

@@ -11,9 +11,8 @@ import { fromArray } from '../tensor/creation.js';
 import { allocArray, isFloat, type FloatArray } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { show } from '../ops/args.js';
-import { assertTensor } from '../ops/validate.js';
-import { noExtra } from '../ops/args.js';
+import { finite, noExtra, options, positional, show } from '../ops/args.js';
+import { assertTensor, fail } from '../ops/validate.js';
 
 export type Transform<I = Tensor, O = Tensor> = (x: I) => O;
 
@@ -40,17 +39,31 @@ function make(dtype: 'float32' | 'float64', c: number, h: number, w: number): Fl
 }
 
 function pair(op: string, name: string, v: number | readonly number[]): [number, number] {
+  if (typeof v !== 'number' && (!Array.isArray(v) || v.length !== 2)) throw new Error(`${op}: ${name} must be a number or [h, w], got ${show(v)}`);
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (typeof v !== 'number' && v.length !== 2) throw new Error(`${op}: ${name} must be a number or [h, w], got ${show(v)}`);
   if (p.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`${op}: ${name} must be positive integers, got ${show(v)}`);
   return p;
 }
 
 const gen = (o: RandomOptions) => o.generator ?? defaultGenerator;
+
+/** Checks a random transform's options (keys and the generator) once, when the transform is made. */
+function randomOptions<T extends RandomOptions>(op: string, opts: unknown, keys: readonly (keyof T & string)[]): Partial<T> {
+  const o = options<T>(op, opts, keys);
+  checkGenerator(op, o.generator);
+  return o;
+}
+
+function checkGenerator(op: string, g: unknown): void {
+  if (g !== undefined && (g === null || typeof g !== 'object' || typeof (g as Partial<Generator>).random !== 'function')) fail(op, `generator must be a Generator, got ${show(g)}`);
+}
 const uniform = (g: Generator, lo: number, hi: number) => lo + g.random() * (hi - lo);
 
 /** Applies transforms left to right. */
 export function Compose<T = Tensor>(transforms: readonly Transform<any, any>[]): Transform<T, any> {
+  if (!Array.isArray(transforms)) fail('Compose', `transforms must be an array of functions, got ${show(transforms)}`);
+  transforms.forEach((t, i) => { if (typeof t !== 'function') fail('Compose', `transforms[${i}] must be a function, got ${show(t)}`); });
+  noExtra('Compose', arguments, 1);
   return (x) => transforms.reduce((acc, t) => t(acc), x as unknown);
 }
 
@@ -65,6 +78,14 @@ export interface RawImage {
 
 /** HWC bytes -> float32 tensor [C,H,W] in [0,1] (torchvision's ToTensor). */
 export function toTensor(img: RawImage): Tensor {
+  const raw = img as Partial<RawImage> | null;
+  if (raw === null || typeof raw !== 'object' || !(raw.data instanceof Uint8Array || raw.data instanceof Uint8ClampedArray)) {
+    fail('toTensor', `img must be { data: Uint8Array (HWC bytes), width, height, channels? }, got ${show(img)}`);
+  }
+  for (const k of ['width', 'height'] as const) {
+    if (!Number.isInteger(raw[k]) || (raw[k] as number) < 1) fail('toTensor', `img.${k} must be a positive integer, got ${show(raw[k])}`);
+  }
+  if (raw.channels !== undefined && (!Number.isInteger(raw.channels) || raw.channels < 1)) fail('toTensor', `img.channels must be a positive integer, got ${show(raw.channels)}`);
   const { data, width: w, height: h } = img;
   const c = img.channels ?? data.length / (w * h);
   if (!Number.isInteger(c) || c < 1 || data.length !== c * h * w) {
@@ -82,8 +103,14 @@ export function ToTensor(): Transform<RawImage, Tensor> {
 
 /** (x - mean[c]) / std[c] per channel; mean and std are one number or one per channel. */
 export function Normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
-  const means = typeof mean === 'number' ? [mean] : [...mean];
-  const stds = typeof std === 'number' ? [std] : [...std];
+  const perChannel = (name: string, v: unknown): number[] => {
+    if (typeof v === 'number') return [finite('Normalize', name, v)];
+    if (!Array.isArray(v) || v.length === 0) fail('Normalize', `${name} must be a number or an array of one per channel, got ${show(v)}`);
+    return v.map((x, i) => finite('Normalize', `${name}[${i}]`, x));
+  };
+  const means = perChannel('mean', mean);
+  const stds = perChannel('std', std);
+  noExtra('Normalize', arguments, 2);
   if (stds.some((s) => s === 0)) throw new Error(`Normalize: std ${show(std)} contains a zero`);
   return (x) => {
     const { c, h, w, v, dtype } = read('Normalize', x);
@@ -103,7 +130,7 @@ export function Normalize(mean: number | readonly number[], std: number | readon
 
 /** Padding as [left, top, right, bottom] from a number, [horizontal, vertical] or four values. */
 function padding4(op: string, p: number | readonly number[]): [number, number, number, number] {
-  const q = typeof p === 'number' ? [p, p, p, p] : p.length === 2 ? [p[0], p[1], p[0], p[1]] : p.length === 4 ? [...p] : null;
+  const q = typeof p === 'number' ? [p, p, p, p] : !Array.isArray(p) ? null : p.length === 2 ? [p[0], p[1], p[0], p[1]] : p.length === 4 ? [...p] : null;
   if (!q || q.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`${op}: padding must be a non-negative integer, [lr, tb] or [l, t, r, b], got ${show(p)}`);
   return q as [number, number, number, number];
 }
@@ -121,9 +148,12 @@ export function pad(x: Tensor, padding: number | readonly number[], fill = 0): T
   return fromArray(out, [c, H, W]);
 }
 
-export function Pad(padding: number | readonly number[], opts: { fill?: number } = {}): Transform {
+/** Pad(padding, fill) as torchvision, or Pad(padding, { fill }). */
+export function Pad(padding: number | readonly number[], opts: { fill?: number } | number = {}, ...rest: never[]): Transform {
   padding4('Pad', padding);
-  return (x) => pad(x, padding, opts.fill ?? 0);
+  const { fill = 0 } = positional<{ fill?: number }>('Pad', [opts, ...rest], ['fill']);
+  finite('Pad', 'fill', fill);
+  return (x) => pad(x, padding, fill);
 }
 
 /** The window [top, top+h) x [left, left+w) of an image. */
@@ -142,6 +172,7 @@ export function crop(x: Tensor, top: number, left: number, height: number, width
 
 export function CenterCrop(size: number | readonly number[]): Transform {
   const [ch, cw] = pair('CenterCrop', 'size', size);
+  noExtra('CenterCrop', arguments, 1);
   return (x) => {
     const [, h, w] = x.shape;
     if (ch > h || cw > w) throw new Error(`CenterCrop: crop ${ch}x${cw} is larger than the image ${h}x${w}`);
@@ -158,9 +189,18 @@ export interface RandomCropOptions extends RandomOptions {
 }
 
 /** A crop of `size` at a uniformly random position, after optional padding (the CIFAR/MNIST shift augmentation). */
-export function RandomCrop(size: number | readonly number[], opts: RandomCropOptions = {}): Transform {
+export function RandomCrop(size: number | readonly number[], opts: RandomCropOptions | number | readonly number[] = {}, ...rest: [padIfNeeded?: boolean, fill?: number]): Transform {
   const [ch, cw] = pair('RandomCrop', 'size', size);
-  if (opts.padding !== undefined) padding4('RandomCrop', opts.padding);
+  // torchvision's RandomCrop(size, padding, pad_if_needed, fill) positionally, or one options object.
+  const o = positional<RandomCropOptions>('RandomCrop', [opts, ...rest], ['padding', 'padIfNeeded', 'fill'], ['padding', 'padIfNeeded', 'fill', 'generator']);
+  checkGenerator('RandomCrop', o.generator);
+  if (o.padding !== undefined) padding4('RandomCrop', o.padding);
+  if (o.padIfNeeded !== undefined && typeof o.padIfNeeded !== 'boolean') fail('RandomCrop', `padIfNeeded must be true or false, got ${show(o.padIfNeeded)}`);
+  if (o.fill !== undefined) finite('RandomCrop', 'fill', o.fill);
+  return randomCrop(ch, cw, o);
+}
+
+function randomCrop(ch: number, cw: number, opts: RandomCropOptions): Transform {
   return (x) => {
     let img = opts.padding !== undefined ? pad(x, opts.padding, opts.fill ?? 0) : x;
     if (img.ndim !== 3) read('RandomCrop', img);
@@ -196,19 +236,19 @@ export function vflip(x: Tensor): Tensor {
   return fromArray(out, [c, h, w]);
 }
 
-function checkP(op: string, p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: p must be in [0, 1], got ${p}`);
-}
-
 /** Mirrors with probability p (otherwise returns the input tensor itself). */
 export function RandomHorizontalFlip(p = 0.5, opts: RandomOptions = {}): Transform {
-  checkP('RandomHorizontalFlip', p);
-  return (x) => (gen(opts).random() < p ? hflip(x) : x);
+  finite('RandomHorizontalFlip', 'p', p, { min: 0, max: 1 });
+  const o = randomOptions<RandomOptions>('RandomHorizontalFlip', opts, ['generator']);
+  noExtra('RandomHorizontalFlip', arguments, 2);
+  return (x) => (gen(o).random() < p ? hflip(x) : x);
 }
 
 export function RandomVerticalFlip(p = 0.5, opts: RandomOptions = {}): Transform {
-  checkP('RandomVerticalFlip', p);
-  return (x) => (gen(opts).random() < p ? vflip(x) : x);
+  finite('RandomVerticalFlip', 'p', p, { min: 0, max: 1 });
+  const o = randomOptions<RandomOptions>('RandomVerticalFlip', opts, ['generator']);
+  noExtra('RandomVerticalFlip', arguments, 2);
+  return (x) => (gen(o).random() < p ? vflip(x) : x);
 }
 
 /**
@@ -247,6 +287,8 @@ function warp(src: Chw, outH: number, outW: number, inv: (x: number, y: number) 
  */
 export function Resize(size: number | readonly number[]): Transform {
   pair('Resize', 'size', size);
+  // torchvision's interpolation / max_size / antialias are not implemented: refused, not ignored.
+  noExtra('Resize', arguments, 1);
   return (x) => {
     const src = read('Resize', x);
     let oh: number;
@@ -278,10 +320,11 @@ export interface RandomAffineOptions extends RandomOptions {
 
 function range(op: string, name: string, v: number | readonly number[]): [number, number] {
   if (typeof v === 'number') {
+    finite(op, name, v);
     if (v < 0) throw new Error(`${op}: ${name} must be non-negative when a single number, got ${v}`);
     return [-v, v];
   }
-  if (v.length !== 2 || !(v[0] <= v[1])) throw new Error(`${op}: ${name} must be [min, max], got ${show(v)}`);
+  if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || !(v[0] <= v[1])) throw new Error(`${op}: ${name} must be a number or [min, max], got ${show(v)}`);
   return [v[0], v[1]];
 }
 
@@ -289,14 +332,24 @@ function range(op: string, name: string, v: number | readonly number[]): [number
  * Random rotation, translation, scale and shear about the image centre, sampled bilinearly with a
  * constant fill (zero by default). With zero degrees and no translate/scale/shear it is the identity.
  */
-export function RandomAffine(opts: RandomAffineOptions): Transform {
+export function RandomAffine(opts: RandomAffineOptions | number | readonly [number, number], ...rest: [translate?: readonly [number, number], scale?: readonly [number, number], shear?: number | readonly [number, number]]): Transform {
+  const op = 'RandomAffine';
+  // torchvision's RandomAffine(degrees, translate, scale, shear) positionally, or one options object.
+  const o = positional<RandomAffineOptions>(op, [opts, ...rest], ['degrees', 'translate', 'scale', 'shear'], ['degrees', 'translate', 'scale', 'shear', 'fill', 'generator']) as RandomAffineOptions;
+  checkGenerator(op, o.generator);
+  if (o.degrees === undefined) fail(op, 'degrees is required (0 for no rotation)');
+  if (o.fill !== undefined) finite(op, 'fill', o.fill);
+  return randomAffine(o);
+}
+
+function randomAffine(opts: RandomAffineOptions): Transform {
   const op = 'RandomAffine';
   const deg = range(op, 'degrees', opts.degrees);
   const shear = opts.shear !== undefined ? range(op, 'shear', opts.shear) : undefined;
-  if (opts.translate && (opts.translate.length !== 2 || opts.translate.some((t) => !(t >= 0 && t <= 1)))) {
+  if (opts.translate !== undefined && (!Array.isArray(opts.translate) || opts.translate.length !== 2 || opts.translate.some((t) => !(t >= 0 && t <= 1)))) {
     throw new Error(`${op}: translate must be [fx, fy] with fractions in [0, 1], got ${show(opts.translate)}`);
   }
-  if (opts.scale && (opts.scale.length !== 2 || !(opts.scale[0] > 0 && opts.scale[0] <= opts.scale[1]))) {
+  if (opts.scale !== undefined && (!Array.isArray(opts.scale) || opts.scale.length !== 2 || !(opts.scale[0] > 0 && opts.scale[0] <= opts.scale[1]))) {
     throw new Error(`${op}: scale must be [min, max] with 0 < min <= max, got ${show(opts.scale)}`);
   }
   return (x) => {
@@ -354,10 +407,11 @@ export interface ColorJitterOptions extends RandomOptions {
 function factorRange(name: string, v: number | readonly [number, number] | undefined): [number, number] | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'number') {
+    finite('ColorJitter', name, v);
     if (v < 0) throw new Error(`ColorJitter: ${name} must be non-negative, got ${v}`);
     return v === 0 ? undefined : [Math.max(0, 1 - v), 1 + v];
   }
-  if (v.length !== 2 || !(v[0] >= 0 && v[0] <= v[1])) throw new Error(`ColorJitter: ${name} must be [min, max] with 0 <= min <= max, got ${show(v)}`);
+  if (!Array.isArray(v) || v.length !== 2 || !Number.isFinite(v[1]) || !(v[0] >= 0 && v[0] <= v[1])) throw new Error(`ColorJitter: ${name} must be a number or [min, max] with 0 <= min <= max, got ${show(v)}`);
   return [v[0], v[1]];
 }
 
@@ -369,13 +423,20 @@ const gray = (r: number, g: number, b: number) => 0.2989 * r + 0.587 * g + 0.114
  * ColorJitter; with mirroring and crops, the AlexNet-style colour augmentation). Works on 1-channel
  * (brightness/contrast only), RGB and RGBA (alpha untouched) images; results are clamped to [0, 1].
  */
-export function ColorJitter(opts: ColorJitterOptions = {}): Transform {
+export function ColorJitter(opts: ColorJitterOptions | number | readonly [number, number] = {}, ...rest: (number | readonly [number, number])[]): Transform {
+  // torchvision's ColorJitter(brightness, contrast, saturation, hue) positionally, or one options object.
+  const o = positional<ColorJitterOptions>('ColorJitter', [opts, ...rest], ['brightness', 'contrast', 'saturation', 'hue'], ['brightness', 'contrast', 'saturation', 'hue', 'generator']);
+  checkGenerator('ColorJitter', o.generator);
+  return colorJitter(o);
+}
+
+function colorJitter(opts: ColorJitterOptions): Transform {
   const brightness = factorRange('brightness', opts.brightness);
   const contrast = factorRange('contrast', opts.contrast);
   const saturation = factorRange('saturation', opts.saturation);
   let hue: [number, number] | undefined;
   if (opts.hue !== undefined) {
-    const h = typeof opts.hue === 'number' ? [-opts.hue, opts.hue] : [opts.hue[0], opts.hue[1]];
+    const h = typeof opts.hue === 'number' ? [-opts.hue, opts.hue] : Array.isArray(opts.hue) && opts.hue.length === 2 ? [opts.hue[0], opts.hue[1]] : [NaN, NaN];
     if (!(h[0] >= -0.5 && h[1] <= 0.5 && h[0] <= h[1])) throw new Error(`ColorJitter: hue must be in [0, 0.5] or a [min, max] inside [-0.5, 0.5], got ${show(opts.hue)}`);
     if (h[0] !== 0 || h[1] !== 0) hue = [h[0], h[1]];
   }
@@ -456,11 +517,17 @@ export const IMAGENET_EIGVEC: readonly (readonly number[])[] = [
  * alpha ~ N(0, alphaStd) drawn per image (Krizhevsky et al. 2012, section 4.1).
  */
 export function Lighting(opts: RandomOptions & { alphaStd?: number; eigval?: readonly number[]; eigvec?: readonly (readonly number[])[] } = {}): Transform {
-  const { alphaStd = 0.1, eigval = IMAGENET_EIGVAL, eigvec = IMAGENET_EIGVEC } = opts;
+  type LightingOptions = RandomOptions & { alphaStd?: number; eigval?: readonly number[]; eigvec?: readonly (readonly number[])[] };
+  const o = randomOptions<LightingOptions>('Lighting', opts, ['alphaStd', 'eigval', 'eigvec', 'generator']);
+  noExtra('Lighting', arguments, 1);
+  const { alphaStd = 0.1, eigval = IMAGENET_EIGVAL, eigvec = IMAGENET_EIGVEC } = o;
+  finite('Lighting', 'alphaStd', alphaStd, { min: 0 });
+  if (!Array.isArray(eigval) || eigval.length !== 3 || !eigval.every(Number.isFinite)) fail('Lighting', `eigval must be 3 numbers, got ${show(eigval)}`);
+  if (!Array.isArray(eigvec) || eigvec.length !== 3 || !eigvec.every((r) => Array.isArray(r) && r.length === 3 && r.every(Number.isFinite))) fail('Lighting', `eigvec must be a 3x3 array, got ${show(eigvec)}`);
   return (x) => {
     const { c, h, w, v, dtype } = read('Lighting', x);
     if (c !== 3) throw new Error(`Lighting: expected an RGB image [3,H,W], got [${x.shape.join(',')}]`);
-    const g = gen(opts);
+    const g = gen(o);
     const alpha = eigval.map((e) => g.normal() * alphaStd * e);
     const out = make(dtype, c, h, w);
     const hw = h * w;

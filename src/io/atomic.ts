@@ -6,9 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
+
+/** A file path argument: a non-empty string (Node's own message would not name the neocog function). */
+export function checkPath(op: string, arg: string, v: unknown): asserts v is string {
+  if (typeof v !== 'string' || v === '') fail(op, `${arg} must be a file path (a non-empty string), got ${show(v)}`);
+}
 
 /** Writes `data` (bytes or UTF-8 text) to a temp file beside `path`, fsyncs it, then renames it over `path`. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  checkPath('writeFileAtomic', 'path', path);
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) fail('writeFileAtomic', `data must be a Uint8Array or a string, got ${show(data)}`);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -30,5 +39,14 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 
 /** Writes `value` as pretty JSON, atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  checkPath('writeJsonAtomic', 'path', path);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, null, 2);
+  } catch (e) {
+    fail('writeJsonAtomic', `value cannot be written as JSON (${(e as Error).message})`);
+  }
+  // JSON.stringify gives undefined for undefined, a function or a symbol: nothing JSON could read back.
+  if (text === undefined) fail('writeJsonAtomic', `value must be JSON data, got ${show(value)}`);
+  writeFileAtomic(path, `${text}\n`);
 }

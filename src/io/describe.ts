@@ -6,7 +6,9 @@
  * Layers keep their options as public readonly fields (what their toString() prints), so the options
  * are read generically: every own data property holding JSON-able plain data, except `training`.
  */
-import type { AnyModule } from '../nn/module.js';
+import { Module, type AnyModule } from '../nn/module.js';
+import { noExtra, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -92,6 +94,8 @@ function describeModule(m: AnyModule): ModuleDescription {
 
 /** The architecture of `model` as JSON-able data: class, options, parameter shapes, children. */
 export function describeModel(model: AnyModule): ModelDescription {
+  if (!(model instanceof Module)) fail('describeModel', `model must be an nn.Module, got ${show(model)}`);
+  noExtra('describeModel', arguments, 1);
   const d = describeModule(model);
   return { format: 'neocog.model', version: 1, ...d, trainableParameters: model.numParameters({ trainableOnly: true }), repr: model.toString() };
 }

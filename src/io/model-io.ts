@@ -5,8 +5,10 @@
  * as `<name>.json`.
  */
 import { existsSync } from 'node:fs';
-import type { AnyModule, LoadStateDictResult } from '../nn/module.js';
-import { writeJsonAtomic } from './atomic.js';
+import { Module, type AnyModule, type LoadStateDictResult } from '../nn/module.js';
+import { checkPath, writeJsonAtomic } from './atomic.js';
+import { bool, noExtra, options, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 import { describeModel } from './describe.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
 
@@ -19,11 +21,19 @@ export interface SaveModelOptions {
 
 /** `dir/model.safetensors` -> `dir/model.json` (any other name: the name + '.json'). */
 export function descriptionPath(weightsPath: string): string {
+  checkPath('descriptionPath', 'weightsPath', weightsPath);
+  noExtra('descriptionPath', arguments, 1);
   return weightsPath.endsWith('.safetensors') ? `${weightsPath.slice(0, -'.safetensors'.length)}.json` : `${weightsPath}.json`;
 }
 
 /** Writes the model's parameters and persistent buffers to `path` (atomically), plus `<name>.json`. Returns the paths written. */
-export function saveModel(model: AnyModule, path: string, { metadata = {}, describe = true }: SaveModelOptions = {}): { weights: string; description?: string } {
+export function saveModel(model: AnyModule, path: string, opts: SaveModelOptions = {}): { weights: string; description?: string } {
+  if (!(model instanceof Module)) fail('saveModel', `model must be an nn.Module, got ${show(model)}`);
+  checkPath('saveModel', 'path', path);
+  noExtra('saveModel', arguments, 3);
+  const { metadata = {}, describe = true } = options<SaveModelOptions>('saveModel', opts, ['metadata', 'describe']);
+  bool('saveModel', 'describe', describe);
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) fail('saveModel', `metadata must be an object of string -> string, got ${show(metadata)}`);
   // 'format: pt' is what safetensors.torch.save_file writes; loaders such as transformers check it.
   saveSafetensors(path, model.stateDict(), { format: 'pt', producer: 'neocog', ...metadata });
   if (!describe) return { weights: path };

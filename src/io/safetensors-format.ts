@@ -15,7 +15,8 @@
 import { fromArray } from '../tensor/creation.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { MAX_ELEMENTS, show } from '../ops/args.js';
+import { MAX_ELEMENTS, noExtra, show } from '../ops/args.js';
+import { fail } from '../ops/validate.js';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -51,7 +52,16 @@ function sizeOf(shape: readonly number[]): number {
 }
 
 /** Serializes tensors (in the Record's order) and optional string metadata to safetensors bytes. */
+/** Tensors to write: a name -> Tensor record (a state dict), never a primitive or an array. */
+export function checkTensorRecord(op: string, tensors: unknown): asserts tensors is Record<string, Tensor> {
+  if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors) || ArrayBuffer.isView(tensors) || tensors instanceof Map || 'dataId' in tensors) {
+    fail(op, `tensors must be an object of name -> Tensor (e.g. model.stateDict()), got ${show(tensors)}`);
+  }
+}
+
 export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  checkTensorRecord('serializeSafetensors', tensors);
+  noExtra('serializeSafetensors', arguments, 2);
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object') throw new SafetensorsError('metadata must be an object of string -> string');

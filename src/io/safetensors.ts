@@ -8,30 +8,34 @@
  */
 import { readFileBounded } from '../data/limits.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
-import { parseSafetensors, parseSafetensorsHeader, serializeSafetensors, SafetensorsError, type SafetensorsHeader } from './safetensors-format.js';
+import { checkPath, writeFileAtomic } from './atomic.js';
+import { noExtra } from '../ops/args.js';
+import { checkTensorRecord, parseSafetensors, parseSafetensorsHeader, serializeSafetensors, type SafetensorsHeader } from './safetensors-format.js';
 
 export * from './safetensors-format.js';
 
 /** Writes tensors (and optional string metadata) to `path` atomically. */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
+  checkPath('saveSafetensors', 'path', path);
+  checkTensorRecord('saveSafetensors', tensors);
+  noExtra('saveSafetensors', arguments, 3);
   writeFileAtomic(path, serializeSafetensors(tensors, metadata));
 }
 
-function readBytes(path: string): Uint8Array {
-  try {
-    return readFileBounded('safetensors', path);
-  } catch (e) {
-    throw new SafetensorsError((e as Error).message.replace(/^safetensors: /, ''), path);
-  }
+/** The file's bytes; a bad path or an unreadable file is named by the calling function. */
+function readBytes(op: string, path: string): Uint8Array {
+  checkPath(op, 'path', path);
+  return readFileBounded(op, path);
 }
 
 /** Reads every tensor of a safetensors file (name -> Tensor, in file order). */
 export function loadSafetensors(path: string): Record<string, Tensor> {
-  return parseSafetensors(readBytes(path), path);
+  noExtra('loadSafetensors', arguments, 1);
+  return parseSafetensors(readBytes('loadSafetensors', path), path);
 }
 
 /** Reads a file's header only: entries (dtype, shape, offsets) and metadata. */
 export function loadSafetensorsHeader(path: string): SafetensorsHeader {
-  return parseSafetensorsHeader(readBytes(path), path);
+  noExtra('loadSafetensorsHeader', arguments, 1);
+  return parseSafetensorsHeader(readBytes('loadSafetensorsHeader', path), path);
 }

@@ -5,7 +5,8 @@ import { isFloat, type DType } from '../tensor/dtype.js';
 import { record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { asTensor, scalar, sumToShape, type TensorLike } from './util.js';
-import { assertTensor, fail } from './validate.js';
+import { assertNumber, assertTensor, fail } from './validate.js';
+import { positional } from './args.js';
 
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (typeof a !== 'number') assertTensor(op, 'input', a);
@@ -148,9 +149,17 @@ export function square(x: Tensor): Tensor {
   return mul(x, x);
 }
 
-/** clamp(x, { min, max }): the gradient passes where min <= x <= max. */
-export function clamp(x: Tensor, { min = -Infinity, max = Infinity }: { min?: number; max?: number } = {}): Tensor {
+export interface ClampOptions { min?: number | null; max?: number | null }
+
+/**
+ * clamp(x, min, max) as torch.clamp, or clamp(x, { min, max }); a null or missing bound is no bound.
+ * The gradient passes where min <= x <= max.
+ */
+export function clamp(x: Tensor, opts: ClampOptions | number | null = {}, ...rest: [max?: number | null]): Tensor {
   assertTensor('clamp', 'input', x);
+  const o = positional<ClampOptions>('clamp', [opts, ...rest], ['min', 'max']);
+  const min = o.min == null ? -Infinity : assertNumber('clamp', 'min', o.min);
+  const max = o.max == null ? Infinity : assertNumber('clamp', 'max', o.max);
   if (min > max) fail('clamp', `min (${min}) must not exceed max (${max})`);
   return record('clamp', run1('Clamp', [x], { min, max }), [x], (dy) => {
     const inside = run1('Mul', [run1('GreaterEqual', [x, scalar(min, x.dtype)], {}), run1('LessEqual', [x, scalar(max, x.dtype)], {})], {});

@@ -14,7 +14,7 @@ import { add, cast, div, maximum, mul, neg, pow, sqrt, sub } from './elementwise
 import { mean } from './reduce.js';
 import { cat, reshape, slice } from './shape.js';
 import { assertFloat, assertInt, assertNumber, assertRank, assertTensor, fail } from './validate.js';
-import { options } from './args.js';
+import { bool, options, positional } from './args.js';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -55,9 +55,13 @@ export function batchNorm(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+  opts: BatchNormOptions | Tensor | null = {},
+  ...rest: [bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number]
 ): Tensor {
   const op = 'batchNorm';
+  // F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps): the same
+  // values may follow positionally, or come as one options object.
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = positional<BatchNormOptions>(op, [opts, ...rest], ['weight', 'bias', 'training', 'momentum', 'eps']);
   assertTensor(op, 'input', x);
   if (x.ndim < 2) fail(op, `input must be at least 2D [N, C, *], got ${x.ndim}D ${fmtShape(x.shape)}`, 'add a batch dim with unsqueeze(0)');
   assertFloat(op, 'input', x);
@@ -69,6 +73,7 @@ export function batchNorm(
   if ((runningMean === null) !== (runningVar === null)) fail(op, 'runningMean and runningVar must both be tensors or both be null');
   assertNumber(op, 'momentum', momentum, { min: 0, max: 1 });
   assertNumber(op, 'eps', eps, { min: 0 });
+  bool(op, 'training', training);
 
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));

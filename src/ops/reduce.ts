@@ -78,9 +78,17 @@ export const argmax = (x: Tensor, dim?: number, keepDim = false) => argExtreme('
 export const argmin = (x: Tensor, dim?: number, keepDim = false) => argExtreme('argmin', x, dim, keepDim);
 
 /** Variance with Bessel's correction by default (unbiased: true), as torch.var. */
-export function variance(x: Tensor, dim?: Dims, keepDim = false, { unbiased = true }: { unbiased?: boolean } = {}): Tensor {
-  assertTensor('var', 'input', x);
-  const axes = resolveDims('var', x, dim);
+export function variance(x: Tensor, dim?: Dims, keepDim = false, opts: { unbiased?: boolean } = {}): Tensor {
+  noExtra('var', arguments, 4);
+  return varianceAs('var', x, dim, keepDim, opts);
+}
+
+/** var and std share this; `op` names the one the caller called. */
+function varianceAs(op: string, x: Tensor, dim: Dims, keepDim: boolean, opts: unknown): Tensor {
+  assertTensor(op, 'input', x);
+  const axes = resolveDims(op, x, dim);
+  const { unbiased = true } = options<{ unbiased?: boolean }>(op, opts, ['unbiased']);
+  bool(op, 'unbiased', unbiased);
   const n = sizeOf(axes.map((a) => x.shape[a]));
   const mu = mean(x, axes, true);
   const centered = sub2(x, mu);
@@ -89,7 +97,8 @@ export function variance(x: Tensor, dim?: Dims, keepDim = false, { unbiased = tr
 }
 
 export function std(x: Tensor, dim?: Dims, keepDim = false, opts: { unbiased?: boolean } = {}): Tensor {
-  return sqrt2(variance(x, dim, keepDim, opts));
+  noExtra('std', arguments, 4);
+  return sqrt2(varianceAs('std', x, dim, keepDim, opts));
 }
 
 /** log(sum(exp(x))) computed stably by shifting with the (detached) max. */
@@ -108,4 +117,4 @@ export function logSumExp(x: Tensor, dim: Dims, keepDim = false): Tensor {
 // Late-bound differentiable helpers (elementwise/shape ops import this module's siblings).
 import { add as add2, sub as sub2, mul as mul2, div as div2, sqrt as sqrt2, exp as exp2, log as log2 } from './elementwise.js';
 import { reshape as reshapeTo } from './shape.js';
-import { show } from './args.js';
+import { bool, noExtra, options, show } from './args.js';

@@ -106,9 +106,14 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, s, s + length);
 }
 
+/** The sequence cat/stack join: an array (torch's list or tuple) of at least one tensor. */
+function tensorList(op: string, tensors: unknown): asserts tensors is readonly Tensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) fail(op, `tensors must be a non-empty array of tensors, got ${show(tensors)}`);
+  tensors.forEach((t, i) => assertTensor(op, `tensors[${i}]`, t));
+}
+
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!tensors || tensors.length === 0) fail('cat', 'expected a non-empty array of tensors');
-  tensors.forEach((t, i) => assertTensor('cat', `tensors[${i}]`, t));
+  tensorList('cat', tensors);
   const first = tensors[0];
   const d = normDim('cat', dim, first.ndim);
   tensors.forEach((t, i) => {
@@ -129,7 +134,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!tensors || tensors.length === 0) fail('stack', 'expected a non-empty array of tensors');
+  tensorList('stack', tensors);
   const d = normDim('stack', dim, tensors[0].ndim + 1);
   tensors.forEach((t, i) => {
     if (t.ndim !== tensors[0].ndim || t.shape.some((v, k) => v !== tensors[0].shape[k])) {

@@ -12,6 +12,7 @@ import * as S from '../ops/shape.js';
 import * as M from '../ops/matmul.js';
 import * as A from '../ops/activation.js';
 import { runBackward, type BackwardOptions } from '../autograd/backward.js';
+import { noExtra } from '../ops/args.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -34,7 +35,8 @@ declare module './tensor.js' {
     sqrt(): Tensor;
     abs(): Tensor;
     square(): Tensor;
-    clamp(opts: { min?: number; max?: number }): Tensor;
+    /** x.clamp(min, max) or x.clamp({ min, max }), as torch. */
+    clamp(opts?: { min?: number | null; max?: number | null } | number | null, max?: number | null): Tensor;
     relu(): Tensor;
     sigmoid(): Tensor;
     tanh(): Tensor;
@@ -100,7 +102,7 @@ proto.log = function () { return E.log(this); };
 proto.sqrt = function () { return E.sqrt(this); };
 proto.abs = function () { return E.abs(this); };
 proto.square = function () { return E.square(this); };
-proto.clamp = function (opts) { return E.clamp(this, opts); };
+proto.clamp = function (opts, max) { noExtra('clamp', arguments, 2); return E.clamp(this, opts, max); };
 proto.relu = function () { return A.relu(this); };
 proto.sigmoid = function () { return A.sigmoid(this); };
 proto.tanh = function () { return A.tanh(this); };

@@ -1,14 +1,21 @@
 /** A seeded generator (xoshiro128**) so runs are reproducible: manualSeed(n) like torch.manual_seed. */
+import { integer } from '../ops/args.js';
+
+/** Any safe integer (negative ones too, like torch.manual_seed): NaN, 1.5 or a string would silently seed 0. */
+function seedOf(op: string, seed: unknown): number {
+  return integer(op, 'seed', seed);
+}
 
 export class Generator {
   private s = new Uint32Array(4);
   private spareNormal: number | null = null;
 
   constructor(seed = 0x9e3779b9) {
-    this.manualSeed(seed);
+    this.manualSeed(seedOf('Generator', seed));
   }
 
   manualSeed(seed: number): this {
+    seedOf('Generator.manualSeed', seed);
     // splitmix32 spreads the seed over the 128-bit state.
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {
@@ -80,5 +87,6 @@ function rotl(x: number, k: number): number {
 export const defaultGenerator = new Generator();
 
 export function manualSeed(seed: number): void {
+  seedOf('manualSeed', seed);
   defaultGenerator.manualSeed(seed);
 }

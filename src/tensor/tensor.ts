@@ -8,6 +8,8 @@ import { trackInScope } from '../autograd/scope.js';
 import { isFloat, type DType, type TypedArray } from './dtype.js';
 import { sizeOf } from './shape.js';
 import { formatTensor } from './format.js';
+import { fail } from '../ops/validate.js';
+import { show } from '../ops/args.js';
 
 // Storage handles own their values: a tensor nobody references takes its storage with it when the
 // garbage collector runs (no finalizer needed). Deterministic release points (scopes, backward, the
@@ -37,6 +39,12 @@ export class Tensor {
   private releasedBy = '';
 
   constructor(info: TensorInfo, backend: Backend) {
+    // Ops construct tensors from backend results; a JS caller reaching here by `new Tensor(data)` (as in
+    // torch.Tensor(data)) is told where tensors come from instead of failing on a missing shape.
+    if (info === null || typeof info !== 'object' || !Array.isArray(info.shape) || typeof info.dtype !== 'string' || info.dataId === undefined) {
+      fail('Tensor', `new Tensor(info, backend) takes a backend's TensorInfo { shape, dtype, dataId }, got ${show(info)}`, 'create tensors with tensor(data), zeros(shape), fromArray(values, shape), ...');
+    }
+    if (backend === null || typeof backend !== 'object') fail('Tensor', `backend must be a Backend, got ${show(backend)}`, 'create tensors with tensor(data), zeros(shape), ...');
     this.shape = info.shape;
     this.dtype = info.dtype;
     this.size = sizeOf(info.shape);

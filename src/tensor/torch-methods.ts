@@ -45,7 +45,7 @@ declare module './tensor.js' {
     fill_(value: number): this;
     /** Copies src's values (broadcast to this shape, cast to this dtype) into this tensor. */
     copy_(src: Tensor): this;
-    clamp_(opts: { min?: number; max?: number }): this;
+    clamp_(opts?: { min?: number | null; max?: number | null } | number | null, max?: number | null): this;
   }
 }
 
@@ -93,7 +93,7 @@ proto.copy_ = function (src) {
   assertTensor('copy_', 'src', src);
   return inPlace(this, 'copy_', () => (shapesEqual(src.shape, this.shape) ? E.clone(src) : S.expand(src, this.shape)));
 };
-proto.clamp_ = function (opts) { noExtra('clamp_', arguments, 1); return inPlace(this, 'clamp_', () => E.clamp(this, opts)); };
+proto.clamp_ = function (opts, max) { noExtra('clamp_', arguments, 2); return inPlace(this, 'clamp_', () => E.clamp(this, opts, max)); };
 
 function asOperand(op: string, v: TensorLike, like: Tensor): Tensor {
   if (typeof v === 'number') return full([], v, { dtype: like.dtype === 'int32' && !Number.isInteger(v) ? 'float32' : like.dtype });

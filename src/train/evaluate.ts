@@ -3,13 +3,14 @@
  * and a confusion matrix on request. predict: the model's output for an input tensor, batched.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import type { AnyModule } from '../nn/module.js';
+import { Module, type AnyModule } from '../nn/module.js';
 import { noGrad } from '../autograd/graph.js';
 import { tidy } from '../autograd/scope.js';
 import { cat, slice } from '../ops/shape.js';
 import { checkSource, resolveLoss, splitBatch, type BatchSource, type LossSpec } from './loop.js';
 import { countCorrect, emptyMatrix, resolveMetric, RunningMeans, updateConfusion, type MetricSpec } from './metrics.js';
-import { show } from '../ops/args.js';
+import { integer, noExtra, options, show } from '../ops/args.js';
+import { assertTensor, fail } from '../ops/validate.js';
 
 export interface EvaluateOptions {
   /** Reported as `loss` when given. */
@@ -96,8 +97,12 @@ export async function evaluate(model: AnyModule, loader: BatchSource, opts: Eval
 }
 
 /** The model's output for `x` (eval mode, no gradients), in batches of `batchSize` along dim 0 (default: all at once). */
-export function predict(model: AnyModule, x: Tensor, { batchSize }: { batchSize?: number } = {}): Tensor {
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
+export function predict(model: AnyModule, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
+  if (!(model instanceof Module)) fail('predict', `model must be an nn.Module, got ${show(model)}`);
+  assertTensor('predict', 'x', x);
+  noExtra('predict', arguments, 3);
+  const { batchSize } = options<{ batchSize?: number }>('predict', opts, ['batchSize']);
+  if (batchSize !== undefined) integer('predict', 'batchSize', batchSize, { min: 1 });
   const was = model.training;
   model.eval();
   try {

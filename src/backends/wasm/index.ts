@@ -19,6 +19,8 @@ import { Resize2D, Resize2DGrad } from './resize.js';
 import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
 import type { WasmKernel, WasmKernelTable } from './types.js';
+import { noExtra, show } from '../../ops/args.js';
+import { NeocogError } from '../../ops/validate.js';
 
 export { initWasm } from './loader.js';
 export { simdSupport, threadSupport } from './features.js';
@@ -55,12 +57,14 @@ const live = new Set<WasmBackend>();
 
 /** Thread count for wasm kernels (the calling thread included), applied to live wasm backends too. */
 export function setWasmThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setWasmThreads: expected an integer >= 1, got ${n}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new NeocogError('setWasmThreads', `n must be an integer >= 1, got ${show(n)}`);
+  noExtra('setWasmThreads', arguments, 1);
   threadSetting = n;
   for (const b of live) b.configure({ threads: n });
 }
 
 export function wasmThreads(): number {
+  noExtra('wasmThreads', arguments, 0);
   return threadSetting ?? defaultThreads();
 }
 
@@ -108,6 +112,9 @@ export class WasmBackend implements Backend {
     this.start();
     live.add(this);
   }
+
+  /** The options `setBackend('wasm', options)` may change (`workers` is fixed at construction). */
+  readonly optionKeys = ['threads', 'workerFirst', 'poison', 'relaxedSimd'] as const;
 
   /** Changes the options (a new thread count restarts the runtime; tensors are unaffected). */
   configure(options: WasmOptions): void {

@@ -4,6 +4,8 @@
  * after `npm run build`). Node compiles synchronously from disk; browsers call `initWasm()` first.
  */
 import { isNode, nodeModule } from './features.js';
+import { noExtra, oneOf, show } from '../../ops/args.js';
+import { NeocogError } from '../../ops/validate.js';
 
 /**
  * File names: builds on plain memory and on shared memory (worker threads), each in strict SIMD and in
@@ -97,6 +99,13 @@ export function loadWasm(build: WasmBuild): WebAssembly.Module | string {
  * access), from `source` or from the file beside this module. Returns the reason on failure.
  */
 export async function initWasm(source?: BufferSource | URL | string, build: WasmBuild = 'single'): Promise<string | null> {
+  // Load failures come back as the reason; a wrong argument is the caller's mistake and throws.
+  const isBytes = source instanceof ArrayBuffer || ArrayBuffer.isView(source) || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer);
+  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL) && !isBytes) {
+    throw new NeocogError('initWasm', `source must be a URL, a URL string or the .wasm bytes (ArrayBuffer or typed array), got ${show(source)}`);
+  }
+  oneOf('initWasm', 'build', build, Object.keys(WASM_FILES) as WasmBuild[]);
+  noExtra('initWasm', arguments, 2);
   let where = 'the given bytes';
   try {
     let bytes: BufferSource;
