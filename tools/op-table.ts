@@ -20,7 +20,7 @@ export const OP_GROUPS: Record<string, string[]> = {
   Normalization: ['batchNorm', 'localResponseNorm', 'localContrastNorm'],
   'Dropout and activations': ['dropout', 'dropout2d', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'linear'],
   Losses: ['crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'mseLoss', 'l1Loss'],
-  'Tensor maths': ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'exp', 'log', 'sqrt', 'abs', 'clamp', 'matmul', 'sum', 'mean', 'max', 'min', 'var', 'logSumExp'],
+  'Tensor maths': ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'exp', 'log', 'sqrt', 'abs', 'clamp', 'matmul', 'sum', 'mean', 'max', 'min', 'amax', 'amin', 'var', 'logSumExp'],
   'Tensor layout': ['reshape', 'permute', 'transpose', 'slice', 'narrow', 'cat', 'stack', 'split', 'expand', 'gather', 'scatterAdd'],
 };
 

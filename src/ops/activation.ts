@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { scalar } from './util.js';
 import { div, exp, sub } from './elementwise.js';
-import { logSumExp, max, sum } from './reduce.js';
+import { amax, logSumExp, sum } from './reduce.js';
 import { assertFloat, assertTensor, normDim } from './validate.js';
 import { finite, noExtra, positional } from './args.js';
 
@@ -87,7 +87,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
   checkInput('softmax', x);
   noExtra('softmax', arguments, 2);
   const d = normDim('softmax', dim, x.ndim);
-  const shift = noGrad(() => max(x, d, true));
+  const shift = noGrad(() => amax(x, d, true));
   const e = exp(sub(x, shift));
   return div(e, sum(e, d, true));
 }

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { abs, cast, gt, mul, ne, pow, sqrt, where } from './elementwise.js';
-import { max, min, sum, type Dims } from './reduce.js';
+import { amax, amin, sum, type Dims } from './reduce.js';
 import { assertFloat, assertTensor, fail } from './validate.js';
 import { bool, positional, show } from './args.js';
 
@@ -29,8 +29,8 @@ export function norm(x: Tensor, ...rest: [p?: number | 'fro' | NormOptions, dim?
   const keepDim = o.keepDim === undefined ? false : bool('norm', 'keepDim', o.keepDim);
   const dim = o.dim;
   if (p === 'fro' || p === 2) return safeRoot(sum(mul(x, x), dim, keepDim), sqrt);
-  if (p === Infinity) return max(abs(x), dim, keepDim);
-  if (p === -Infinity) return min(abs(x), dim, keepDim);
+  if (p === Infinity) return amax(abs(x), dim, keepDim);
+  if (p === -Infinity) return amin(abs(x), dim, keepDim);
   if (p === 0) return sum(cast(ne(x, 0), x.dtype), dim, keepDim);
   if (p === 1) return sum(abs(x), dim, keepDim);
   return safeRoot(sum(pow(abs(x), p), dim, keepDim), (s) => pow(s, 1 / p));

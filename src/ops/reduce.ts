@@ -1,12 +1,14 @@
 /** Reductions over dims with keepDim, and their gradients (broadcast the upstream gradient back). */
-import type { Tensor } from '../tensor/tensor.js';
-import { shareStorage } from '../tensor/tensor.js';
+import { Tensor, shareStorage } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { isFloat } from '../tensor/dtype.js';
-import { record } from '../autograd/graph.js';
+import { noGrad, record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { scalar } from './util.js';
-import { cast } from './elementwise.js';
+import { cast, maximum, minimum } from './elementwise.js';
+import { fromArray } from '../tensor/creation.js';
+import { gather } from './shape.js';
+import { valuesIndices, type ValuesIndices } from './sort.js';
 import { assertTensor, fail, normDim } from './validate.js';
 
 export type Dims = number | readonly number[] | undefined;
@@ -46,12 +48,12 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return record('mean', out, [xf], (dy) => [run1('Div', [spread(dy, xf, axes), scalar(count, dy.dtype)], {})]);
 }
 
-/** max/min over dims (all by default). Gradient is shared evenly among tied maxima, like torch.amax. */
-function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
+/** amax/amin over dims (all by default). Gradient is shared evenly among tied maxima, like torch.amax. */
+function extreme(op: 'amax' | 'amin' | 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
   assertTensor(op, 'input', x);
   if (x.size === 0) fail(op, `cannot reduce an empty tensor [${x.shape.join(',')}]`);
   const axes = resolveDims(op, x, dim);
-  const raw = run1(op === 'max' ? 'Max' : 'Min', [x], { axes });
+  const raw = run1(op === 'amax' || op === 'max' ? 'Max' : 'Min', [x], { axes });
   return record(op, finish(x, raw, axes, keepDim), [x], (dy) => {
     const hit = run1('Equal', [x, spread(raw, x, axes)], {});
     const count = run1('Sum', [hit], { axes });
@@ -59,8 +61,56 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Ten
     return [run1('Mul', [spread(share, x, axes), hit], {})];
   });
 }
-export const max = (x: Tensor, dim?: Dims, keepDim = false) => extreme('max', x, dim, keepDim);
-export const min = (x: Tensor, dim?: Dims, keepDim = false) => extreme('min', x, dim, keepDim);
+/** The largest values over `dim` (an int or a list; all dims by default), as torch.amax. */
+export const amax = (x: Tensor, dim?: Dims, keepDim = false) => extreme('amax', x, dim, keepDim);
+/** The smallest values over `dim` (an int or a list; all dims by default), as torch.amin. */
+export const amin = (x: Tensor, dim?: Dims, keepDim = false) => extreme('amin', x, dim, keepDim);
+
+/**
+ * torch.max's three forms: max(x) the largest value (0-d); max(x, dim, keepDim) the largest values along
+ * `dim` with their indices, as [values, indices] (also .values / .indices; the gradient goes to the index
+ * picked); max(x, other) the elementwise maximum. Over several dims at once, use amax.
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepDim?: boolean): ValuesIndices;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim?: number | Tensor, keepDim?: boolean): Tensor | ValuesIndices {
+  return extremeForms('max', x, dim, keepDim, arguments.length);
+}
+/** torch.min's three forms, as max: min(x), min(x, dim, keepDim) -> [values, indices], min(x, other). */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepDim?: boolean): ValuesIndices;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim?: number | Tensor, keepDim?: boolean): Tensor | ValuesIndices {
+  return extremeForms('min', x, dim, keepDim, arguments.length);
+}
+
+function extremeForms(op: 'max' | 'min', x: Tensor, dim: unknown, keepDim: unknown, count: number): Tensor | ValuesIndices {
+  assertTensor(op, 'input', x);
+  if (count > 3) fail(op, `takes at most 3 arguments (input, dim, keepDim), got ${count}`);
+  if (dim === undefined) {
+    if (keepDim !== undefined) fail(op, `keepDim needs a dim, got dim ${show(dim)}`, `${op}(x, dim, true)`);
+    return extreme(op, x, undefined, false);
+  }
+  if (dim instanceof Tensor) {
+    if (keepDim !== undefined) fail(op, `the elementwise form ${op}(x, other) takes no keepDim, got ${show(keepDim)}`);
+    return op === 'max' ? maximum(x, dim) : minimum(x, dim);
+  }
+  if (Array.isArray(dim)) fail(op, `dim must be one integer, got ${show(dim)}`, `over several dims use ${op === 'max' ? 'amax' : 'amin'}(x, dims)`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) fail(op, `dim must be an integer or a tensor (elementwise ${op}), got ${show(dim)}`);
+  const keep = keepDim === undefined ? false : bool(op, 'keepDim', keepDim);
+  if (x.size === 0) fail(op, `cannot reduce an empty tensor [${x.shape.join(',')}]`);
+  if (x.ndim === 0) {
+    normDim(op, dim, 1);
+    return valuesIndices(x, noGrad(() => fromArray(new Int32Array(1), [])));
+  }
+  const axis = normDim(op, dim, x.ndim);
+  const indices = noGrad(() => argExtreme(op === 'max' ? 'argmax' : 'argmin', x, axis, true));
+  const values = gather(x, axis, indices);
+  if (keep) return valuesIndices(values, indices);
+  const shape = x.shape.filter((_, i) => i !== axis);
+  return valuesIndices(reshapeTo(values, shape), shareStorage(indices, shape));
+}
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
   assertTensor(op, 'input', x);

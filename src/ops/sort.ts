@@ -13,7 +13,7 @@ import { bool, integer, positional } from './args.js';
 /** [values, indices] that also reads as { values, indices } (PyTorch's named tuple). */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
 
-function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }
 

@@ -31,7 +31,7 @@ class Custom extends nn.Module {
     y = F.adaptiveMaxPool2d(y, [1, 3]);
     const seq = S.reshape(S.transpose(y, 2, 3), [y.shape[0], 6, 3]);
     const z = R.mean(F.tanh(this.conv1d.call(seq)), 2);
-    return E.sub(F.logSoftmax(this.fc.call(E.mul(z, E.exp(E.neg(E.abs(z))))), 1), E.sqrt(E.add(E.square(R.max(z, 1, true)), 1)));
+    return E.sub(F.logSoftmax(this.fc.call(E.mul(z, E.exp(E.neg(E.abs(z))))), 1), E.sqrt(E.add(E.square(R.amax(z, 1, true)), 1)));
   }
 }
 

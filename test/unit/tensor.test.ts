@@ -107,14 +107,37 @@ describe('arithmetic and reductions', () => {
     expect(nc.ones([2], { dtype: 'float64' }).add(nc.ones([2])).dtype).toBe('float64');
     expect(nc.tensor([1, 2]).gt(1).toArray()).toEqual([0, 1]);
   });
+  test('max / min in the three torch forms: all, (dim) -> [values, indices], (other) elementwise', () => {
+    const t = nc.tensor([[1, 5, 3], [4, 2, 6]], undefined, { requiresGrad: true });
+    expect(t.max().item()).toBe(6);
+    const [values, indices] = t.max(1);
+    expect(values.toArray()).toEqual([5, 6]);
+    expect(indices.toArray()).toEqual([1, 2]);
+    expect(indices.dtype).toBe('int32');
+    const kept = nc.min(t, 0, true);
+    expect(kept.values.shape).toEqual([1, 3]);
+    expect(kept.values.toArray()).toEqual([[1, 2, 3]]);
+    expect(kept.indices.toArray()).toEqual([[0, 1, 0]]);
+    // As torch.max(dim): the gradient goes to the index picked.
+    values.sum().backward();
+    expect(t.grad!.toArray()).toEqual([[0, 1, 0], [0, 0, 1]]);
+    expect(nc.max(t, nc.tensor([2, 2, 2])).toArray()).toEqual([[2, 5, 3], [4, 2, 6]]);
+    expect(nc.min(nc.tensor(3), 0).values.item()).toBe(3);
+    expect(() => nc.max(t, [0, 1] as unknown as number)).toThrow(/max: dim must be one integer, got \[0,1\] \(hint: over several dims use amax\(x, dims\)\)/);
+    expect(() => nc.min(t, 2)).toThrow(/min: dim 2 is out of range/);
+    expect(() => nc.max(t, 1, 'yes' as unknown as boolean)).toThrow(/max: keepDim must be true or false/);
+  });
+
   test('reductions with dims and keepDim', () => {
     const t = nc.tensor([[1, 5, 3], [4, 2, 6]]);
     expect(t.sum().item()).toBe(21);
     expect(t.sum(0).toArray()).toEqual([5, 7, 9]);
     expect(t.sum(1, true).shape).toEqual([2, 1]);
     expect(t.mean([0, 1]).item()).toBe(3.5);
-    expect(t.max(1).toArray()).toEqual([5, 6]);
-    expect(t.min(0).toArray()).toEqual([1, 2, 3]);
+    expect(t.max(1).values.toArray()).toEqual([5, 6]);
+    expect(t.min(0).values.toArray()).toEqual([1, 2, 3]);
+    expect(t.amax(1).toArray()).toEqual([5, 6]);
+    expect(t.amin([0, 1]).item()).toBe(1);
     expect(t.argmax(1).toArray()).toEqual([1, 2]);
     expect(t.argmax().item()).toBe(5);
     expect((t.var(1).toArray() as number[]).map((v) => +v.toFixed(5))).toEqual([4, 4]);

@@ -217,7 +217,7 @@ const lpPool: OpFn = (ctx, ins, at) => {
 const globalPool = (kind: 'avg' | 'max'): OpFn => (ctx, ins) => {
   const x = need(ctx, ins, 0, 'X');
   const axes = x.shape.map((_, i) => i).slice(2);
-  return [out(ins, kind === 'avg' ? R.mean(x, axes, true) : R.max(x, axes, true))];
+  return [out(ins, kind === 'avg' ? R.mean(x, axes, true) : R.amax(x, axes, true))];
 };
 
 const batchNormalization: OpFn = (ctx, ins, at) => {

@@ -187,7 +187,7 @@ function reduce(op: 'ReduceMean' | 'ReduceSum' | 'ReduceMax' | 'ReduceMin' | 'Re
       if (x.kind === 't') return [tv(tensorOf(acc, dims, x.t.dtype), type)];
       return [hv(dims, type, acc)];
     }
-    const f = op === 'ReduceMean' ? R.mean : op === 'ReduceSum' ? R.sum : op === 'ReduceMax' ? R.max : R.min;
+    const f = op === 'ReduceMean' ? R.mean : op === 'ReduceSum' ? R.sum : op === 'ReduceMax' ? R.amax : R.amin;
     return [tv(f(x.t, axes, keep), type)];
   };
 }
