@@ -6,4 +6,5 @@ export {
   type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader,
 } from './safetensors.js';
 export { saveModel, loadModel, descriptionPath, type SaveModelOptions } from './model-io.js';
+export { load, type LoadOptions } from './load.js';
 export { describeModel, type ModelDescription, type ModuleDescription, type JsonValue } from './describe.js';

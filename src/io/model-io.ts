@@ -10,6 +10,7 @@ import { checkPath, writeJsonAtomic } from './atomic.js';
 import { bool, noExtra, options, show } from '../ops/args.js';
 import { fail } from '../ops/validate.js';
 import { describeModel } from './describe.js';
+import { architectureMetadata } from './architecture.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
 
 export interface SaveModelOptions {
@@ -35,7 +36,8 @@ export function saveModel(model: AnyModule, path: string, opts: SaveModelOptions
   bool('saveModel', 'describe', describe);
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) fail('saveModel', `metadata must be an object of string -> string, got ${show(metadata)}`);
   // 'format: pt' is what safetensors.torch.save_file writes; loaders such as transformers check it.
-  saveSafetensors(path, model.stateDict(), { format: 'pt', producer: 'neocog', ...metadata });
+  // The architecture as a spec, when the model has one (layers and containers), lets load(path) rebuild it.
+  saveSafetensors(path, model.stateDict(), { format: 'pt', producer: 'neocog', ...architectureMetadata(model), ...metadata });
   if (!describe) return { weights: path };
   const description = descriptionPath(path);
   writeJsonAtomic(description, { weights: path.split(/[\\/]/).pop(), ...describeModel(model) });

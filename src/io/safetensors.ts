@@ -14,12 +14,19 @@ import { checkTensorRecord, parseSafetensors, parseSafetensorsHeader, serializeS
 
 export * from './safetensors-format.js';
 
-/** Writes tensors (and optional string metadata) to `path` atomically. */
-export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
+/**
+ * Writes tensors (and optional string metadata) to `path` atomically. Takes safetensors' own order,
+ * saveSafetensors(tensors, path, metadata) (save_file; also saveModel's model-then-path), and the
+ * path-first order of earlier neocog versions; which one is told by where the path string is.
+ */
+export function saveSafetensors(tensors: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void;
+export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void;
+export function saveSafetensors(a: string | Record<string, Tensor>, b: string | Record<string, Tensor>, metadata?: Record<string, string>): void {
+  noExtra('saveSafetensors', arguments, 3);
+  const [path, tensors] = typeof a === 'string' ? [a, b] : [b, a];
   checkPath('saveSafetensors', 'path', path);
   checkTensorRecord('saveSafetensors', tensors);
-  noExtra('saveSafetensors', arguments, 3);
-  writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+  writeFileAtomic(path as string, serializeSafetensors(tensors as Record<string, Tensor>, metadata));
 }
 
 /** The file's bytes; a bad path or an unreadable file is named by the calling function. */
