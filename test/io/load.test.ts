@@ -10,9 +10,9 @@ import { tempDir } from './helpers.js';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const outputOf = (m: nc.nn.Module, x: nc.Tensor) => {
+const outputOf = (m: nc.nn.AnyModule, x: nc.Tensor) => {
   m.eval();
-  return Array.from(noGrad(() => (m as nc.nn.Module & { call(x: nc.Tensor): nc.Tensor }).call(x)).dataSync());
+  return Array.from(noGrad(() => (m as unknown as { call(x: nc.Tensor): nc.Tensor }).call(x)).dataSync());
 };
 
 describe('load(path)', () => {
