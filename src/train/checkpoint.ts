@@ -169,11 +169,59 @@ export function saveCheckpoint(dir: string, o: SaveCheckpointOptions, opts: { ma
   return join(dir, name);
 }
 
+/** Keys that would reach an object's prototype when assigned: never valid in a checkpoint file. */
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function readJson<T>(path: string, what: string): T {
+  let bad: string | null = null;
+  let data: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    data = JSON.parse(readFileSync(path, 'utf8'), (k, v) => {
+      if (PROTO_KEYS.has(k)) bad ??= k;
+      return v;
+    });
   } catch (e) {
     throw new Error(`resumeFrom: cannot read ${what} ${path} (${(e as Error).message})`);
+  }
+  if (bad !== null) throw new Error(`resumeFrom: ${what} ${path} has a key '${bad}', which no checkpoint writes (a corrupt or crafted file)`);
+  return data as T;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isUint32 = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+/** A generator state: four uint32 words, and an optional spare normal (a finite number). */
+const isRngState = (v: unknown) => Array.isArray(v) && (v.length === 4 || v.length === 5) && v.slice(0, 4).every(isUint32) && (v.length === 4 || Number.isFinite(v[4]));
+/** No one trains with a learning rate above this; a file that says so is corrupt (1e308 made NaN weights). */
+const MAX_LR = 1e3;
+
+/** trainer.json against what saveCheckpoint writes; a file that differs is refused before anything is restored. */
+function checkTrainerState(state: unknown, file: string): asserts state is TrainerState {
+  const bad = (what: string, got: unknown): never => {
+    throw new Error(`resumeFrom: ${file}: ${what}, got ${show(got)} (hint: a damaged or edited checkpoint; resume from an earlier one or start again)`);
+  };
+  if (!isRecord(state)) bad('expected an object', state);
+  const s = state as Record<string, unknown>;
+  if (s.format !== FORMAT) throw new Error(`resumeFrom: ${file} is not a neocog checkpoint (format ${show(s.format)})`);
+  if (s.version !== 1) bad('version must be 1', s.version);
+  if (!Number.isInteger(s.epoch) || (s.epoch as number) < 0) bad('epoch must be a non-negative integer', s.epoch);
+  if (s.nextEpoch !== (s.epoch as number) + 1) bad(`nextEpoch must be epoch + 1 = ${(s.epoch as number) + 1}`, s.nextEpoch);
+  if (!isRngState(s.rng)) bad('rng must be 4 unsigned 32-bit integers (and an optional finite spare)', s.rng);
+  if (s.loaderRng !== null && s.loaderRng !== undefined && !isRngState(s.loaderRng)) bad('loaderRng must be null or 4 unsigned 32-bit integers', s.loaderRng);
+  if (s.optimizer !== null) {
+    const o = s.optimizer;
+    if (!isRecord(o) || typeof o.class !== 'string' || !Array.isArray(o.paramGroups) || !isRecord(o.state)) bad('optimizer must be null or { class, paramGroups, state }', o);
+    (o as { paramGroups: unknown[] }).paramGroups.forEach((g, i) => {
+      if (!isRecord(g)) bad(`optimizer.paramGroups[${i}] must be an object`, g);
+      for (const [k, v] of Object.entries(g as Record<string, unknown>)) {
+        if (typeof v === 'number' && !Number.isFinite(v)) bad(`optimizer.paramGroups[${i}].${k} must be finite`, v);
+      }
+      const lr = (g as Record<string, unknown>).lr;
+      if (typeof lr !== 'number' || !(lr >= 0 && lr <= MAX_LR)) bad(`optimizer.paramGroups[${i}].lr must be a number in [0, ${MAX_LR}]`, lr);
+    });
+  }
+  if (s.scheduler !== null) {
+    const c = s.scheduler;
+    if (!isRecord(c) || typeof c.class !== 'string' || !isRecord(c.state)) bad('scheduler must be null or { class, state }', c);
   }
 }
 
@@ -188,7 +236,12 @@ function pathOf(dir: string, which: 'latest' | 'best'): string {
   if (existsSync(join(dir, 'trainer.json'))) return dir;
   const ptr = join(dir, `${which}.json`);
   if (!existsSync(ptr)) throw new Error(`resumeFrom: no checkpoint in ${dir} (neither trainer.json nor ${which}.json; was it written by ModelCheckpoint?)`);
-  return join(dir, readJson<CheckpointPointer>(ptr, 'pointer').checkpoint);
+  const name = readJson<CheckpointPointer>(ptr, 'pointer').checkpoint;
+  // The pointer names a folder of this directory, never a path: '../other-run' must not load another run.
+  if (typeof name !== 'string' || !/^epoch-\d+$/.test(name)) {
+    throw new Error(`resumeFrom: ${ptr}: checkpoint must name a folder epoch-NNNN in ${dir}, got ${show(name)}`);
+  }
+  return join(dir, name);
 }
 
 export interface ResumeOptions {
@@ -216,8 +269,8 @@ function load(op: string, dir: string, o: ResumeOptions): TrainerState & { path:
   options<ResumeOptions>(op, o, RESUME_KEYS, 'the second argument');
   if (!(o.model instanceof Module)) fail(op, `model must be a Module, got ${show(o.model)}`);
   const path = pathOf(dir, oneOf(op, 'which', o.which ?? 'latest', ['latest', 'best']));
-  const state = readJson<TrainerState>(join(path, 'trainer.json'), 'trainer state');
-  if (state.format !== FORMAT) throw new Error(`resumeFrom: ${join(path, 'trainer.json')} is not a neocog checkpoint (format ${show(state.format)})`);
+  const state = readJson<unknown>(join(path, 'trainer.json'), 'trainer state');
+  checkTrainerState(state, join(path, 'trainer.json'));
   loadModel(o.model, join(path, 'model.safetensors'));
   if (o.optimizer) {
     if (!state.optimizer) throw new Error(`resumeFrom: checkpoint ${path} has no optimizer state`);
@@ -284,6 +337,10 @@ export class ModelCheckpoint extends Callback {
   }
 
   override onTrainBegin(): void {
+    // Folders a killed run was still writing (saveCheckpoint renames a complete one into place).
+    if (existsSync(this.dir)) {
+      for (const n of readdirSync(this.dir)) if (/^\.epoch-\d+\.tmp-/.test(n)) rmSync(join(this.dir, n), { recursive: true, force: true });
+    }
     this.monitor = this.monitorOption ?? defaultMonitor(this.context.hasValidation);
     this.best = null;
     // Resuming: carry on from the best value recorded in the checkpoint being continued.

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { data, defaultGenerator, Generator, manualSeed, nn, optim } from '../../src/index.js';
@@ -105,5 +105,43 @@ describe('ModelCheckpoint + resumeFrom', () => {
     expect(() => resumeFrom(dir, { model: model2, optimizer: new optim.SGD(model2.parameters(), { lr: 0.01 }) })).toThrow(/checkpoint optimizer is Adam, got SGD/);
     expect(() => resumeFrom(join(tmp.dir, 'nothing-here'), { model: model2 })).toThrow(/no checkpoint in .*nothing-here/);
     expect(existsSync(join(dir, 'epoch-0001', 'optimizer.safetensors'))).toBe(true);
+  });
+
+  it('refuses an edited trainer.json or pointer before restoring anything, and clears a killed run\'s temp folders', async () => {
+    const dir = join(tmp.dir, 'untrusted');
+    const s = setup(7);
+    await fit(s.model, s.loader, { epochs: 1, optimizer: s.optimizer, scheduler: s.scheduler, loss: 'crossEntropy', verbose: 0, callbacks: [new ModelCheckpoint({ dir })] });
+    const file = join(dir, 'epoch-0001', 'trainer.json');
+    const original = readFileSync(file, 'utf8');
+    const resumeWith = (edit: (o: Record<string, any>) => void) => {
+      const o = JSON.parse(original);
+      edit(o);
+      writeFileSync(file, JSON.stringify(o));
+      const t = setup(7);
+      return () => resumeFrom(dir, { model: t.model, optimizer: t.optimizer, scheduler: t.scheduler });
+    };
+    expect(resumeWith((o) => { o.optimizer.paramGroups[0].lr = 1e308; })).toThrow(/paramGroups\[0\]\.lr must be a number in \[0, 1000\], got 1e\+308/);
+    expect(resumeWith((o) => { o.rng[0] = 1.5; })).toThrow(/rng must be 4 unsigned 32-bit integers/);
+    expect(resumeWith((o) => { o.scheduler = 1; })).toThrow(/scheduler must be null or \{ class, state \}, got 1/);
+    writeFileSync(file, original.replace('"scheduler": {', '"scheduler": { "__proto__": { "step": 1 },'));
+    const t = setup(7);
+    expect(() => resumeFrom(dir, { model: t.model, scheduler: t.scheduler })).toThrow(/has a key '__proto__', which no checkpoint writes/);
+    writeFileSync(file, original);
+
+    // latest.json may only name a folder of its own directory.
+    const other = join(tmp.dir, 'untrusted-other');
+    cpSync(dir, other, { recursive: true });
+    const latest = join(dir, 'latest.json');
+    const pointer = JSON.parse(readFileSync(latest, 'utf8'));
+    writeFileSync(latest, JSON.stringify({ ...pointer, checkpoint: '../untrusted-other/epoch-0001' }));
+    expect(() => resumeFrom(dir, { model: setup(7).model })).toThrow(/checkpoint must name a folder epoch-NNNN in .*untrusted, got "\.\.\/untrusted-other\/epoch-0001"/);
+    writeFileSync(latest, JSON.stringify(pointer));
+
+    // A run killed while writing leaves .epoch-NNNN.tmp-*; the next run with a ModelCheckpoint removes it.
+    mkdirSync(join(dir, '.epoch-0002.tmp-999-abcd'));
+    const r = setup(7);
+    const next = resumeFrom(dir, { model: r.model, optimizer: r.optimizer, scheduler: r.scheduler });
+    await fit(r.model, r.loader, { epochs: 2, initialEpoch: next, optimizer: r.optimizer, scheduler: r.scheduler, loss: 'crossEntropy', verbose: 0, callbacks: [new ModelCheckpoint({ dir })] });
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 });
