@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as nc from '../../src/index.js';
 import { prepareImage } from '../../src/cli/inference.js';
@@ -238,6 +239,17 @@ describe('train, then predict and eval with the saved weights', () => {
     expect(r.code, r.err).toBe(0);
     const log = readFileSync(logPath, 'utf8').trim().split('\n');
     expect(log.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '1', '2', '3']);
+  });
+
+  test('eval reads the data folder the run recorded when --data-dir is not given', async () => {
+    const mnistDir = fileURLToPath(new URL('../../../shared/datasets/mnist/', import.meta.url));
+    const run = join(tmp.dir, 'full-mnist');
+    const t = await cli('train', '--dataset', 'mnist', '--data-dir', mnistDir, '--epochs', '1', '--train-subset', '64', '--limit-test', '32', '--quiet', '--out', run);
+    expect(t.code, t.err).toBe(0);
+    const r = await cli('eval', '--weights', run, '--limit', '50');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`data:      mnist (${mnistDir}), test split`);
+    expect(r.out).toMatch(/^samples:\s+50$/m);
   });
 
   test('a second train into the default folder refuses to replace the trained run unless --overwrite', async () => {

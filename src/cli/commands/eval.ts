@@ -1,4 +1,6 @@
 /** `neocog eval`: accuracy, top-k and the confusion matrix of trained weights on a dataset split. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import * as models from '../../models/index.js';
 import { confusionMatrixPng } from '../../train/index.js';
@@ -45,12 +47,29 @@ export function registerEval(program: Command, io: CliIO): void {
       const topK = flags.topk.filter((k) => k > 1);
       if (flags.topk.some((k) => k >= nClasses)) throw new CliError(`--topk ${flags.topk.join(',')}: k must be below the number of classes (${nClasses})`);
       const dataset = flags.dataset ?? (DATASETS.includes(loaded.datasetHint as DatasetName) ? (loaded.datasetHint as DatasetName) : 'embedded-mnist');
-      const r = await evaluateOn(loaded.model, { dataset, dataDir: flags.dataDir, split: flags.split, limit: flags.limit, topK, batchSize: flags.batchSize });
+      // The data folder of the run that trained these weights, when evaluating on that same dataset.
+      const dataDir = flags.dataDir ?? (dataset === loaded.datasetHint ? recordedDataDir(loaded.weightsPath) : undefined);
+      const r = await evaluateOn(loaded.model, { dataset, dataDir, split: flags.split, limit: flags.limit, topK, batchSize: flags.batchSize });
       if (flags.confusionPng) confusionMatrixPng(r.confusionMatrix!, flags.confusionPng, { classNames: loaded.classes });
       if (flags.json) return println(io, JSON.stringify({ model: loaded.name, weights: loaded.weightsPath, dataset, split: flags.split, ...r }, null, 2));
       println(io, `model:     ${loaded.name} (${loaded.weightsPath})`);
-      println(io, `data:      ${dataset}, ${flags.split} split`);
+      println(io, `data:      ${dataset}${dataDir ? ` (${dataDir})` : ''}, ${flags.split} split`);
       println(io, formatEvaluation(r, loaded.classes));
       if (flags.confusionPng) println(io, `\nconfusion matrix drawn to ${flags.confusionPng}`);
     });
+}
+
+/** config.dataDir of the run.json beside the weights (or up to two folders above: checkpoints), if that folder exists. */
+function recordedDataDir(weightsPath: string): string | undefined {
+  for (let d = dirname(weightsPath), i = 0; i < 3; i++, d = dirname(d)) {
+    const run = join(d, 'run.json');
+    if (!existsSync(run)) continue;
+    try {
+      const dir = (JSON.parse(readFileSync(run, 'utf8')) as { config?: { dataDir?: unknown } }).config?.dataDir;
+      return typeof dir === 'string' && existsSync(dir) ? dir : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
