@@ -190,7 +190,8 @@ function renderConfusion(op: string, matrix: number[][], opts: ConfusionPngOptio
   const textScale = Raster.textWidth('0'.repeat(countDigits), 2) <= cell - 4 ? 2 : Raster.textWidth('0'.repeat(countDigits), 1) <= cell - 2 ? 1 : 0;
   const labelMax = Math.min(12, Math.max(...names.map((s) => s.length)));
   const labelScale = cell >= 14 ? 2 : 1;
-  const marginLeft = Raster.textWidth('X'.repeat(labelMax), labelScale) + 16;
+  // Wide enough for the row labels and for the word TRUE above them (one-character class names are narrower).
+  const marginLeft = Math.max(Raster.textWidth('X'.repeat(labelMax), labelScale), Raster.textWidth('TRUE', 2)) + 16;
   const titleH = title ? 20 : 0;
   const marginTop = 40 + titleH;
   // The colour bar on the right: what a shade means (share of the true class, or a count).
@@ -209,7 +210,10 @@ function renderConfusion(op: string, matrix: number[][], opts: ConfusionPngOptio
   for (let i = 0; i < n; i++) {
     const label = names[i].slice(0, labelMax);
     r.text(label, marginLeft - 6, marginTop + i * cell + (cell - 5 * labelScale) / 2, INK, { align: 'right', scale: labelScale });
-    if (Raster.textWidth(label, 1) <= cell || i % Math.ceil((Raster.textWidth(label, 1) + 4) / cell) === 0) {
+    // Column labels at full size where they fit in a cell, else small (every k-th one when even that is too wide).
+    if (Raster.textWidth(label, 2) <= cell - 4) {
+      r.text(label, marginLeft + i * cell + cell / 2, marginTop - 14, INK, { align: 'center' });
+    } else if (Raster.textWidth(label, 1) <= cell || i % Math.ceil((Raster.textWidth(label, 1) + 4) / cell) === 0) {
       r.text(label, marginLeft + i * cell + cell / 2, marginTop - 12, INK, { align: 'center', scale: 1 });
     }
     const rowSum = matrix[i].reduce((a, b) => a + b, 0);

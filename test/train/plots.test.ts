@@ -78,5 +78,9 @@ describe('PNG plots', () => {
     expect(ink(8)).toBeGreaterThan(0);
     for (let y = 0; y < png.height; y++) expect([at(0, y), at(png.width - 1, y)]).toEqual(['255,255,255', '255,255,255']);
     expect(() => renderConfusionMatrixPng(m, { title: 3 as unknown as string })).toThrow(/title must be a string/);
+    // One-character class names (digits) still leave room for the word TRUE (it was clipped to "UE").
+    const digits = PNG.sync.read(Buffer.from(renderConfusionMatrixPng(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 900 : 1))))));
+    const px = (x: number, y: number) => [...digits.data.subarray(4 * (y * digits.width + x), 4 * (y * digits.width + x) + 3)].join(',');
+    for (let y = 0; y < digits.height; y++) expect(px(0, y), `row ${y}`).toBe('255,255,255');
   });
 });
