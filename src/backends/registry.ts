@@ -95,3 +95,17 @@ export function memory() {
   noExtra('memory', arguments, 0);
   return getBackend().memory();
 }
+
+/**
+ * Runs `fn` with `b` as the current backend, then restores the previous one (internal: summary runs a
+ * model on the meta backend this way). Tensors made inside stay on `b`.
+ */
+export function withBackend<T>(b: Backend, fn: () => T): T {
+  const was = getBackend();
+  current = b;
+  try {
+    return fn();
+  } finally {
+    current = was;
+  }
+}

@@ -9,6 +9,7 @@
  * batch norm has running statistics, and no layer has hooks; results equal the unfused layers up to
  * float32 rounding.
  */
+import { getBackend } from '../backends/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from '../autograd/graph.js';
 import { keep } from '../autograd/scope.js';
@@ -26,6 +27,8 @@ const exactly = (m: AnyModule | undefined, cls: { prototype: object }) => m !== 
  * or null where nothing fuses (then run modules[i] as usual).
  */
 export function fuseForInference(modules: readonly AnyModule[], i: number, x: Tensor): { y: Tensor; consumed: number } | null {
+  // Shapes only (summary on the meta backend): nothing to fold, and nothing to cache.
+  if (getBackend().name === 'meta') return null;
   if (isGradEnabled() || !exactly(modules[i], Conv2d)) return null;
   const conv = modules[i] as Conv2d;
   if (conv.weight.dtype !== 'float32' || x.dtype !== 'float32') return null;

@@ -8,6 +8,8 @@
  * and other element-wise layers 1 per element; reshapes, padding, dropout (eval) and identities 0.
  * Activation memory is each output's size in bytes (batch included).
  */
+import { MetaBackend } from '../backends/meta.js';
+import { withBackend } from '../backends/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { bytesPerElement, type DType } from '../tensor/dtype.js';
@@ -129,8 +131,17 @@ export function summaryRows(model: AnyModule, inputShape: number[], opts: Summar
   }
   const was = model.training;
   model.eval();
+  const forward = () => noGrad(() => tidy(() => void model.call(zeros([batchSize, ...inputShape], { dtype: inputDType }))));
   try {
-    noGrad(() => tidy(() => void model.call(zeros([batchSize, ...inputShape], { dtype: inputDType }))));
+    // Shapes only first (no values computed or stored). A model whose forward reads values (MetaReadError,
+    // possibly wrapped by a layer's own message) runs for real; a real error then shows up there.
+    try {
+      withBackend(new MetaBackend(), forward);
+    } catch {
+      rows.length = 0;
+      counted.clear();
+      forward();
+    }
   } catch (e) {
     throw new Error(`summary: the forward pass with input [${[batchSize, ...inputShape].join(', ')}] failed: ${(e as Error).message}`);
   } finally {
