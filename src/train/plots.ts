@@ -207,11 +207,12 @@ function renderConfusion(op: string, matrix: number[][], opts: ConfusionPngOptio
   r.text(barTop, barLeft + barW + 6, marginTop, INK);
   r.text('0', barLeft + barW + 6, marginTop + barH - 10, INK);
   r.text(normalize ? 'OF ROW' : 'COUNT', barLeft + barW / 2, marginTop - 12, INK, { align: 'center', scale: 1 });
+  const bigColumns = names.every((l) => Raster.textWidth(l.slice(0, labelMax), 2) <= cell - 4);
   for (let i = 0; i < n; i++) {
     const label = names[i].slice(0, labelMax);
     r.text(label, marginLeft - 6, marginTop + i * cell + (cell - 5 * labelScale) / 2, INK, { align: 'right', scale: labelScale });
-    // Column labels at full size where they fit in a cell, else small (every k-th one when even that is too wide).
-    if (Raster.textWidth(label, 2) <= cell - 4) {
+    // Column labels at full size when all of them fit in a cell, else small (every k-th one when even that is too wide).
+    if (bigColumns) {
       r.text(label, marginLeft + i * cell + cell / 2, marginTop - 14, INK, { align: 'center' });
     } else if (Raster.textWidth(label, 1) <= cell || i % Math.ceil((Raster.textWidth(label, 1) + 4) / cell) === 0) {
       r.text(label, marginLeft + i * cell + cell / 2, marginTop - 12, INK, { align: 'center', scale: 1 });
