@@ -81,15 +81,26 @@ export function readTrainedInfo(weightsPath: string): Partial<TrainedModelInfo> 
       dataset: meta[META.dataset],
     };
   }
-  // A checkpoint's model.safetensors: <out>/checkpoints/epoch-NNNN/model.safetensors, run.json in <out>.
+  const cfg = runJsonOf(weightsPath);
+  if (cfg?.config?.model) return { model: cfg.config.model, modelOptions: cfg.config.modelOptions, classes: cfg.classes, dataset: cfg.config.dataset };
+  return {};
+}
+
+export interface RunJson {
+  config?: Partial<TrainedModelInfo> & { modelOptions?: models.ModelOptions; dataDir?: unknown };
+  classes?: string[];
+}
+
+/**
+ * The run.json of the training run that wrote these weights: beside them (<out>/model.safetensors) or up to
+ * two folders above (<out>/checkpoints/epoch-NNNN/model.safetensors); undefined when there is none or it is not JSON.
+ */
+export function runJsonOf(weightsPath: string): RunJson | undefined {
   for (let d = dirname(weightsPath), i = 0; i < 3; i++, d = dirname(d)) {
     const run = join(d, 'run.json');
-    if (existsSync(run)) {
-      const cfg = parseJson<{ config?: Partial<TrainedModelInfo> & { modelOptions?: models.ModelOptions }; classes?: string[] }>(readFileSync(run, 'utf8'));
-      if (cfg?.config?.model) return { model: cfg.config.model, modelOptions: cfg.config.modelOptions, classes: cfg.classes, dataset: cfg.config.dataset };
-    }
+    if (existsSync(run)) return parseJson<RunJson>(readFileSync(run, 'utf8'));
   }
-  return {};
+  return undefined;
 }
 
 export interface LoadedModel {

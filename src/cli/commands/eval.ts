@@ -1,6 +1,5 @@
 /** `neocog eval`: accuracy, top-k and the confusion matrix of trained weights on a dataset split. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import * as models from '../../models/index.js';
 import { confusionMatrixPng } from '../../train/index.js';
@@ -10,7 +9,7 @@ import { evaluateOn } from '../inference.js';
 import { type CliIO, println } from '../io.js';
 import { positiveInt, shape } from '../parse.js';
 import { formatEvaluation } from '../report.js';
-import { loadTrainedModel } from '../weights.js';
+import { loadTrainedModel, runJsonOf } from '../weights.js';
 import { modelArg } from '../model-ref.js';
 import { defaultWeights } from './predict.js';
 
@@ -59,17 +58,8 @@ export function registerEval(program: Command, io: CliIO): void {
     });
 }
 
-/** config.dataDir of the run.json beside the weights (or up to two folders above: checkpoints), if that folder exists. */
+/** config.dataDir of the run that trained these weights, if that folder exists. */
 function recordedDataDir(weightsPath: string): string | undefined {
-  for (let d = dirname(weightsPath), i = 0; i < 3; i++, d = dirname(d)) {
-    const run = join(d, 'run.json');
-    if (!existsSync(run)) continue;
-    try {
-      const dir = (JSON.parse(readFileSync(run, 'utf8')) as { config?: { dataDir?: unknown } }).config?.dataDir;
-      return typeof dir === 'string' && existsSync(dir) ? dir : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  const dir = runJsonOf(weightsPath)?.config?.dataDir;
+  return typeof dir === 'string' && existsSync(dir) ? dir : undefined;
 }
