@@ -30,15 +30,6 @@ function time(fn: () => void, minMs: number, minRuns: number): { best: number; m
 
 const fmt = (x: number) => x.toFixed(1);
 
-/** Time of the backend's copies alone: operands into wasm memory and the result out (as a kernel does). */
-function copyTime(rt: WasmRuntime, inputs: Float32Array[], outLen: number): number {
-  return time(() => {
-    rt.reset();
-    for (const v of inputs) rt.put(v);
-    rt.takeF32(rt.alloc(outLen), outLen);
-  }, quick ? 200 : 600, 5).best;
-}
-
 async function gemmBench(threads: number): Promise<void> {
   const rt = new WasmRuntime(threads);
   await rt.whenReady();
@@ -47,14 +38,12 @@ async function gemmBench(threads: number): Promise<void> {
   ];
   for (const [label, M, N, K] of shapes) {
     const av = rnd(M * K), bv = rnd(K * N);
-    const copies = copyTime(rt, [av, bv], M * N);
-    rt.reset();
+    rt.endKernel();
     const a = rt.put(av), b = rt.put(bv), c = rt.alloc(M * N);
     const Ap = rt.alloc(packedASize(M, K));
     const t = time(() => gemm(rt, M, N, K, { ptr: a, rs: K, cs: 1 }, { ptr: b, rs: N, cs: 1 }, c, N, false, Ap), quick ? 300 : 2000, 7);
     const gf = (ms: number) => (2 * M * N * K) / ms / 1e6;
-    console.log(`GEMM ${label.padEnd(13)} T=${threads}: best ${fmt(gf(t.best))} GFLOP/s (${t.best.toFixed(2)} ms), median ${fmt(gf(t.median))}; ` +
-      `copies in/out ${copies.toFixed(2)} ms = ${(100 * copies / (t.best + copies)).toFixed(0)}% of kernel+copies`);
+    console.log(`GEMM ${label.padEnd(13)} T=${threads}: best ${fmt(gf(t.best))} GFLOP/s (${t.best.toFixed(2)} ms), median ${fmt(gf(t.median))}`);
   }
   if (threads > 1) console.log(`  (threads stepped back to 1 because workers lagged: ${rt.backoffs} times)`);
   rt.close();
@@ -90,10 +79,6 @@ async function convBench(): Promise<void> {
       `fwd+bwd ${(f.best + bi.best + bf.best).toFixed(1)} ms`);
     if (b instanceof WasmBackend) b.dispose();
   }
-  const rt = new WasmRuntime(1);
-  const fc = copyTime(rt, [x, w], N * K * H * W), bic = copyTime(rt, [dy, w], N * C * H * W), bfc = copyTime(rt, [x, dy], K * C * 9);
-  console.log(`W3 copies in/out: forward ${fc.toFixed(1)} ms, backprop-input ${bic.toFixed(1)} ms, backprop-filter ${bfc.toFixed(1)} ms`);
-  rt.close();
 }
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);

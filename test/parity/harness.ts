@@ -61,13 +61,30 @@ export interface ParityResult {
   threaded: boolean;
 }
 
+let calls = 0;
+
+/** Whether two arrays hold the same bits (fast: toEqual on large typed arrays is very slow). */
+function sameBits(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return Buffer.compare(x, y) === 0;
+}
+
 /** Runs `name` on both sides; expects the wasm path (not a fallback) unless `expectFallback`. */
 export function runBoth<K extends KernelName>(
   backend: WasmBackend, name: K, inputs: Buf[], attrs: KernelSpecs[K], expectFallback = false,
 ): ParityResult {
-  const infos = inputs.map((b) => ({ dataId: backend.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+  const infos = inputs.map((b) => ({ dataId: backend.write(b.values.slice(), b.dtype), shape: b.shape, dtype: b.dtype }));
   const before = backend.stats.get(name)?.wasm ?? 0, jobs = backend.workerJobs;
+  // Every other call, operands are read from scratch copies instead of resident storage (both paths run).
+  backend.store.promote = calls++ % 2 === 0;
   const outs = backend.runKernel(name, infos, attrs);
+  backend.store.promote = true;
+  // A kernel reads resident inputs in place: it must never write to them.
+  infos.forEach((info, i) => {
+    const resident = backend.store.wasmCopy(info.dataId);
+    if (resident) expect(sameBits(resident, inputs[i].values), `${name} left input ${i} unchanged`).toBe(true);
+  });
   const wasm = outs.map((o) => ({ values: backend.readSync(o.dataId).slice(), shape: o.shape, dtype: o.dtype }));
   for (const i of [...infos, ...outs]) backend.release(i.dataId);
   const ranWasm = (backend.stats.get(name)?.wasm ?? 0) > before;

@@ -68,7 +68,7 @@ function isDense(H: number, W: number, kh: number, kw: number, a: Conv2DAttrs): 
  */
 function biasEpilogue(rt: WasmRuntime, y: number, bias: Buf | undefined, relu: boolean, N: number, K: number, P: number): void {
   if (!bias && !relu) return;
-  const bp = bias ? rt.put(bias.values) : 0;
+  const bp = bias ? rt.ptrOf(bias) : 0;
   rt.run(splitRange(N * K, rt.chunksFor(N * K * P), 1).map(([r0, r1]): Call[] => {
     const calls: Call[] = [];
     for (let r = r0; r < r1;) {
@@ -116,15 +116,14 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     : chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
   took('Conv2D', path);
   const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk);
-  rt.reset();
   // Weights in the layout the path's GEMMs read, prepared once per weight tensor (-1: not kept, prepare below).
   let prepared = -1;
   if (path === 'winograd') {
-    prepared = rt.resident(w.values, `winograd:${G}:${Kg}:${Cg}`, G * 16 * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.put(w.values), G, Cg, Kg }, Ap));
+    prepared = rt.resident(w.key, `winograd:${G}:${Kg}:${Cg}`, G * 16 * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.ptrOf(w), G, Cg, Kg }, Ap));
   } else if (path === 'im2col') {
-    prepared = rt.resident(w.values, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.put(w.values), G, Kg, ckk, aSize, Ap));
+    prepared = rt.resident(w.key, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.ptrOf(w), G, Kg, ckk, aSize, Ap));
   }
-  const xp = rt.put(x.values), wp = prepared >= 0 ? 0 : rt.put(w.values), y = rt.alloc(N * K * P);
+  const xp = rt.ptrOf(x), wp = prepared >= 0 ? 0 : rt.ptrOf(w), y = rt.output(N * K * P);
   let epilogueDone = false;
   if (path === 'dense') {
     gemm(rt, N, K, ckk, { ptr: xp, rs: ckk, cs: 1 }, { ptr: wp, rs: 1, cs: ckk }, y, K, false, rt.alloc(packedASize(N, ckk)));
@@ -133,11 +132,11 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     rt.run(splitRange(N * K, S, 1).map(([p0, p1]): Call[] =>
       [['dwConv', xp, wp, y, C, H, W, K, Kg, kh, kw, ...g10.slice(4), OH, OW, p0, p1]]));
   } else if (path === 'winograd') {
-    const bp = bias ? rt.put(bias.values) : 0;
+    const bp = bias ? rt.ptrOf(bias) : 0;
     runWinograd(rt, { x: xp, w: wp, filters: prepared >= 0 ? prepared : undefined, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads, relu });
     epilogueDone = true;
   } else if (path === 'direct') {
-    const bp = bias ? rt.put(bias.values) : 0;
+    const bp = bias ? rt.ptrOf(bias) : 0;
     runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, direct!);
     epilogueDone = true;
   } else {
@@ -167,7 +166,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     }
   }
   if (!epilogueDone) biasEpilogue(rt, y, bias, relu, N, K, P);
-  return [{ values: rt.takeF32(y, N * K * P), shape: [N, K, OH, OW], dtype: 'float32' }];
+  return [{ ptr: y, shape: [N, K, OH, OW], dtype: 'float32' }];
 };
 
 export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, inputs, a) => {
@@ -178,30 +177,29 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
   const why = check(inputs, [N, C, H, W, K, OH, OW]);
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a);
-  rt.reset();
-  const dyp = rt.put(dy.values), dx = rt.alloc(N * C * H * W);
+  const dyp = rt.ptrOf(dy), dx = rt.output(N * C * H * W);
   const adj = adjointPads(kh, kw, a), direct = directGeometry(Kg, OH, OW, kh, kw, a.dilation[0], a.dilation[1], adj);
   if (isDense(H, W, kh, kw, a)) {
     took('Conv2DBackpropInput', 'dense');
-    const ckk = C * kh * kw, wp = rt.put(w.values);
+    const ckk = C * kh * kw, wp = rt.ptrOf(w);
     gemm(rt, N, ckk, K, { ptr: dyp, rs: K, cs: 1 }, { ptr: wp, rs: ckk, cs: 1 }, dx, ckk, false, rt.alloc(packedASize(N, K)));
-    return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+    return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
   const wino = winogradOutput(OH, OW, adj);
   if (convPathOverride.winograd && adj.every((p) => p >= 0) && wino.OH === H && wino.OW === W
     && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H)) {
     took('Conv2DBackpropInput', 'winograd');
-    runWinograd(rt, { x: dyp, w: rt.put(w.values), adjoint: true, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
-    return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+    runWinograd(rt, { x: dyp, w: rt.ptrOf(w), adjoint: true, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
+    return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W
     && chooseDirect(a, direct, up(Cg, 4) * direct.tiles * 8 * Kg, Cg * P * (Kg + PACK_COST))) {
     took('Conv2DBackpropInput', 'direct');
     const wt = rt.put(flipTranspose(w.values as Float32Array, G, Kg, Cg, kh, kw));
     runDirectConv(rt, { x: dyp, w: wt, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: adj }, direct);
-    return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+    return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
-  const wp = rt.put(w.values);
+  const wp = rt.ptrOf(w);
   took('Conv2DBackpropInput', Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise' : 'im2col');
   if (Cg === 1 && Kg < DIRECT_MAX_KG) {
     const S = rt.chunksFor(N * K * P * kh * kw);
@@ -238,7 +236,7 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
       }
     }
   }
-  return [{ values: rt.takeF32(dx, N * C * H * W), shape: [N, C, H, W], dtype: 'float32' }];
+  return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
 };
 
 export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inputs, a) => {
@@ -249,19 +247,18 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
   const why = check(inputs, [N, C, H, W, K, OH, OW]);
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, ckk = Cg * kh * kw, g10 = geo(H, W, kh, kw, a);
-  rt.reset();
-  const xp = rt.put(x.values), dyp = rt.put(dy.values);
+  const xp = rt.ptrOf(x), dyp = rt.ptrOf(dy);
   const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
   if (isDense(H, W, kh, kw, a)) {
     took('Conv2DBackpropFilter', 'dense');
-    const dwd = rt.alloc(K * ckk);
+    const dwd = rt.output(K * ckk);
     gemm(rt, K, ckk, N, { ptr: dyp, rs: 1, cs: K }, { ptr: xp, rs: ckk, cs: 1 }, dwd, ckk, false, rt.alloc(packedASize(K, N)));
-    return [{ values: rt.takeF32(dwd, K * ckk), shape: [...a.filterShape], dtype: 'float32' }];
+    return [{ ptr: dwd, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH)) {
     took('Conv2DBackpropFilter', 'winograd');
-    const values = runWinogradFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, pads: a.pads });
-    return [{ values, shape: [...a.filterShape], dtype: 'float32' }];
+    const dw = runWinogradFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, pads: a.pads });
+    return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW
     && chooseDirect(a, direct, FILTER_DIRECT_COST * up(Kg, 8) * up(ckk, 4) * direct.Pv, ckk * P * (up(Kg, 4) + PACK_COST))) {
@@ -269,7 +266,7 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     const values = runDirectFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
     return [{ values, shape: [...a.filterShape], dtype: 'float32' }];
   }
-  const dwt = rt.alloc(K * ckk);
+  const dwt = rt.output(K * ckk);
   took('Conv2DBackpropFilter', Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise' : 'im2col');
   if (Cg === 1 && Kg < DIRECT_MAX_KG) {
     const S = rt.chunksFor(N * K * P * kh * kw);
@@ -315,5 +312,5 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
       }
     }
   }
-  return [{ values: rt.takeF32(dwt, K * ckk), shape: [...a.filterShape], dtype: 'float32' }];
+  return [{ ptr: dwt, shape: [...a.filterShape], dtype: 'float32' }];
 };

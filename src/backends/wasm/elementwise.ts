@@ -4,16 +4,13 @@
  * Maximum/Minimum, Where, the unary ops (Neg, Abs, Sign, Sqrt, LeakyRelu, Clamp: bit-identical to the
  * reference) and Log, Log1p, Elu and Pow (within 1-2 float32 ulp, see test/parity/transcendental.test.ts).
  * Also Relu and its gradient, Exp/Tanh/Sigmoid, and Sum over axes (f64 accumulation in the reference's
- * order). They pay a copy in and out of wasm memory (streamed in blocks on one thread, see stream.ts),
- * which still beats the reference's generic broadcast/reduce loops several times over.
+ * order). Operands are read where they lie in wasm memory and results written into new storage there.
  */
 import { broadcastShapes, shapesEqual, sizeOf, stridesOf } from '../../tensor/shape.js';
 import { broadcastStrides } from '../reference/broadcast.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
-import type { TypedArray } from '../../tensor/dtype.js';
 import { splitRange, type Call, type WasmRuntime } from './runtime.js';
-import { BLOCK, mapPlanes, outputArray, streamBlocks } from './stream.js';
-import { float32Only, type Buf, type WasmKernel, type WasmKernelFn } from './types.js';
+import { float32Only, type Buf, type OutBuf, type WasmKernel, type WasmKernelFn } from './types.js';
 
 /**
  * Merges dims (dropping size-1 ones) where every stride set stays linear; pads to 4 leading dims.
@@ -82,59 +79,36 @@ function f64Words(values: readonly number[]): number[] {
 /**
  * Runs op code `op` over the broadcast output grid of `outShape`. Operands: [a, b, c] (the asm kernel's
  * roles; unary ops repeat a, binary ops pass a as c); their int32 values convert to float32. Returns
- * null when the shapes need more than 4 strided dims.
+ * the output's address, or null when the shapes need more than 4 strided dims.
  */
 function runGrid(
-  rt: WasmRuntime, op: number, [a, b, c]: [Buf, Buf, Buf], outShape: number[], outType: 'float32' | 'int32', attrs: number[] = [],
-): Float32Array | Int32Array | null {
+  rt: WasmRuntime, op: number, [a, b, c]: [Buf, Buf, Buf], outShape: number[], attrs: number[] = [],
+): number | null {
   const n = sizeOf(outShape);
   const co = coalesce(outShape, [a, b, c].map((x) => broadcastStrides(x.shape, outShape)));
   if (!co) return null;
   const [dims, sa, sb, sc] = co;
   const rows = dims[0] * dims[1] * dims[2], cols = dims[3], S = rt.chunksFor(n / 2);
-  const distinct = [...new Set([a, b, c])];
-  rt.reset();
-  const prm = rt.alloc(PRM_WORDS);
+  const ptr = new Map([...new Set([a, b, c])].map((x) => [x, rt.f32PtrOf(x)]));
+  const prm = rt.alloc(PRM_WORDS), out = rt.output(n);
   rt.setI32(prm, [...dims, ...sa, ...sb, ...sc, 0, 0, 0, 0]);
-  rt.setI32(prm + 4 * PRM_ATTRS, f64Words([0, 1, 2, 3].map((i) => attrs[i] ?? 0)));
-  if (S > 1) {
-    // Threads split one whole copy of the operands.
-    const ptr = new Map(distinct.map((x) => [x, rt.putF32(x.values)]));
-    const out = rt.alloc(n);
-    rt.setI32(prm + 4 * PRM_C, [ptr.get(c)!]);
-    const call = (r0: number, r1: number, c0: number, c1: number): Call[] => [['binary', op, ptr.get(a)!, ptr.get(b)!, out, prm, r0, r1, c0, c1]];
-    rt.run(rows >= S
-      ? splitRange(rows, S, 1).map(([r0, r1]) => call(r0, r1, 0, cols))
-      : splitRange(cols, S, 16).map(([c0, c1]) => call(0, rows, c0, c1)));
-    return outType === 'float32' ? rt.takeF32(out, n) : rt.takeI32(out, n);
-  }
-  // One thread: operands of the output's size stream through windows (the result overwrites the first
-  // one's); broadcast operands are copied whole, once.
-  const staged: { values: TypedArray; window: number }[] = [];
-  const ptr = new Map(distinct.map((x) => {
-    if (x.values.length !== n) return [x, rt.putF32(x.values)];
-    staged.push({ values: x.values, window: rt.alloc(BLOCK) });
-    return [x, staged[staged.length - 1].window];
-  }));
-  const out = staged.length > 0 ? staged[0].window : rt.alloc(BLOCK);
-  const result = outputArray(rt, outType === 'float32' ? Float32Array : Int32Array, n);
   rt.setI32(prm + 4 * PRM_C, [ptr.get(c)!]);
-  const shift = (x: Buf, e0: number) => (x.values.length === n ? e0 : 0);
-  streamBlocks(rt, rows, cols, staged, out, result, (blk) => {
-    rt.setI32(prm + 4 * PRM_SHIFTS, [shift(a, blk.e0), shift(b, blk.e0), shift(c, blk.e0), blk.e0]);
-    return ['binary', op, ptr.get(a)!, ptr.get(b)!, out, prm, blk.r0, blk.r1, blk.c0, blk.c1];
-  });
-  return result;
+  rt.setI32(prm + 4 * PRM_ATTRS, f64Words([0, 1, 2, 3].map((i) => attrs[i] ?? 0)));
+  const call = (r0: number, r1: number, c0: number, c1: number): Call[] => [['binary', op, ptr.get(a)!, ptr.get(b)!, out, prm, r0, r1, c0, c1]];
+  rt.run(S <= 1 ? [call(0, rows, 0, cols)]
+    : rows >= S ? splitRange(rows, S, 1).map(([r0, r1]) => call(r0, r1, 0, cols))
+      : splitRange(cols, S, 16).map(([c0, c1]) => call(0, rows, c0, c1)));
+  return out;
 }
 
 /** Runs a grid op and wraps its output, or says why it falls back. */
 function gridKernel(
   rt: WasmRuntime, op: Op, roles: [Buf, Buf, Buf], outShape: number[], outType: 'float32' | 'int32', attrs?: number[],
-): Buf[] | string {
+): OutBuf[] | string {
   if (sizeOf(outShape) === 0) return 'empty tensor';
-  const values = runGrid(rt, OPS[op], roles, outShape, outType, attrs);
-  if (!values) return 'more than 4 broadcast dims';
-  return [{ values, shape: outShape, dtype: outType }];
+  const out = runGrid(rt, OPS[op], roles, outShape, attrs);
+  if (out === null) return 'more than 4 broadcast dims';
+  return [{ ptr: out, shape: outShape, dtype: outType }];
 }
 
 const COMPARISONS = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'] as const;
@@ -165,7 +139,7 @@ const Pow: WasmKernel<'Pow'> = (rt, inputs) => {
   const [a, b] = inputs;
   const outShape = broadcastShapes(a.shape, b.shape);
   if (!outShape) return 'shapes do not broadcast (the reference kernel reports it)';
-  const shortcut = b.values.length === 1 ? POW_SCALAR.get(b.values[0]) : undefined;
+  const shortcut = sizeOf(b.shape) === 1 ? POW_SCALAR.get(b.values[0]) : undefined;
   return gridKernel(rt, shortcut ?? 'Pow', [a, b, a], outShape, 'float32');
 };
 
@@ -213,29 +187,18 @@ const Where: WasmKernel<'Where'> = (rt, inputs) => {
   return gridKernel(rt, 'Where', [a, b, cond], outShape, 'float32');
 };
 
-/**
- * An elementwise kernel `fn(...inputs, out, i0, i1)` over same-size float32 operands, writing over the
- * copy of the first: threads split one whole copy, a single thread streams blocks.
- */
-function mapSameSize(rt: WasmRuntime, inputs: Buf[], fn: 'relu' | 'reluGrad' | 'expf' | 'tanhf' | 'sigmoidf'): Float32Array {
-  const n = inputs[0].values.length, S = rt.chunksFor(n / 2);
-  rt.reset();
-  if (S > 1) {
-    const ptrs = inputs.map((x) => rt.put(x.values));
-    rt.run(splitRange(n, S, 64).map(([i0, i1]): Call[] => [[fn, ...ptrs, ptrs[0], i0, i1]]));
-    return rt.takeF32(ptrs[0], n);
-  }
-  const staged = inputs.map((x) => ({ values: x.values, window: rt.alloc(BLOCK) }));
-  const ptrs = staged.map((st) => st.window);
-  const result = outputArray(rt, Float32Array, n);
-  streamBlocks(rt, 1, n, staged, ptrs[0], result, (blk) => [fn, ...ptrs, ptrs[0], 0, blk.len]);
-  return result;
+/** An elementwise kernel `fn(...inputs, out, i0, i1)` over same-size float32 operands; threads split the range. */
+function mapSameSize(rt: WasmRuntime, inputs: Buf[], fn: 'relu' | 'reluGrad' | 'expf' | 'tanhf' | 'sigmoidf'): number {
+  const n = sizeOf(inputs[0].shape), S = rt.chunksFor(n / 2);
+  const ptrs = inputs.map((x) => rt.ptrOf(x)), out = rt.output(n);
+  rt.run((S > 1 ? splitRange(n, S, 64) : [[0, n]]).map(([i0, i1]): Call[] => [[fn, ...ptrs, out, i0, i1]]));
+  return out;
 }
 
 const Relu: WasmKernel<'Relu'> = (rt, inputs) => {
   const why = float32Only(inputs);
   if (why) return why;
-  return [{ values: mapSameSize(rt, inputs, 'relu'), shape: [...inputs[0].shape], dtype: 'float32' }];
+  return [{ ptr: mapSameSize(rt, inputs, 'relu'), shape: [...inputs[0].shape], dtype: 'float32' }];
 };
 
 /** Exp, Tanh, Sigmoid (asm/transcendental.ts): polynomials within a few float32 ulp of the reference. */
@@ -243,7 +206,7 @@ function transcendental(fn: 'expf' | 'tanhf' | 'sigmoidf'): WasmKernelFn<Record<
   return (rt, inputs) => {
     const why = float32Only(inputs);
     if (why) return why;
-    return [{ values: mapSameSize(rt, inputs, fn), shape: [...inputs[0].shape], dtype: 'float32' }];
+    return [{ ptr: mapSameSize(rt, inputs, fn), shape: [...inputs[0].shape], dtype: 'float32' }];
   };
 }
 
@@ -252,14 +215,14 @@ const ReluGrad: WasmKernel<'ReluGrad'> = (rt, inputs) => {
   if (why) return why;
   const [dy, y] = inputs;
   if (!shapesEqual(dy.shape, y.shape)) return 'shapes differ (the reference kernel reports it)';
-  return [{ values: mapSameSize(rt, inputs, 'reluGrad'), shape: [...dy.shape], dtype: 'float32' }];
+  return [{ ptr: mapSameSize(rt, inputs, 'reluGrad'), shape: [...dy.shape], dtype: 'float32' }];
 };
 
 const Sum: WasmKernel<'Sum'> = (rt, inputs, { axes }) => {
   const why = float32Only(inputs);
   if (why) return why;
   const [x]: Buf[] = inputs;
-  if (x.values.length === 0) return 'empty tensor';
+  if (sizeOf(x.shape) === 0) return 'empty tensor';
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const keptStrides = stridesOf(kept).map((s, i) => (axes.includes(i) ? 0 : s));
@@ -267,24 +230,17 @@ const Sum: WasmKernel<'Sum'> = (rt, inputs, { axes }) => {
   if (!c) return 'more than 4 alternating kept/reduced dims';
   const [dims, os] = c;
   const nOut = sizeOf(outShape);
-  rt.reset();
-  const out = rt.alloc(nOut), acc = rt.alloc(2 * nOut + 2);
+  const xp = rt.ptrOf(x), out = rt.output(nOut), acc = rt.alloc(2 * nOut + 2);
   if (os[0] === 0 && os[1] === 0 && os[2] === 1 && os[3] === 0) {
-    // [A, B, K] reduced over A and K (conv bias gradients, row sums): channel chains run side by side,
-    // and x streams through a window in slices of A (one thread: the f64 chains keep their order).
-    const [A, B, K] = [dims[0] * dims[1], dims[2], dims[3]];
-    let done = 0;
-    mapPlanes(rt, A, 1, [{ values: x.values as Float32Array, per: B * K }], [], ([xp], _, p0, p1) => {
-      const call: Call = ['sumMiddle', xp, out, acc, p1 - p0, B, K, done === 0 ? 1 : 0, done + p1 - p0 === A ? 1 : 0];
-      done += p1 - p0;
-      return call;
-    });
+    // [A, B, K] reduced over A and K (conv bias gradients, row sums): channel chains run side by side
+    // (one thread: the f64 chains keep the reference's order).
+    rt.run([[['sumMiddle', xp, out, acc, dims[0] * dims[1], dims[2], dims[3], 1, 1]]]);
   } else {
-    const xp = rt.put(x.values), prm = rt.alloc(8);
+    const prm = rt.alloc(8);
     rt.setI32(prm, [...dims, ...os]);
     rt.run([[['sumAxes', xp, out, acc, nOut, prm]]]);
   }
-  return [{ values: rt.takeF32(out, nOut), shape: outShape, dtype: 'float32' }];
+  return [{ ptr: out, shape: outShape, dtype: 'float32' }];
 };
 
 export const elementwiseKernels = {

@@ -65,8 +65,7 @@ export const BatchMatMul: WasmKernel<'BatchMatMul'> = (rt, inputs, { transposeA,
   const [batch, ar, ac] = a.shape;
   const [, br, bc] = b.shape;
   const M = transposeA ? ac : ar, K = transposeA ? ar : ac, N = transposeB ? br : bc;
-  rt.reset();
-  const aPtr = rt.put(a.values), bPtr = rt.put(b.values), c = rt.alloc(batch * M * N);
+  const aPtr = rt.ptrOf(a), bPtr = rt.ptrOf(b), c = rt.output(batch * M * N);
   const A = (p: number): Mat => ({ ptr: aPtr + 4 * p * ar * ac, rs: transposeA ? 1 : ac, cs: transposeA ? ac : 1 });
   const B = (p: number): Mat => ({ ptr: bPtr + 4 * p * br * bc, rs: transposeB ? 1 : bc, cs: transposeB ? bc : 1 });
   if (batch > 1 && M * N * K < THREAD_MIN_WORK && batch <= 400 && M > 0 && N > 0) {
@@ -86,5 +85,5 @@ export const BatchMatMul: WasmKernel<'BatchMatMul'> = (rt, inputs, { transposeA,
     const Ap = rt.alloc(packedASize(M, K));
     for (let p = 0; p < batch; p++) gemm(rt, M, N, K, A(p), B(p), c + 4 * p * M * N, N, false, Ap);
   }
-  return [{ values: rt.takeF32(c, batch * M * N), shape: [batch, M, N], dtype: 'float32' }];
+  return [{ ptr: c, shape: [batch, M, N], dtype: 'float32' }];
 };

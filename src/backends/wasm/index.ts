@@ -1,13 +1,16 @@
 /**
  * The wasm backend: WebAssembly SIMD kernels (built from asm/ by `npm run build:wasm`) on worker
- * threads over one shared memory. Tensor storage stays the reference backend's JS typed arrays, so
- * every kernel without a wasm version (and every float64/int32 call) runs the reference kernel; wasm
- * kernels copy their operands into the runtime's scratch arena, run, and copy the results out.
+ * threads over one shared memory. A wasm kernel's result stays in wasm memory as the new tensor's
+ * storage, where the next kernel reads it (storage.ts); user data and reference-kernel results are JS
+ * arrays, copied in when a wasm kernel reads them. Every kernel without a wasm version (and every
+ * float64 call) runs the reference kernel on JS copies.
  */
 import type { Backend, DataId, MemoryInfo, TensorInfo } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
-import { ReferenceBackend } from '../reference/index.js';
+import { referenceKernels } from '../reference/index.js';
+import type { Buf as RefBuf, RefKernel } from '../reference/types.js';
+import { WasmStore } from './storage.js';
 import { defaultThreads, envVar, relaxedSimdSupport, simdSupport, type WorkerKind } from './features.js';
 import { loadWasm } from './loader.js';
 import { ScratchLimitError, WasmRuntime } from './runtime.js';
@@ -18,7 +21,7 @@ import { AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, AvgPool2D,
 import { Resize2D, Resize2DGrad } from './resize.js';
 import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
-import type { WasmKernel, WasmKernelTable } from './types.js';
+import { sizeOfShape, type OutBuf, type WasmKernel, type WasmKernelTable } from './types.js';
 import { noExtra, show } from '../../ops/args.js';
 import { NeocogError } from '../../ops/validate.js';
 
@@ -87,9 +90,10 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   /** Calls per kernel on each path (tests use it to prove a kernel ran in wasm). */
   readonly stats = new Map<string, KernelCount>();
-  private readonly ref = new ReferenceBackend();
-  /** Kernel outputs come from here and return here when their storage is released. */
+  /** JS copies of resident buffers come from here and return here when their storage is released. */
   readonly arrays = new ArrayPool();
+  /** Tensor storage: resident in wasm memory or JS arrays. */
+  readonly store = new WasmStore(this.arrays);
   private rt: WasmRuntime | null = null;
   private off = '';
   private threadsWanted: number;
@@ -105,10 +109,6 @@ export class WasmBackend implements Backend {
     this.poison = options.poison ?? false;
     this.workerKind = options.workers;
     this.relaxedWanted = options.relaxedSimd ?? true;
-    this.ref.onFree = (values) => {
-      this.rt?.forget(values);
-      this.arrays.recycle(values);
-    };
     this.start();
     live.add(this);
   }
@@ -168,42 +168,35 @@ export class WasmBackend implements Backend {
   }
 
   write(values: TypedArray, dtype: DType): DataId {
-    return this.ref.write(values, dtype);
+    return this.store.write(values, dtype);
   }
   readSync(dataId: DataId): TypedArray {
-    return this.ref.readSync(dataId);
+    return this.store.readSync(dataId);
   }
-  read(dataId: DataId): Promise<TypedArray> {
-    return this.ref.read(dataId);
+  async read(dataId: DataId): Promise<TypedArray> {
+    return this.store.readSync(dataId);
   }
   incRef(dataId: DataId): void {
-    this.ref.incRef(dataId);
+    this.store.incRef(dataId);
   }
   release(dataId: DataId): void {
-    this.ref.release(dataId);
+    this.store.release(dataId);
   }
   memory(): MemoryInfo {
-    return this.ref.memory();
+    return this.store.memory();
   }
   hasKernel(name: KernelName): boolean {
-    return this.ref.hasKernel(name);
+    return name in referenceKernels;
   }
 
   runKernel<K extends KernelName>(name: K, inputs: TensorInfo[], attrs: KernelSpecs[K]): TensorInfo[] {
     const kernel = (wasmKernels as WasmKernelTable)[name] as WasmKernel<K> | undefined;
     let reason = 'no wasm kernel';
     if (kernel && this.rt) {
-      const bufs = inputs.map((t) => ({ values: this.ref.readSync(t.dataId), shape: t.shape, dtype: t.dtype }));
-      let out: ReturnType<typeof kernel>;
-      try {
-        out = kernel(this.rt, bufs, attrs);
-      } catch (e) {
-        if (!(e instanceof ScratchLimitError)) throw e;
-        out = e.message;
-      }
+      const out = this.runWasm(this.rt, kernel, inputs, attrs);
       if (typeof out !== 'string') {
         this.count(name).wasm++;
-        return out.map((b) => ({ dataId: this.ref.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+        return out;
       }
       reason = out;
     } else if (kernel) {
@@ -216,7 +209,38 @@ export class WasmBackend implements Backend {
       this.logged.add(`${name}:${reason}`);
       console.info(`neocog wasm: ${name} falls back to reference (${reason})`);
     }
-    return this.ref.runKernel(name, inputs, attrs);
+    const bufs: RefBuf[] = inputs.map((t) => ({ values: this.store.readSync(t.dataId), shape: t.shape, dtype: t.dtype }));
+    return (referenceKernels[name] as RefKernel<K>)(bufs, attrs)
+      .map((b) => ({ dataId: this.store.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
+  }
+
+  /**
+   * Runs a wasm kernel on its operands where they lie; its outputs become resident storage. When wasm
+   * memory is full, resident buffers move to JS and it runs once more; a string says why it could not run.
+   */
+  private runWasm<K extends KernelName>(rt: WasmRuntime, kernel: WasmKernel<K>, inputs: TensorInfo[], attrs: KernelSpecs[K]): TensorInfo[] | string {
+    const blocks = inputs.map((t) => this.store.blockOf(t.dataId));
+    this.store.use(blocks);
+    for (let attempt = 0; ; attempt++) {
+      const bufs = blocks.map((b, i) => this.store.operand(b, inputs[i].shape));
+      rt.beginKernel();
+      try {
+        const out = kernel(rt, bufs, attrs);
+        return typeof out === 'string' ? out : out.map((b) => this.adopt(rt, b));
+      } catch (e) {
+        if (!(e instanceof ScratchLimitError)) throw e;
+        if (attempt > 0 || this.store.bytesResident === 0) return e.message;
+        this.store.evictAll(blocks);
+      } finally {
+        rt.endKernel();
+      }
+    }
+  }
+
+  private adopt(rt: WasmRuntime, b: OutBuf): TensorInfo {
+    if (b.ptr === undefined) return { dataId: this.store.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype };
+    rt.claim(b.ptr);
+    return { dataId: this.store.adopt(b.ptr, sizeOfShape(b.shape), b.dtype), shape: b.shape, dtype: b.dtype };
   }
 
   private count(name: string): KernelCount {
@@ -226,6 +250,7 @@ export class WasmBackend implements Backend {
   }
 
   private start(): void {
+    this.store.attach(null);
     this.rt?.close();
     this.rt = null;
     const simd = simdSupport();
@@ -236,6 +261,7 @@ export class WasmBackend implements Backend {
     try {
       this.rt = new WasmRuntime(this.threadsWanted, this.workerKind, this.relaxedWanted);
       this.rt.arrays = this.arrays;
+      this.store.attach(this.rt);
       this.rt.workerFirst = this.workerFirst;
       this.rt.poison = this.poison;
       this.off = '';

@@ -1,11 +1,11 @@
 /**
  * Pooling kernels on the wasm runtime (asm/pool.ts): bit-identical to the reference kernels, threads
- * split the (n, c) planes; on one thread the planes stream through small windows (stream.ts).
+ * split the (n, c) planes.
  */
 import type { AvgPool2DAttrs } from '../../kernels/specs.js';
 import { adaptiveAxis } from '../reference/pool.js';
-import { float32Only, type Buf, type WasmKernel } from './types.js';
-import { mapPlanes, outputArray } from './stream.js';
+import { float32Only, sizeOfShape, type Buf, type WasmKernel } from './types.js';
+import { mapPlanes } from './stream.js';
 import type { WasmRuntime } from './runtime.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -23,15 +23,14 @@ export const MaxPool2D: WasmKernel<'MaxPool2D'> = (rt, inputs, a) => {
   const [N, C, H, W] = x.shape;
   const [OH, OW] = a.outSize;
   const n = N * C * OH * OW;
-  const out = outputArray(rt, Float32Array, n), idx = outputArray(rt, Int32Array, n);
-  rt.reset();
-  mapPlanes(rt, N * C, rt.chunksFor(n * a.kernel[0] * a.kernel[1]), [{ values: x.values as Float32Array, per: H * W }],
-    [{ values: out, per: OH * OW }, { values: idx, per: OH * OW }], ([xp], [op, ip], p0, p1) => [
+  const out = rt.output(n), idx = rt.output(n);
+  mapPlanes(rt, N * C, rt.chunksFor(n * a.kernel[0] * a.kernel[1]), [rt.ptrOf(x)],
+    [out, idx], ([xp], [op, ip], p0, p1) => [
       'maxPool', xp, op, ip, H, W, OH, OW, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1],
       a.pad[0], a.pad[1], a.dilation[0], a.dilation[1], p0, p1,
     ]);
   const shape = [N, C, OH, OW];
-  return [{ values: out, shape, dtype: 'float32' }, { values: idx, shape: [...shape], dtype: 'int32' }];
+  return [{ ptr: out, shape, dtype: 'float32' }, { ptr: idx, shape: [...shape], dtype: 'int32' }];
 };
 
 export const AvgPool2D: WasmKernel<'AvgPool2D'> = (rt, inputs, a) => {
@@ -40,11 +39,10 @@ export const AvgPool2D: WasmKernel<'AvgPool2D'> = (rt, inputs, a) => {
   const [x] = inputs;
   const [N, C, H, W] = x.shape;
   const [OH, OW] = a.outSize;
-  const out = outputArray(rt, Float32Array, N * C * OH * OW);
-  rt.reset();
-  mapPlanes(rt, N * C, rt.chunksFor(out.length * a.kernel[0] * a.kernel[1]), [{ values: x.values as Float32Array, per: H * W }],
-    [{ values: out, per: OH * OW }], ([xp], [op], p0, p1) => ['avgPool', xp, op, H, W, OH, OW, ...args, p0, p1]);
-  return [{ values: out, shape: [N, C, OH, OW], dtype: 'float32' }];
+  const out = rt.output(N * C * OH * OW);
+  mapPlanes(rt, N * C, rt.chunksFor(N * C * OH * OW * a.kernel[0] * a.kernel[1]), [rt.ptrOf(x)],
+    [out], ([xp], [op], p0, p1) => ['avgPool', xp, op, H, W, OH, OW, ...args, p0, p1]);
+  return [{ ptr: out, shape: [N, C, OH, OW], dtype: 'float32' }];
 };
 
 export const AvgPool2DGrad: WasmKernel<'AvgPool2DGrad'> = (rt, inputs, a) => {
@@ -53,11 +51,10 @@ export const AvgPool2DGrad: WasmKernel<'AvgPool2DGrad'> = (rt, inputs, a) => {
   const [dy] = inputs;
   const [N, C, H, W] = a.inputShape;
   const [OH, OW] = a.outSize;
-  const dx = outputArray(rt, Float32Array, N * C * H * W);
-  rt.reset();
-  mapPlanes(rt, N * C, rt.chunksFor(N * C * OH * OW * a.kernel[0] * a.kernel[1]), [{ values: dy.values as Float32Array, per: OH * OW }],
-    [{ values: dx, per: H * W }], ([gp], [dp], p0, p1) => ['avgPoolGrad', gp, dp, H, W, OH, OW, ...args, p0, p1]);
-  return [{ values: dx, shape: [...a.inputShape], dtype: 'float32' }];
+  const dx = rt.output(N * C * H * W);
+  mapPlanes(rt, N * C, rt.chunksFor(N * C * OH * OW * a.kernel[0] * a.kernel[1]), [rt.ptrOf(dy)],
+    [dx], ([gp], [dp], p0, p1) => ['avgPoolGrad', gp, dp, H, W, OH, OW, ...args, p0, p1]);
+  return [{ ptr: dx, shape: [...a.inputShape], dtype: 'float32' }];
 };
 
 export const ScatterPlane: WasmKernel<'ScatterPlane'> = (rt, inputs, a) => {
@@ -67,19 +64,17 @@ export const ScatterPlane: WasmKernel<'ScatterPlane'> = (rt, inputs, a) => {
   const [N, C] = src.shape;
   const [PH, PW] = a.planeShape;
   const plane = PH * PW, per = size(src.shape.slice(2));
-  const iv = indices.values as Int32Array;
-  const out = outputArray(rt, Float32Array, N * C * plane);
-  rt.reset();
+  const out = rt.output(N * C * plane);
   const bad = rt.alloc(1);
   rt.setI32(bad, [0]);
-  mapPlanes(rt, N * C, rt.chunksFor(N * C * (per + plane)), [{ values: src.values as Float32Array, per }, { values: iv, per }],
-    [{ values: out, per: plane }], ([sp, ip], [op], p0, p1) => ['scatterPlane', sp, ip, op, per, plane, p0, p1, bad]);
+  mapPlanes(rt, N * C, rt.chunksFor(N * C * (per + plane)), [rt.ptrOf(src), rt.ptrOf(indices)],
+    [out], ([sp, ip], [op], p0, p1) => ['scatterPlane', sp, ip, op, per, plane, p0, p1, bad]);
   // The kernel only flags bad indices; the first one in order names the reference's error.
-  if (new Int32Array(rt.memory.buffer, bad, 1)[0] !== 0) {
-    const j = iv.find((v) => !(v >= 0 && v < plane));
+  if (rt.readI32(bad) !== 0) {
+    const j = (indices.values as Int32Array).find((v) => !(v >= 0 && v < plane));
     throw new Error(`ScatterPlane: index ${j} is outside the ${PH}x${PW} plane`);
   }
-  return [{ values: out, shape: [N, C, PH, PW], dtype: 'float32' }];
+  return [{ ptr: out, shape: [N, C, PH, PW], dtype: 'float32' }];
 };
 
 /** The reference's adaptive windows as one i32 block [hLo[OH], hHi[OH], wLo[OW], wHi[OW]] in wasm memory. */
@@ -95,7 +90,7 @@ const adaptiveWork = (N: number, C: number, H: number, W: number, OH: number, OW
   N * C * (H + OH) * (W + OW);
 
 /** The precondition of the single-input kernels: float32 and not empty (the reference handles the rest). */
-export const float32NonEmpty = (x: Buf) => float32Only([x]) ?? (x.values.length === 0 ? 'empty tensor' : null);
+export const float32NonEmpty = (x: Buf) => float32Only([x]) ?? (sizeOfShape(x.shape) === 0 ? 'empty tensor' : null);
 
 export const AdaptiveAvgPool2D: WasmKernel<'AdaptiveAvgPool2D'> = (rt, inputs, a) => {
   const [x] = inputs;
@@ -103,12 +98,11 @@ export const AdaptiveAvgPool2D: WasmKernel<'AdaptiveAvgPool2D'> = (rt, inputs, a
   if (why) return why;
   const [N, C, H, W] = x.shape;
   const [OH, OW] = a.outSize;
-  const out = outputArray(rt, Float32Array, N * C * OH * OW);
-  rt.reset();
+  const out = rt.output(N * C * OH * OW);
   const win = putWindows(rt, H, W, OH, OW);
-  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [{ values: x.values as Float32Array, per: H * W }],
-    [{ values: out, per: OH * OW }], ([xp], [op], p0, p1) => ['adaptiveAvgPool', xp, op, win, H, W, OH, OW, p0, p1]);
-  return [{ values: out, shape: [N, C, OH, OW], dtype: 'float32' }];
+  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [rt.ptrOf(x)],
+    [out], ([xp], [op], p0, p1) => ['adaptiveAvgPool', xp, op, win, H, W, OH, OW, p0, p1]);
+  return [{ ptr: out, shape: [N, C, OH, OW], dtype: 'float32' }];
 };
 
 export const AdaptiveAvgPool2DGrad: WasmKernel<'AdaptiveAvgPool2DGrad'> = (rt, inputs, a) => {
@@ -117,12 +111,11 @@ export const AdaptiveAvgPool2DGrad: WasmKernel<'AdaptiveAvgPool2DGrad'> = (rt, i
   if (why) return why;
   const [N, C, H, W] = a.inputShape;
   const [OH, OW] = [dy.shape[2], dy.shape[3]];
-  const dx = outputArray(rt, Float32Array, N * C * H * W);
-  rt.reset();
+  const dx = rt.output(N * C * H * W);
   const win = putWindows(rt, H, W, OH, OW);
-  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [{ values: dy.values as Float32Array, per: OH * OW }],
-    [{ values: dx, per: H * W }], ([gp], [dp], p0, p1) => ['adaptiveAvgPoolGrad', gp, dp, win, H, W, OH, OW, p0, p1]);
-  return [{ values: dx, shape: [...a.inputShape], dtype: 'float32' }];
+  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [rt.ptrOf(dy)],
+    [dx], ([gp], [dp], p0, p1) => ['adaptiveAvgPoolGrad', gp, dp, win, H, W, OH, OW, p0, p1]);
+  return [{ ptr: dx, shape: [...a.inputShape], dtype: 'float32' }];
 };
 
 export const AdaptiveMaxPool2D: WasmKernel<'AdaptiveMaxPool2D'> = (rt, inputs, a) => {
@@ -132,12 +125,11 @@ export const AdaptiveMaxPool2D: WasmKernel<'AdaptiveMaxPool2D'> = (rt, inputs, a
   const [N, C, H, W] = x.shape;
   const [OH, OW] = a.outSize;
   const n = N * C * OH * OW;
-  const out = outputArray(rt, Float32Array, n), idx = outputArray(rt, Int32Array, n);
-  rt.reset();
+  const out = rt.output(n), idx = rt.output(n);
   const win = putWindows(rt, H, W, OH, OW);
-  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [{ values: x.values as Float32Array, per: H * W }],
-    [{ values: out, per: OH * OW }, { values: idx, per: OH * OW }],
+  mapPlanes(rt, N * C, rt.chunksFor(adaptiveWork(N, C, H, W, OH, OW)), [rt.ptrOf(x)],
+    [out, idx],
     ([xp], [op, ip], p0, p1) => ['adaptiveMaxPool', xp, op, ip, win, H, W, OH, OW, p0, p1]);
   const shape = [N, C, OH, OW];
-  return [{ values: out, shape, dtype: 'float32' }, { values: idx, shape: [...shape], dtype: 'int32' }];
+  return [{ ptr: out, shape, dtype: 'float32' }, { ptr: idx, shape: [...shape], dtype: 'int32' }];
 };

@@ -3,16 +3,15 @@
  * (same NaN and tie rules; values are only compared, never rounded). Shapes take one of three forms:
  * rows (x as [rows, len] reduced over len: softmax's class axis, full reductions), a middle axis (x as
  * [A, R, K] reduced over R: the class axis of NCHW maps, axis 0), or up to 4 alternating kept/reduced
- * dim groups folded in flat order on one thread. Rows and middle split their planes across threads and
- * stream them on one.
+ * dim groups folded in flat order on one thread. Rows and middle split their planes across threads.
  */
 import { stridesOf } from '../../tensor/shape.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
 import { coalesce } from './elementwise.js';
-import { mapPlanes, outputArray } from './stream.js';
+import { mapPlanes } from './stream.js';
 import { float32NonEmpty } from './pool.js';
 import type { WasmRuntime } from './runtime.js';
-import type { WasmKernel, WasmKernelFn } from './types.js';
+import { sizeOfShape, type Buf, type WasmKernel, type WasmKernelFn } from './types.js';
 
 type Form =
   | { kind: 'rows'; rows: number; len: number }
@@ -41,19 +40,18 @@ function reduceForm(shape: readonly number[], axes: readonly number[]): Form | n
   }
 }
 
-/** Runs a rows or middle form: planes (rows, or [R, K] blocks) split across threads or streamed. */
+/** Runs a rows or middle form: planes (rows, or [R, K] blocks) split across threads. */
 function runPlanes(
-  rt: WasmRuntime, fns: { rows: string; middle: string }, op: number, x: Float32Array, form: Form & { kind: 'rows' | 'middle' },
-  out: Float32Array | Int32Array,
+  rt: WasmRuntime, fns: { rows: string; middle: string }, op: number, x: Buf, form: Form & { kind: 'rows' | 'middle' }, out: number,
 ): void {
-  const chunks = rt.chunksFor(x.length);
+  const chunks = rt.chunksFor(sizeOfShape(x.shape)), xPtr = rt.ptrOf(x);
   if (form.kind === 'rows') {
     const { rows, len } = form;
-    mapPlanes(rt, rows, chunks, [{ values: x, per: len }], [{ values: out, per: 1 }],
+    mapPlanes(rt, rows, chunks, [xPtr], [out],
       ([xp], [outPtr], p0, p1) => [fns.rows, op, xp, outPtr, len, p0, p1]);
   } else {
     const { A, R, K } = form;
-    mapPlanes(rt, A, chunks, [{ values: x, per: R * K }], [{ values: out, per: K }],
+    mapPlanes(rt, A, chunks, [xPtr], [out],
       ([xp], [outPtr], p0, p1) => [fns.middle, op, xp, outPtr, R, K, p0, p1]);
   }
 }
@@ -69,18 +67,15 @@ function extreme(op: 0 | 1): WasmKernelFn<KernelSpecs['Max']> {
     const form = reduceForm(x.shape, axes);
     if (!form) return 'more than 4 alternating kept/reduced dim groups';
     const outShape = x.shape.filter((_, i) => !axes.includes(i));
-    const xv = x.values as Float32Array;
-    const nOut = outShape.reduce((a, b) => a * b, 1);
-    rt.reset();
+    const nOut = sizeOfShape(outShape), out = rt.output(nOut);
     if (form.kind !== 'flat') {
-      const out = outputArray(rt, Float32Array, nOut);
-      runPlanes(rt, EXTREME, op, xv, form, out);
-      return [{ values: out, shape: outShape, dtype: 'float32' }];
+      runPlanes(rt, EXTREME, op, x, form, out);
+      return [{ ptr: out, shape: outShape, dtype: 'float32' }];
     }
-    const xp = rt.put(xv), out = rt.alloc(nOut), prm = rt.alloc(8);
+    const xp = rt.ptrOf(x), prm = rt.alloc(8);
     rt.setI32(prm, [...form.dims, ...form.os]);
     rt.run([[['extremeAxes', op, xp, out, nOut, prm]]]);
-    return [{ values: rt.takeF32(out, nOut), shape: outShape, dtype: 'float32' }];
+    return [{ ptr: out, shape: outShape, dtype: 'float32' }];
   };
 }
 
@@ -94,10 +89,9 @@ function argExtreme(op: 0 | 1): WasmKernelFn<KernelSpecs['ArgMax']> {
     const form: Form & { kind: 'rows' | 'middle' } = inner === 1
       ? { kind: 'rows', rows: outer, len }
       : { kind: 'middle', A: outer, R: len, K: inner };
-    const out = outputArray(rt, Int32Array, outer * inner);
-    rt.reset();
-    runPlanes(rt, ARG, op, x.values as Float32Array, form, out);
-    return [{ values: out, shape: x.shape.filter((_, i) => i !== axis), dtype: 'int32' }];
+    const out = rt.output(outer * inner);
+    runPlanes(rt, ARG, op, x, form, out);
+    return [{ ptr: out, shape: x.shape.filter((_, i) => i !== axis), dtype: 'int32' }];
   };
 }
 

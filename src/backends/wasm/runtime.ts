@@ -1,12 +1,15 @@
 /**
- * One WebAssembly.Memory (shared when threads run), the kernel instance on it, a bump arena that every
- * kernel call resets, and the thread pool. Kernels copy operands in with `put`, run `Call`s through
- * `run` (split into one job per thread) and copy results out with `takeF32` / `takeI32`.
+ * One WebAssembly.Memory (shared when threads run), the kernel instance on it, the heap that holds
+ * tensor storage, prepared weights and kernel scratch, and the thread pool. Kernels take their operands'
+ * addresses (`ptrOf`: resident storage as is, JS values copied into scratch), write their results into
+ * `output` blocks that become the new tensors' storage, and run `Call`s through `run` (split into one job
+ * per thread).
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import { loadWasm, type WasmBuild } from './loader.js';
 import { relaxedSimdSupport, threadSupport, workerKind, type WorkerKind } from './features.js';
 import { ArrayPool } from './array-pool.js';
+import { Heap, HeapFullError } from './heap.js';
 import { MY_BP, MY_TMP, ThreadPool, type Call } from './threads.js';
 
 export { MY_BP, MY_TMP, type Call } from './threads.js';
@@ -37,10 +40,15 @@ export const THREAD_MIN_WORK = 1 << 19;
 /** Chunks per thread when a kernel is split: spare chunks absorb a worker the OS paused. */
 const CHUNKS_PER_THREAD = 3;
 
-/** Prepared weights kept resident at most (beyond that, kernels prepare them per call as before). */
-const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
-/** Dead prepared blocks tolerated before the region is cleared and refilled on demand. */
-const RESIDENT_SLACK_BYTES = 16 * 2 ** 20;
+/** Prepared weights kept at most (beyond that, kernels prepare them per call as before). */
+const PREPARED_MAX_BYTES = 256 * 2 ** 20;
+
+/** What a kernel reads: its resident address, or its values in JS (copied in as scratch on demand). */
+export interface Operand {
+  readonly ptr: number;
+  readonly values: TypedArray;
+  readonly dtype: string;
+}
 
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
@@ -53,22 +61,23 @@ export class WasmRuntime {
   readonly threadNote: string;
   /** What runs the threads: 'worker_threads' or 'Web Workers' (empty on one thread). */
   readonly workers: string;
+  /** Tensor storage, prepared weights and kernel scratch. */
+  readonly heap: Heap;
   private readonly fns: Record<string, Fn>;
   private readonly tmpBase: number;
   private readonly bpBase: number;
   private readonly bpBytes: number;
-  /** Where the arena starts: above the prepared weights, which sit between residentBase and here. */
-  private arenaBase: number;
-  private readonly residentBase: number;
-  private top: number;
-  /** Prepared weights by source array and layout; replaced wholesale when the region is cleared. */
-  private prepared = new WeakMap<TypedArray, Map<string, { ptr: number; bytes: number }>>();
-  private residentLive = 0;
-  private residentDead = 0;
+  /** This kernel's scratch blocks (freed when it ends) and outputs (freed only when it fails). */
+  private scratch: number[] = [];
+  private outputs: number[] = [];
+  /** Prepared weights by source storage and layout. */
+  private prepared = new WeakMap<object, Map<string, number>>();
+  /** Every prepared block, so they can all be dropped even when their sources were garbage-collected. */
+  private preparedBlocks = new Set<number>();
+  private preparedBytes = 0;
   private f32 = new Float32Array(0);
   private i32 = new Int32Array(0);
   private pool: ThreadPool | null = null;
-
   /**
    * Throws (with the reason as message) when no kernel module can be loaded. `kind`: the workers to start
    * (default: what this runtime has; tests force 'web' with a Web Worker shim).
@@ -105,10 +114,9 @@ export class WasmRuntime {
     this.tmpBase = align(this.fns.heapBase(), 64);
     this.bpBytes = 4 * this.fns.bpFloats();
     this.bpBase = this.tmpBase + TMP_BYTES * MAX_THREADS;
-    this.arenaBase = this.residentBase = this.bpBase + this.bpBytes * this.threads;
-    this.top = this.arenaBase;
-    const pages = Math.ceil(this.arenaBase / PAGE) + 1 - this.memory.buffer.byteLength / PAGE;
-    if (pages > 0) this.memory.grow(pages);
+    const heapBase = align(this.bpBase + this.bpBytes * this.threads, 64);
+    this.heap = new Heap(heapBase, (end) => this.cover(end));
+    this.cover(heapBase + PAGE);
     this.refresh();
     if (this.threads > 1) {
       const k = kind ?? (workerKind() as WorkerKind);
@@ -134,90 +142,136 @@ export class WasmRuntime {
     this.i32.set(values, ptr >> 2);
   }
 
-  /** Frees the whole arena; called at the start of every kernel. */
-  reset(): void {
-    this.top = this.arenaBase;
-    if (this.poison) this.f32.fill(NaN, this.tmpBase >> 2, this.residentBase >> 2);
+  /** Called before every kernel: under `poison`, the per-thread scratch starts as NaN. */
+  beginKernel(): void {
+    if (this.poison) this.f32.fill(NaN, this.tmpBase >> 2, this.heap.base >> 2);
+  }
+
+  /** Hands an output block of this kernel to the caller (each one once); throws on anything else. */
+  claim(ptr: number): void {
+    const i = this.outputs.indexOf(ptr);
+    if (i < 0) throw new Error(`wasm runtime: a kernel returned address ${ptr}, which is not one of its unclaimed outputs`);
+    this.outputs.splice(i, 1);
+  }
+
+  /** Frees this kernel's scratch and every output not claimed; the backend calls it after every kernel. */
+  endKernel(): void {
+    for (const p of this.scratch) this.heap.free(p);
+    for (const p of this.outputs) this.heap.free(p);
+    this.scratch = [];
+    this.outputs = [];
   }
 
   /**
    * Weights prepared for a kernel (Winograd-transformed, GEMM-packed) kept in wasm memory across calls:
-   * the address of `floats` values derived from `source` in layout `tag`, computed by `fill(ptr)` the
-   * first time. Tensor storage never changes in place (updates swap in new arrays), so the source
-   * array's identity is the version; `forget` drops what was derived from a released array. Call right
-   * after reset(), before any other allocation: the block goes below the arena, which is reset again.
+   * the address of `floats` values derived from `source` (the weights' storage) in layout `tag`,
+   * computed by `fill(ptr)` the first time, or -1 when the prepared total is at its cap (the kernel then
+   * prepares into scratch). Storage never changes in place (updates make new storage), so the source's
+   * identity is the version; `forget` frees what was derived from a released source.
    */
-  resident(source: TypedArray, tag: string, floats: number, fill: (ptr: number) => void): number {
+  resident(source: object, tag: string, floats: number, fill: (ptr: number) => void): number {
     let byTag = this.prepared.get(source);
     const hit = byTag?.get(tag);
-    if (hit) return hit.ptr;
+    if (hit !== undefined) return hit;
     const bytes = align(4 * floats, 64);
-    if (this.residentLive + bytes > RESIDENT_MAX_BYTES) return -1;
-    if (this.residentDead > Math.max(this.residentLive, RESIDENT_SLACK_BYTES)) this.clearResident();
-    const ptr = this.arenaBase;
-    this.arenaBase += bytes;
+    if (this.preparedBytes + bytes > PREPARED_MAX_BYTES) {
+      // Sources the garbage collector took leave their blocks behind: start over once full.
+      this.clearPrepared();
+      if (bytes > PREPARED_MAX_BYTES) return -1;
+    }
+    const ptr = this.grab(bytes);
     try {
-      this.reset();
-      this.alloc(0); // grows memory to cover the block
       fill(ptr);
     } catch (e) {
-      this.arenaBase = ptr;
+      this.heap.free(ptr);
       throw e;
-    } finally {
-      this.reset();
     }
     if (!byTag) this.prepared.set(source, (byTag = new Map()));
-    byTag.set(tag, { ptr, bytes });
-    this.residentLive += bytes;
+    byTag.set(tag, ptr);
+    this.preparedBlocks.add(ptr);
+    this.preparedBytes += this.heap.sizeOf(ptr)!;
     return ptr;
   }
 
-  /** The array's storage was released: what was prepared from it is dead (reclaimed at the next clear). */
-  forget(source: TypedArray): void {
+  /** The source's storage was released: frees what was prepared from it. */
+  forget(source: object): void {
     const byTag = this.prepared.get(source);
     if (!byTag) return;
     this.prepared.delete(source);
-    for (const { bytes } of byTag.values()) {
-      this.residentLive -= bytes;
-      this.residentDead += bytes;
-    }
+    for (const ptr of byTag.values()) this.dropPrepared(ptr);
   }
 
-  /** Drops every prepared block (they are recomputed on next use). */
-  clearResident(): void {
+  /** Frees every prepared block (they are recomputed on next use). */
+  clearPrepared(): void {
+    for (const ptr of this.preparedBlocks) this.dropPrepared(ptr);
     this.prepared = new WeakMap();
-    this.arenaBase = this.residentBase;
-    this.residentLive = this.residentDead = 0;
-    this.reset();
+  }
+
+  private dropPrepared(ptr: number): void {
+    if (!this.preparedBlocks.delete(ptr)) return;
+    this.preparedBytes -= this.heap.sizeOf(ptr)!;
+    this.heap.free(ptr);
   }
 
   /** Bytes of prepared weights in use (tests and profiles read it). */
   get residentBytes(): number {
-    return this.residentLive;
+    return this.preparedBytes;
   }
 
-  /** Byte address of `n` fresh 4-byte elements (64-aligned, contents undefined: NaN under `poison`). */
+  /** Byte address of `n` 4-byte elements of scratch, freed when the kernel ends (64-aligned, contents undefined: NaN under `poison`). */
   alloc(n: number): number {
-    const ptr = this.top;
-    this.top = align(ptr + 4 * n, 64);
-    const need = Math.ceil(this.top / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (need > 0) {
-      try {
-        if (this.top > MAX_PAGES * PAGE) throw new RangeError('above the 2 GiB limit of 32-bit wasm pointers here');
-        this.memory.grow(need);
-      } catch (e) {
-        throw new ScratchLimitError(`a kernel needs ${(this.top / 2 ** 20).toFixed(0)} MiB of wasm scratch: ${(e as Error).message}`);
-      }
-      this.refresh();
-    }
-    if (this.poison) this.f32.fill(NaN, ptr >> 2, this.top >> 2);
+    const ptr = this.grab(4 * n);
+    this.scratch.push(ptr);
     return ptr;
+  }
+
+  /** Byte address of a kernel output of `n` 4-byte elements: it becomes tensor storage when the kernel succeeds. */
+  output(n: number): number {
+    const ptr = this.grab(4 * n);
+    this.outputs.push(ptr);
+    return ptr;
+  }
+
+  /** Heap block of `bytes` (NaN-filled under `poison`); the heap's limit becomes ScratchLimitError. */
+  private grab(bytes: number): number {
+    let ptr: number;
+    try {
+      ptr = this.heap.malloc(bytes);
+    } catch (e) {
+      if (!(e instanceof HeapFullError)) throw e;
+      throw new ScratchLimitError(`a kernel needs ${(bytes / 2 ** 20).toFixed(0)} MiB more wasm memory: ${e.message}`);
+    }
+    if (this.poison) this.f32.fill(NaN, ptr >> 2, (ptr + bytes) >> 2);
+    return ptr;
+  }
+
+  /** Grows the memory to cover [0, end). */
+  private cover(end: number): void {
+    const need = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need <= 0) return;
+    if (end > MAX_PAGES * PAGE) throw new HeapFullError('above the 2 GiB limit of 32-bit wasm pointers here');
+    try {
+      this.memory.grow(need);
+    } catch (e) {
+      throw new HeapFullError((e as Error).message);
+    }
+    this.refresh();
   }
 
   /** Testing aid: fill every allocation and the per-thread scratch with NaN, so reads of unwritten memory show. */
   poison = false;
 
-  /** Copies float32 or int32 values into fresh arena memory. */
+  /** The operand's address: resident storage as is, else its values copied into scratch (int32 stays int32). */
+  ptrOf(x: Operand): number {
+    return x.ptr >= 0 ? x.ptr : this.put(x.values);
+  }
+
+  /** The operand's address as float32: int32 operands are converted into scratch. */
+  f32PtrOf(x: Operand): number {
+    return x.ptr >= 0 && x.dtype === 'float32' ? x.ptr : this.putF32(x.values);
+  }
+
+  /** Copies float32 or int32 values into fresh scratch. */
   put(values: TypedArray): number {
     const ptr = this.alloc(values.length);
     if (values instanceof Int32Array) this.i32.set(values, ptr >> 2);
@@ -225,33 +279,53 @@ export class WasmRuntime {
     return ptr;
   }
 
-  /** Copies values into fresh arena memory as float32 (int32 values convert). */
+  /** Copies values into fresh scratch as float32 (int32 values convert). */
   putF32(values: TypedArray): number {
     const ptr = this.alloc(values.length);
     this.f32.set(values, ptr >> 2);
     return ptr;
   }
 
-  /** Where output arrays come from (the backend shares its pool so released outputs are reused). */
+  /** Copies values into a new heap block the caller owns (tensor storage). */
+  upload(values: Float32Array | Int32Array): number {
+    const ptr = this.grab(4 * values.length);
+    if (values instanceof Int32Array) this.i32.set(values, ptr >> 2);
+    else this.f32.set(values, ptr >> 2);
+    return ptr;
+  }
+
+  /** Where JS copies come from (the backend shares its pool so released copies are reused). */
   arrays = new ArrayPool();
 
-  /** A fresh output array of n elements that the caller fills completely (NaN bits under `poison`). */
+  /** A fresh JS array of n elements that the caller fills completely (NaN bits under `poison`). */
   outputArray<T extends Float32ArrayConstructor | Int32ArrayConstructor>(type: T, n: number): InstanceType<T> {
     const out = this.arrays.acquire(type, n);
     if (this.poison) new Int32Array(out.buffer, out.byteOffset, n).fill(0x7fc00000);
     return out;
   }
 
+  /** A JS copy of n float32 values at ptr. */
   takeF32(ptr: number, n: number): Float32Array {
-    const out = this.outputArray(Float32Array, n);
+    const out = this.arrays.acquire(Float32Array, n);
     out.set(this.f32.subarray(ptr >> 2, (ptr >> 2) + n));
     return out;
   }
 
+  /** A JS copy of n int32 values at ptr. */
   takeI32(ptr: number, n: number): Int32Array {
-    const out = this.outputArray(Int32Array, n);
+    const out = this.arrays.acquire(Int32Array, n);
     out.set(this.i32.subarray(ptr >> 2, (ptr >> 2) + n));
     return out;
+  }
+
+  /** The single int32 at ptr. */
+  readI32(ptr: number): number {
+    return this.i32[ptr >> 2];
+  }
+
+  /** Writes float64 values at ptr (8-aligned). */
+  setF64(ptr: number, values: readonly number[]): void {
+    new Float64Array(this.memory.buffer, ptr, values.length).set(values);
   }
 
   /**

@@ -225,7 +225,7 @@ export interface WinogradFilterGrad extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | '
  * of planes keep partial sums S, added in chunk order (results depend on the thread count in the last
  * bits only); fewer planes than chunks split their 16 GEMMs across the threads instead.
  */
-export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): Float32Array {
+export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): number {
   const { N, G, Cg, Kg, H, W, pads } = c;
   const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
   const Hp = 2 * TH + 2, Wp = 2 * TW + 2, Hd = 2 * TH, Wd = 2 * TW;
@@ -307,7 +307,7 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): F
     }
   }
   // dW = G^T S G, the partial sums added on the way (threads split the filter-channel pairs).
-  const KC = Kg * Cg, dw = rt.alloc(G * KC * 9);
+  const KC = Kg * Cg, dw = rt.output(G * KC * 9);
   rt.run(splitRange(G * KC, rt.chunksFor(G * KC * 16 * (partials + 4)), 4).map(([i0, i1]): Call[] => {
     const calls: Call[] = [];
     for (let g = Math.floor(i0 / KC); g * KC < i1; g++) {
@@ -316,5 +316,5 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): F
     }
     return calls;
   }));
-  return rt.takeF32(dw, G * KC * 9);
+  return dw;
 }

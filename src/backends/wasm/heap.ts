@@ -1,0 +1,131 @@
+/**
+ * The allocator of wasm memory above the runtime's fixed scratch: tensor storage, prepared weights
+ * and per-kernel scratch all come from here, so a new tensor reuses memory a released one left (pages
+ * already touched) instead of costing the OS a fresh, page-faulting allocation.
+ *
+ * Segregated fits with immediate coalescing (the shape of TLSF): free blocks sit in bins of 4 per power
+ * of two, a request takes the first fitting block from its bin or any larger bin and splits off the
+ * rest; a freed block merges with free neighbours, and a free block at the top is returned to the
+ * unused region above. Bookkeeping lives in JS maps, never in wasm memory, so a kernel writing out of
+ * bounds cannot corrupt it.
+ */
+
+export const HEAP_ALIGN = 64;
+const SUB_BINS = 4;
+
+/** The heap cannot grow enough (the 32-bit address space or the engine refused). */
+export class HeapFullError extends Error {}
+
+export class Heap {
+  private readonly used = new Map<number, number>();
+  private readonly freeAt = new Map<number, number>();
+  private readonly freeEnding = new Map<number, number>();
+  private readonly bins: Set<number>[] = [];
+  /** End of the highest block; everything above it is unused. */
+  private top: number;
+  private inUse = 0;
+
+  /**
+   * `base`: the first address (aligned). `ensure(end)` makes memory cover [0, end) or throws; it is called
+   * before an address at or above the current top is handed out.
+   */
+  constructor(readonly base: number, private readonly ensure: (end: number) => void) {
+    this.top = base;
+  }
+
+  /** Bytes handed out and not freed. */
+  get bytesInUse(): number {
+    return this.inUse;
+  }
+
+  /** The highest address in use (what the memory must cover). */
+  get end(): number {
+    return this.top;
+  }
+
+  /** Blocks handed out and not freed. */
+  get blocks(): number {
+    return this.used.size;
+  }
+
+  /** Address of `bytes` bytes (HEAP_ALIGN-aligned, contents undefined). */
+  malloc(bytes: number): number {
+    const size = Math.max(HEAP_ALIGN, Math.ceil(bytes / HEAP_ALIGN) * HEAP_ALIGN);
+    const ptr = this.takeFree(size) ?? this.takeTop(size);
+    this.used.set(ptr, size);
+    this.inUse += size;
+    return ptr;
+  }
+
+  /** Returns a block from malloc (freeing anything else throws: a double free is a bug). */
+  free(ptr: number): void {
+    const size = this.used.get(ptr);
+    if (size === undefined) throw new Error(`wasm heap: free of ${ptr}, which is not an allocated block`);
+    this.used.delete(ptr);
+    this.inUse -= size;
+    let start = ptr, end = ptr + size;
+    const before = this.freeEnding.get(start);
+    if (before !== undefined) {
+      this.unlinkFree(before);
+      start = before;
+    }
+    const afterSize = this.freeAt.get(end);
+    if (afterSize !== undefined) {
+      this.unlinkFree(end);
+      end += afterSize;
+    }
+    if (end === this.top) this.top = start;
+    else this.linkFree(start, end - start);
+  }
+
+  /** Size of the block at ptr (rounded up as allocated), or undefined when ptr is not allocated. */
+  sizeOf(ptr: number): number | undefined {
+    return this.used.get(ptr);
+  }
+
+  private takeFree(size: number): number | null {
+    for (let b = binOf(size); b < this.bins.length; b++) {
+      const bin = this.bins[b];
+      if (!bin || bin.size === 0) continue;
+      for (const start of bin) {
+        const have = this.freeAt.get(start)!;
+        if (have < size) continue; // only the request's own bin holds smaller blocks
+        this.unlinkFree(start);
+        if (have > size) this.linkFree(start + size, have - size);
+        return start;
+      }
+    }
+    return null;
+  }
+
+  private takeTop(size: number): number {
+    // free() returns a block ending at the top to the unused region, so none ends there.
+    const ptr = this.top;
+    this.ensure(ptr + size);
+    this.top = ptr + size;
+    return ptr;
+  }
+
+  private linkFree(start: number, size: number): void {
+    this.freeAt.set(start, size);
+    this.freeEnding.set(start + size, start);
+    const b = binOf(size);
+    (this.bins[b] ??= new Set()).add(start);
+  }
+
+  private unlinkFree(start: number): void {
+    const size = this.freeAt.get(start)!;
+    this.freeAt.delete(start);
+    this.freeEnding.delete(start + size);
+    this.bins[binOf(size)].delete(start);
+  }
+}
+
+/** Bin of a size: SUB_BINS bins per power of two of HEAP_ALIGN units. */
+function binOf(size: number): number {
+  const units = size / HEAP_ALIGN;
+  const log = Math.floor(Math.log2(units));
+  if (log < 2) return units - 1; // 1, 2, 3 units: a bin each
+  const sub = Math.floor((units / 2 ** log - 1) * SUB_BINS);
+  return log * SUB_BINS + sub;
+}

@@ -1,0 +1,137 @@
+/**
+ * Tensor storage in wasm memory: kernel outputs stay resident and are reused when released, the heap
+ * keeps blocks apart and coalesces them, resident bytes stay under their caps in code that never
+ * releases, and values survive every move (read-back, eviction, a runtime restart).
+ */
+import { afterAll, expect, test } from 'vitest';
+import { WasmBackend } from '../../src/backends/wasm/index.js';
+import { Heap } from '../../src/backends/wasm/heap.js';
+import type { TensorInfo } from '../../src/backends/backend.js';
+import { prng, randBuf } from './harness.js';
+
+const backends: WasmBackend[] = [];
+afterAll(() => backends.forEach((b) => b.dispose()));
+
+function backend(threads = 1): WasmBackend {
+  const b = new WasmBackend({ threads });
+  backends.push(b);
+  return b;
+}
+
+function input(be: WasmBackend, shape: number[], seed: number): TensorInfo {
+  const buf = randBuf(prng(seed), shape);
+  return { dataId: be.write(buf.values, 'float32'), shape, dtype: 'float32' };
+}
+
+const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const heapOf = (be: WasmBackend) => (be as unknown as { rt: { heap: Heap } }).rt.heap;
+
+test('heap: random mallocs and frees never overlap, and freeing everything returns the heap to its base', () => {
+  let covered = 0;
+  const heap = new Heap(1024, (end) => (covered = Math.max(covered, end)));
+  const rand = prng(7);
+  const live = new Map<number, number>();
+  for (let i = 0; i < 5000; i++) {
+    if (live.size > 0 && rand() < 0.45) {
+      const ptrs = [...live.keys()];
+      const p = ptrs[Math.floor(rand() * ptrs.length)];
+      heap.free(p);
+      live.delete(p);
+    } else {
+      const bytes = 1 + Math.floor(rand() ** 3 * 200000);
+      const p = heap.malloc(bytes);
+      expect(p % 64).toBe(0);
+      expect(p).toBeGreaterThanOrEqual(1024);
+      expect(p + bytes).toBeLessThanOrEqual(covered);
+      live.set(p, bytes);
+    }
+    if (i % 100 === 0) {
+      const sorted = [...live].sort((u, v) => u[0] - v[0]);
+      for (let k = 1; k < sorted.length; k++) {
+        const [q, n] = sorted[k - 1];
+        expect(q + n <= sorted[k][0], `block ${q}+${n} overlaps ${sorted[k][0]}`).toBe(true);
+      }
+    }
+  }
+  const inUse = [...live.keys()].reduce((s, p) => s + heap.sizeOf(p)!, 0);
+  expect(heap.bytesInUse).toBe(inUse);
+  for (const p of live.keys()) heap.free(p);
+  expect(heap.bytesInUse).toBe(0);
+  expect(heap.end).toBe(1024);
+  expect(() => heap.free(1024)).toThrow(/not an allocated block/);
+});
+
+test('heap: a freed block is reused for a request that fits, and neighbours coalesce', () => {
+  const heap = new Heap(0, () => {});
+  const a = heap.malloc(640), b = heap.malloc(640), c = heap.malloc(640);
+  heap.free(a);
+  heap.free(b);
+  expect(heap.malloc(1280)).toBe(a); // a and b merged
+  expect(heap.malloc(64)).toBe(c + 640); // nothing free below the top
+});
+
+test('kernel outputs stay in wasm memory until read, and a chain of kernels copies nothing out', () => {
+  const be = backend();
+  const x = input(be, [4, 3, 32, 32], 1);
+  const copiesBefore = be.arrays.reused;
+  const a = be.runKernel('Relu', [x], {})[0];
+  const b = be.runKernel('Exp', [a], {})[0];
+  const c = be.runKernel('Mul', [a, b], {})[0];
+  expect(be.store.wasmCopy(c.dataId)).not.toBeNull();
+  expect(be.arrays.reused).toBe(copiesBefore);
+  const xs = be.readSync(x.dataId), cs = be.readSync(c.dataId);
+  for (let i = 0; i < xs.length; i++) {
+    const r = Math.max(0, xs[i]);
+    expect(Math.abs(cs[i] - r * Math.exp(r))).toBeLessThanOrEqual(1e-5 * (1 + r * Math.exp(r)));
+  }
+  expect(be.readSync(c.dataId)).toBe(cs); // read back once, then cached
+});
+
+test('a released output frees its wasm memory for the next kernel: memory stays flat in a loop', () => {
+  const be = backend();
+  const x = input(be, [8, 16, 32, 32], 2);
+  const step = () => {
+    const y = be.runKernel('Relu', [x], {})[0];
+    const z = be.runKernel('Add', [y, x], {})[0];
+    be.release(y.dataId);
+    return z;
+  };
+  be.release(step().dataId);
+  const heap = heapOf(be), end = heap.end, inUse = heap.bytesInUse;
+  for (let i = 0; i < 50; i++) be.release(step().dataId);
+  expect(heap.end).toBe(end);
+  expect(heap.bytesInUse).toBe(inUse);
+});
+
+test('storage nobody releases stays under the resident cap: the least recently used moves to JS, values intact', () => {
+  const be = backend();
+  be.store.residentLimit = 4 * 2 ** 20;
+  const x = input(be, [1, 16, 64, 64], 3); // 256 KiB
+  const kept: TensorInfo[] = [];
+  for (let i = 0; i < 64; i++) kept.push(be.runKernel('Relu', [x], {})[0]); // 16 MiB, never released
+  expect(be.store.evictions).toBeGreaterThan(0);
+  expect(heapOf(be).bytesInUse).toBeLessThan(8 * 2 ** 20);
+  const expected = Float32Array.from(be.readSync(x.dataId), (v) => Math.max(0, v));
+  for (const t of kept) expect(Buffer.compare(bytes(be.readSync(t.dataId)), bytes(expected))).toBe(0);
+  // An evicted buffer is still a valid kernel input.
+  const y = be.readSync(be.runKernel('Add', [kept[0], kept[1]], {})[0].dataId);
+  for (let i = 0; i < y.length; i++) expect(y[i]).toBe(Math.fround(2 * expected[i]));
+});
+
+test('a new thread count restarts the runtime: resident values move to JS first', () => {
+  const be = backend(1);
+  const x = input(be, [2, 8, 16, 16], 4);
+  const y = be.runKernel('Relu', [x], {})[0];
+  const expected = Float32Array.from(be.readSync(x.dataId), (v) => Math.max(0, v));
+  be.configure({ threads: 2 });
+  expect(be.readSync(y.dataId)).toEqual(expected);
+  const z = be.runKernel('Add', [y, y], {})[0];
+  expect(be.readSync(z.dataId)).toEqual(expected.map((v) => 2 * v));
+});
+
+test('a released buffer cannot be read: the error says so', () => {
+  const be = backend();
+  const y = be.runKernel('Relu', [input(be, [64], 5)], {})[0];
+  be.release(y.dataId);
+  expect(() => be.readSync(y.dataId)).toThrow(/already released/);
+});
