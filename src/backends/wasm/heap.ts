@@ -12,6 +12,8 @@
 
 export const HEAP_ALIGN = 64;
 const SUB_BINS = 4;
+/** Blocks of the request's own bin looked at before a larger bin is used (bounds the time of a malloc). */
+const OWN_BIN_LOOKS = 8;
 
 /** The heap cannot grow enough (the 32-bit address space or the engine refused). */
 export class HeapFullError extends Error {}
@@ -84,15 +86,20 @@ export class Heap {
   }
 
   private takeFree(size: number): number | null {
-    for (let b = binOf(size); b < this.bins.length; b++) {
+    const own = binOf(size);
+    for (let b = own; b < this.bins.length; b++) {
       const bin = this.bins[b];
       if (!bin || bin.size === 0) continue;
+      let looked = 0;
       for (const start of bin) {
         const have = this.freeAt.get(start)!;
-        if (have < size) continue; // only the request's own bin holds smaller blocks
-        this.unlinkFree(start);
-        if (have > size) this.linkFree(start + size, have - size);
-        return start;
+        if (have >= size) {
+          this.unlinkFree(start);
+          if (have > size) this.linkFree(start + size, have - size);
+          return start;
+        }
+        // Only the request's own bin holds smaller blocks; a few looks there, then any larger bin fits.
+        if (++looked === OWN_BIN_LOOKS) break;
       }
     }
     return null;

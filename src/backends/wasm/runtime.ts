@@ -32,6 +32,9 @@ const PAGE = 65536;
 /** 2 GiB: the shared build's declared maximum (asc --maximumMemory 32768); pointers stay positive i32. */
 const MAX_PAGES = 32768;
 const INITIAL_PAGES = 256;
+const GROW_MIN_PAGES = 256;
+/** Scratch kept between kernels at most (a larger need is allocated and freed per kernel). */
+const SLAB_MAX_BYTES = 64 * 2 ** 20;
 /** Per-thread scratch (edge tiles, lane tables) below the arena. */
 const TMP_BYTES = 256;
 const MAX_THREADS = 64;
@@ -67,8 +70,17 @@ export class WasmRuntime {
   private readonly tmpBase: number;
   private readonly bpBase: number;
   private readonly bpBytes: number;
-  /** This kernel's scratch blocks (freed when it ends) and outputs (freed only when it fails). */
-  private scratch: number[] = [];
+  /**
+   * Scratch: one heap block reused by every kernel (bump-allocated from `slabTop`, reset when a kernel
+   * ends); what does not fit comes from the heap (`overflow`, freed when the kernel ends) and the slab
+   * grows to the kernel's whole need for the next one.
+   */
+  private slab = 0;
+  private slabBytes = 0;
+  private slabTop = 0;
+  private scratchBytes = 0;
+  private overflow: number[] = [];
+  /** This kernel's outputs not claimed yet (freed when it ends). */
   private outputs: number[] = [];
   /** Prepared weights by source storage and layout. */
   private prepared = new WeakMap<object, Map<string, number>>();
@@ -156,10 +168,22 @@ export class WasmRuntime {
 
   /** Frees this kernel's scratch and every output not claimed; the backend calls it after every kernel. */
   endKernel(): void {
-    for (const p of this.scratch) this.heap.free(p);
+    for (const p of this.overflow) this.heap.free(p);
     for (const p of this.outputs) this.heap.free(p);
-    this.scratch = [];
     this.outputs = [];
+    if (this.overflow.length > 0 && this.scratchBytes <= SLAB_MAX_BYTES) {
+      if (this.slab) this.heap.free(this.slab);
+      this.slab = this.slabBytes = 0;
+      try {
+        this.slab = this.heap.malloc(this.scratchBytes);
+        this.slabBytes = this.scratchBytes;
+      } catch (e) {
+        if (!(e instanceof HeapFullError)) throw e;
+      }
+    }
+    this.overflow = [];
+    this.slabTop = this.slab;
+    this.scratchBytes = 0;
   }
 
   /**
@@ -220,8 +244,16 @@ export class WasmRuntime {
 
   /** Byte address of `n` 4-byte elements of scratch, freed when the kernel ends (64-aligned, contents undefined: NaN under `poison`). */
   alloc(n: number): number {
-    const ptr = this.grab(4 * n);
-    this.scratch.push(ptr);
+    const bytes = align(4 * n, 64);
+    this.scratchBytes += bytes;
+    if (this.slabTop + bytes <= this.slab + this.slabBytes) {
+      const ptr = this.slabTop;
+      this.slabTop += bytes;
+      if (this.poison) this.f32.fill(NaN, ptr >> 2, (ptr + bytes) >> 2);
+      return ptr;
+    }
+    const ptr = this.grab(bytes);
+    this.overflow.push(ptr);
     return ptr;
   }
 
@@ -247,11 +279,13 @@ export class WasmRuntime {
 
   /** Grows the memory to cover [0, end). */
   private cover(end: number): void {
-    const need = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
+    const pages = this.memory.buffer.byteLength / PAGE, need = Math.ceil(end / PAGE) - pages;
     if (need <= 0) return;
     if (end > MAX_PAGES * PAGE) throw new HeapFullError('above the 2 GiB limit of 32-bit wasm pointers here');
+    // Grow by at least an eighth (16 MiB at first): growing and re-making the views costs per call.
+    const step = Math.min(MAX_PAGES - pages, Math.max(need, GROW_MIN_PAGES, pages >> 3));
     try {
-      this.memory.grow(need);
+      this.memory.grow(step);
     } catch (e) {
       throw new HeapFullError((e as Error).message);
     }

@@ -1,13 +1,14 @@
 /**
- * Tensor storage of the wasm backend. A buffer is either resident (a block of the runtime's heap: what
- * a wasm kernel wrote its result into, read by the next kernel where it lies) or a JS typed array (user
- * data, float64, reference-kernel results; a kernel copies it into scratch when it needs it).
+ * Tensor storage of the wasm backend. A buffer is resident (a block of the runtime's heap: what a wasm
+ * kernel wrote its result into, read by the next kernel where it lies), a JS typed array (user data,
+ * float64, reference-kernel results), or both (a JS buffer that kernels keep reading is copied into wasm
+ * memory for good; a resident one read from JS keeps its copy, since storage never changes in place).
  *
- * Resident storage is freed when its last reference is released (scopes, module calls, backward, the
- * optimizer), else by a finalizer once the garbage collector took the tensor. A synchronous loop never
- * runs finalizers, so resident bytes are capped: above `residentLimit`, the oldest resident buffers are
- * moved out to JS arrays, which the garbage collector reclaims like any other. Reading a resident
- * buffer from JS copies it once and keeps the copy (storage never changes in place).
+ * Storage is freed when its last reference is released (scopes, module calls, backward, the optimizer),
+ * else by a finalizer once the garbage collector took the tensor. A synchronous loop never runs
+ * finalizers, so resident bytes are capped, least recently used first out: a block JS also holds is
+ * simply dropped (the GC reclaims the rest with the tensor); a block only wasm holds is copied out to JS.
+ * Nothing the allocator lists refers back to a tensor's JS values, so listing never keeps them alive.
  */
 import type { DataId, MemoryInfo } from '../backend.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
@@ -15,15 +16,41 @@ import type { WasmRuntime } from './runtime.js';
 import type { Buf } from './types.js';
 import { ArrayPool } from './array-pool.js';
 
-/** Where a buffer's values are: at `ptr` in wasm memory (>= 0), or in `js` (then ptr is -1). */
+/** A buffer's place in wasm memory (ptr -1: none) and its size; the allocator's lists hold these. */
+export class Residence {
+  ptr = -1;
+  constructor(readonly bytes: number) {}
+}
+
+/** A buffer's values: at `home.ptr` in wasm memory, in `js`, or both. */
 export class Block {
+  readonly home: Residence;
+  /** Kernel uses while JS-only (promotion counts them). */
+  uses = 0;
   constructor(
-    public ptr: number,
-    /** The values when not resident; a read-back copy (or null) when resident. */
     public js: TypedArray | null,
     readonly length: number,
     readonly dtype: DType,
-  ) {}
+  ) {
+    this.home = new Residence(length * (dtype === 'float64' ? 8 : 4));
+  }
+  get ptr(): number {
+    return this.home.ptr;
+  }
+}
+
+class Operand implements Buf {
+  readonly key: Residence;
+  readonly ptr: number;
+  readonly dtype: DType;
+  constructor(private readonly store: WasmStore, private readonly block: Block, readonly shape: number[]) {
+    this.key = block.home;
+    this.ptr = block.home.ptr;
+    this.dtype = block.dtype;
+  }
+  get values(): TypedArray {
+    return this.store.valuesOf(this.block);
+  }
 }
 
 class Storage implements DataId {
@@ -34,71 +61,65 @@ class Storage implements DataId {
   ) {}
 }
 
-/** Default cap on resident storage that only wasm memory holds, before the least recently used moves to JS. */
+/** Default cap on storage only wasm memory holds, before the least recently used is copied out to JS. */
 export const DEFAULT_RESIDENT_LIMIT = 1024 * 2 ** 20;
-/** Cap on resident copies of buffers that JS holds as well (dropping one costs nothing). */
+/** Cap on wasm copies of buffers JS holds as well (dropping one costs nothing). */
 export const MIRRORED_LIMIT = 128 * 2 ** 20;
-
-/** Resident blocks in least-recently-used order, with their byte total. */
-class LruBlocks {
-  readonly blocks = new Set<Block>();
-  bytes = 0;
-  add(block: Block): void {
-    this.blocks.add(block);
-    this.bytes += 4 * block.length;
-  }
-  delete(block: Block): boolean {
-    if (!this.blocks.delete(block)) return false;
-    this.bytes -= 4 * block.length;
-    return true;
-  }
-  touch(block: Block): void {
-    if (this.blocks.delete(block)) this.blocks.add(block);
-  }
-}
+/**
+ * A JS buffer is copied into wasm memory for good at its this-many-th kernel use: weights read by every
+ * call get there, a batch read by a forward and a backward kernel stays in JS (it would only linger).
+ */
+const PROMOTE_AT_USE = 3;
+/** A resident block read from JS keeps its wasm copy from this size on (copying a smaller one back in is cheap). */
+const KEEP_READ_BACK_BYTES = 16384;
 
 export class WasmStore {
   private nextId = 1;
   private liveBuffers = 0;
   private liveBytes = 0;
   private rt: WasmRuntime | null = null;
-  /** Resident blocks whose values only wasm memory holds. */
-  private readonly owned = new LruBlocks();
-  /** Resident blocks whose values JS holds too (user data a kernel read, buffers read back). */
-  private readonly mirrored = new LruBlocks();
-  private readonly collected = new FinalizationRegistry<Block>((block) => this.reclaim(block));
-  /** Bytes of wasm-only storage above which the least recently used buffers move to JS (see the module comment). */
+  /** Resident blocks only wasm memory holds, least recently used first. */
+  private readonly owned = new Map<Residence, Block>();
+  private ownedBytes = 0;
+  /** Wasm copies of blocks JS holds as well, least recently used first. */
+  private readonly mirrored = new Set<Residence>();
+  private mirroredBytes = 0;
+  private readonly collected = new FinalizationRegistry<Residence>((home) => this.reclaim(home));
+  /** Bytes of wasm-only storage above which the least recently used is copied out to JS. */
   residentLimit = DEFAULT_RESIDENT_LIMIT;
-  /** Whether kernels copy JS buffers into wasm memory for good when they first read them (off: into scratch per call). */
+  /** Whether kernels may copy JS buffers into wasm memory for good (off: into scratch on every call). */
   promote = true;
-  /** Buffers moved out to JS so far (tests and profiles read it). */
+  /** Buffers copied out to JS so far (tests and profiles read it). */
   evictions = 0;
 
   constructor(readonly arrays: ArrayPool) {}
 
   /** Switches runtimes: every resident buffer of the old one moves to JS first (its memory goes away). */
   attach(rt: WasmRuntime | null): void {
-    for (const block of [...this.owned.blocks, ...this.mirrored.blocks]) this.evict(block);
+    for (const block of [...this.owned.values()]) this.evict(block);
+    for (const home of [...this.mirrored]) this.dropCopy(home);
     this.rt = rt;
   }
 
   /** Keeps `values` as a JS buffer (the caller hands over ownership). */
   write(values: TypedArray, dtype: DType): DataId {
-    return this.track(new Block(-1, values, values.length, dtype));
+    return this.track(new Block(values, values.length, dtype));
   }
 
   /** Makes the heap block at ptr (a kernel's output) the storage of a new buffer. */
   adopt(ptr: number, length: number, dtype: DType): DataId {
-    const block = new Block(ptr, null, length, dtype);
-    this.owned.add(block);
+    const block = new Block(null, length, dtype);
+    block.home.ptr = ptr;
+    this.owned.set(block.home, block);
+    this.ownedBytes += block.home.bytes;
     return this.track(block);
   }
 
   private track(block: Block): Storage {
     const storage = new Storage(this.nextId++, block, 1);
     this.liveBuffers++;
-    this.liveBytes += bytesOf(block);
-    this.collected.register(storage, block, storage);
+    this.liveBytes += block.home.bytes;
+    this.collected.register(storage, block.home, storage);
     return storage;
   }
 
@@ -111,62 +132,81 @@ export class WasmStore {
 
   /** The buffer's values in JS (a resident buffer is copied once; callers must not mutate the result). */
   readSync(dataId: DataId): TypedArray {
-    return this.valuesOf(this.blockOf(dataId));
+    const block = this.blockOf(dataId);
+    const values = this.valuesOf(block);
+    // Small results read from JS (logits, losses, metrics) are mostly dropped unreleased: keep them in JS
+    // only. Never inside a kernel (valuesOf), whose operands' addresses must stay valid.
+    if (block.home.ptr >= 0 && block.home.bytes < KEEP_READ_BACK_BYTES) this.dropCopy(block.home);
+    return values;
   }
 
+  /** The block's values in JS (copied out once when resident); its wasm copy stays where it is. */
   valuesOf(block: Block): TypedArray {
     if (block.js) return block.js;
-    const rt = this.rt!;
-    block.js = block.dtype === 'int32' ? rt.takeI32(block.ptr, block.length) : rt.takeF32(block.ptr, block.length);
-    if (this.owned.delete(block)) this.mirrored.add(block);
+    const home = block.home;
+    block.js = this.copyOut(block);
+    if (this.owned.delete(home)) {
+      this.ownedBytes -= home.bytes;
+      this.mirrored.add(home);
+      this.mirroredBytes += home.bytes;
+    }
     return block.js;
+  }
+
+  private copyOut(block: Block): TypedArray {
+    const rt = this.rt!;
+    return block.dtype === 'int32' ? rt.takeI32(block.ptr, block.length) : rt.takeF32(block.ptr, block.length);
   }
 
   /** A fresh copy of what wasm memory holds for a resident buffer (tests check kernels leave inputs alone). */
   wasmCopy(dataId: DataId): TypedArray | null {
     const block = this.blockOf(dataId);
-    if (block.ptr < 0) return null;
-    return block.dtype === 'int32' ? this.rt!.takeI32(block.ptr, block.length).slice() : this.rt!.takeF32(block.ptr, block.length).slice();
-  }
-
-  /**
-   * Before a kernel reads `blocks`: JS buffers it can read in wasm are copied there (promote), resident
-   * ones become the most recently used, and the caps are enforced on the others.
-   */
-  use(blocks: readonly Block[]): void {
-    for (const block of blocks) {
-      if (block.ptr >= 0) {
-        this.owned.touch(block);
-        this.mirrored.touch(block);
-      } else if (this.promote && this.rt && (block.dtype === 'float32' || block.dtype === 'int32') && block.length > 0) {
-        try {
-          block.ptr = this.rt.upload(block.js as Float32Array | Int32Array);
-        } catch {
-          continue; // wasm memory is full: the kernel copies it into scratch, or falls back
-        }
-        this.mirrored.add(block);
-      }
-    }
-    if (this.mirrored.bytes > MIRRORED_LIMIT) this.trimSet(this.mirrored, MIRRORED_LIMIT / 2, blocks);
-    if (this.owned.bytes > this.residentLimit) this.trimSet(this.owned, this.residentLimit / 2, blocks);
-  }
-
-  private trimSet(set: LruBlocks, target: number, keep: readonly Block[]): void {
-    for (const block of [...set.blocks]) {
-      if (set.bytes <= target) break;
-      if (!keep.includes(block)) this.evict(block);
-    }
+    return block.ptr < 0 ? null : this.copyOut(block).slice();
   }
 
   /** What a kernel reads for this buffer: its address when resident, its values on demand. */
   operand(block: Block, shape: number[]): Buf {
-    const valuesOf = (b: Block) => this.valuesOf(b);
-    return {
-      key: block, ptr: block.ptr, dtype: block.dtype, shape,
-      get values() {
-        return valuesOf(block);
-      },
-    };
+    return new Operand(this, block, shape);
+  }
+
+  /**
+   * Before a kernel reads `blocks`: resident ones become the most recently used, JS buffers read often
+   * are copied into wasm memory, and the caps are enforced on the others.
+   */
+  use(blocks: readonly Block[]): void {
+    for (const block of blocks) {
+      const home = block.home;
+      if (home.ptr >= 0) {
+        if (this.owned.delete(home)) this.owned.set(home, block);
+        else if (this.mirrored.delete(home)) this.mirrored.add(home);
+      } else if (this.promote && this.rt && block.dtype !== 'float64' && block.length > 0 && ++block.uses >= PROMOTE_AT_USE) {
+        try {
+          home.ptr = this.rt.upload(block.js as Float32Array | Int32Array);
+        } catch {
+          continue; // wasm memory is full: the kernel copies it into scratch, or falls back
+        }
+        this.mirrored.add(home);
+        this.mirroredBytes += home.bytes;
+      }
+    }
+    if (this.mirroredBytes > MIRRORED_LIMIT || this.ownedBytes > this.residentLimit) this.trim(blocks);
+  }
+
+  /** Enforces both caps, least recently used first, sparing `keep` (the blocks a kernel is about to read). */
+  private trim(keep: readonly Block[]): void {
+    const kept = new Set(keep.map((b) => b.home));
+    if (this.mirroredBytes > MIRRORED_LIMIT) {
+      for (const home of [...this.mirrored]) {
+        if (this.mirroredBytes <= MIRRORED_LIMIT / 2) break;
+        if (!kept.has(home)) this.dropCopy(home);
+      }
+    }
+    if (this.ownedBytes > this.residentLimit) {
+      for (const [home, block] of [...this.owned]) {
+        if (this.ownedBytes <= this.residentLimit / 2) break;
+        if (!kept.has(home)) this.evict(block);
+      }
+    }
   }
 
   incRef(dataId: DataId): void {
@@ -180,53 +220,55 @@ export class WasmStore {
     const block = s.block;
     s.block = null;
     this.collected.unregister(s);
-    this.liveBuffers--;
-    this.liveBytes -= bytesOf(block);
-    this.free(block);
-  }
-
-  /** The garbage collector took a buffer nobody released. */
-  private reclaim(block: Block): void {
-    this.liveBuffers--;
-    this.liveBytes -= bytesOf(block);
-    this.free(block);
-  }
-
-  private free(block: Block): void {
-    this.rt?.forget(block);
-    if (block.ptr >= 0) this.dropWasm(block);
+    this.free(block.home);
     if (block.js) this.arrays.recycle(block.js);
     block.js = null;
   }
 
-  private dropWasm(block: Block): void {
-    if (!this.owned.delete(block)) this.mirrored.delete(block);
-    this.rt?.heap.free(block.ptr);
-    block.ptr = -1;
+  /** The garbage collector took a buffer nobody released (its JS values went with it). */
+  private reclaim(home: Residence): void {
+    this.free(home);
   }
 
-  /** Moves a resident buffer's values to JS (a copy unless JS holds them already) and frees its wasm memory. */
+  private free(home: Residence): void {
+    this.liveBuffers--;
+    this.liveBytes -= home.bytes;
+    this.rt?.forget(home);
+    if (home.ptr < 0) return;
+    if (this.owned.delete(home)) this.ownedBytes -= home.bytes;
+    else if (this.mirrored.delete(home)) this.mirroredBytes -= home.bytes;
+    this.rt?.heap.free(home.ptr);
+    home.ptr = -1;
+  }
+
+  /** Drops the wasm copy of a block JS holds as well. */
+  private dropCopy(home: Residence): void {
+    this.mirrored.delete(home);
+    this.mirroredBytes -= home.bytes;
+    this.rt!.heap.free(home.ptr);
+    home.ptr = -1;
+  }
+
+  /** Copies a block only wasm holds out to JS and frees its wasm memory. */
   private evict(block: Block): void {
-    this.valuesOf(block);
-    this.dropWasm(block);
+    this.valuesOf(block); // moves it to the mirrored list
+    this.dropCopy(block.home);
     this.evictions++;
   }
 
   /** Moves every resident buffer but `keep` to JS (a kernel found wasm memory full). */
   evictAll(keep: readonly Block[]): void {
-    for (const block of [...this.owned.blocks, ...this.mirrored.blocks]) if (!keep.includes(block)) this.evict(block);
+    const kept = new Set(keep.map((b) => b.home));
+    for (const [home, block] of [...this.owned]) if (!kept.has(home)) this.evict(block);
+    for (const home of [...this.mirrored]) if (!kept.has(home)) this.dropCopy(home);
   }
 
   /** Resident bytes now (wasm-only and mirrored). */
   get bytesResident(): number {
-    return this.owned.bytes + this.mirrored.bytes;
+    return this.ownedBytes + this.mirroredBytes;
   }
 
   memory(): MemoryInfo {
     return { numBuffers: this.liveBuffers, numBytes: this.liveBytes };
   }
-}
-
-function bytesOf(block: Block): number {
-  return block.length * (block.dtype === 'float64' ? 8 : 4);
 }
