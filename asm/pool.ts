@@ -78,6 +78,30 @@ function maxPool2x2(xp: usize, o: usize, io: usize, W: i32, OH: i32, OW: i32): v
   store<i32>(idx, bestIdx);
 }
 
+/**
+ * Four neighbouring outputs of one row (stride sW of 1 or 2, dilation 1 along the row), every tap in
+ * the reference's scan order (rows, then columns), so ties and NaNs resolve as windowMax does. The
+ * windows start at column c0 (>= 0) and all loads stay inside the row.
+ */
+// @ts-ignore: decorator
+@inline function maxPool4(xp: usize, W: i32, h0: i32, h1: i32, dH: i32, c0: i32, kW: i32, sW: i32, out: usize, idx: usize): void {
+  let best = f32x4.splat(-Infinity);
+  const lanes = i32x4(0, sW, 2 * sW, 3 * sW);
+  let bi = i32x4.add(i32x4.splat(h0 * W + c0), lanes);
+  for (let h = h0; h < h1; h += dH) {
+    const row = xp + (<usize>(h * W) << 2);
+    for (let t = 0; t < kW; t++) {
+      const a = row + (<usize>(c0 + t) << 2);
+      const v = sW == 2 ? v128.shuffle<i32>(v128.load(a), v128.load(a, 16), 0, 2, 4, 6) : v128.load(a);
+      const m = laterWins(v, best);
+      best = v128.bitselect(v, best, m);
+      bi = v128.bitselect(i32x4.add(i32x4.splat(h * W + c0 + t), lanes), bi, m);
+    }
+  }
+  v128.store(out, best);
+  v128.store(idx, bi);
+}
+
 /** MaxPool2D: out (f32) and flat in-plane argmax indices (i32). Implicit -inf padding. */
 export function maxPool(
   x: usize, out: usize, idx: usize, H: i32, W: i32, OH: i32, OW: i32, kH: i32, kW: i32,
@@ -97,7 +121,23 @@ export function maxPool(
       let h0 = oh * sH - pH;
       const h1 = min(h0 + (kH - 1) * dH + 1, H);
       while (h0 < 0) h0 += dH;
-      for (let ow = 0; ow < OW; ow++) {
+      let ow = 0;
+      if (dW == 1 && (sW == 1 || sW == 2)) {
+        // Windows left of the edge run below; then 4 outputs at a time while every load stays in the row.
+        while (ow < OW && ow * sW - pW < 0) ow++;
+        const reach = sW == 2 ? 7 : 3;
+        for (let o0 = o, w0 = 0; w0 < ow; w0++) {
+          const a = w0 * sW - pW;
+          windowMax(xp, W, h0, h1, dH, max(a, 0), min(a + kW, W), 1, out + o0, idx + o0);
+          o0 += 4;
+        }
+        o += <usize>ow << 2;
+        for (; ow + 4 <= OW && ow * sW - pW + kW - 1 + reach < W; ow += 4) {
+          maxPool4(xp, W, h0, h1, dH, ow * sW - pW, kW, sW, out + o, idx + o);
+          o += 16;
+        }
+      }
+      for (; ow < OW; ow++) {
         let w0 = ow * sW - pW;
         const w1 = min(w0 + (kW - 1) * dW + 1, W);
         while (w0 < 0) w0 += dW;

@@ -23,6 +23,9 @@ const CASES: PoolCase[] = [
   { shape: [2, 2, 9, 9], kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilation: [2, 2] },
   { shape: [1, 4, 5, 6], kernel: [5, 6], stride: [1, 1], pad: [2, 3] },
   { shape: [8, 16, 56, 56], kernel: [3, 3], stride: [2, 2], pad: [1, 1], ceil: true },
+  // Rows wide enough for the 4-output SIMD path of max pooling, stride 1 and 2 along the row.
+  { shape: [2, 3, 12, 21], kernel: [3, 3], stride: [1, 1], pad: [1, 1] },
+  { shape: [1, 3, 10, 30], kernel: [2, 3], stride: [2, 2], pad: [0, 1] },
   // LeNet-sized 2x2 pools: planes stream through several windows on one thread.
   { shape: [5, 16, 24, 24], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
   { shape: [3, 7, 27, 29], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },

@@ -15,6 +15,8 @@ type Pads = readonly [number, number, number, number];
 
 /** Tiles per block of tile rows (see runWinograd). */
 const BLOCK_TILES = 96;
+/** Narrower blocks make GEMMs too thin to pay (ResNet's 7x7 maps): few planes then split each step instead. */
+const MIN_BLOCK_TILES = 8;
 
 /**
  * Floats between the 16 xi rows of a transformed block holding n floats each: a whole number of 4 KiB
@@ -135,13 +137,17 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   let Ap = c.filters ?? -1;
   if (Ap < 0) winogradFilters(rt, c, (Ap = rt.alloc(G * 16 * aSize)));
   const P = OH * OW, yRows = 2 * TH, yvFloats = yRows * 2 * TW;
-  // Tile-row blocks of ~BLOCK_TILES tiles: a block's V and M stay in L2 between the transforms and the GEMMs.
-  const { blocks, Tb } = tileBlocks(TH, TW, BLOCK_TILES);
-  const vStride = xiStride(Cg * Tb), mStride = xiStride(Kg * Tb);
   const S = rt.chunksFor(L.planes * G * 16 * Kg * Cg * TH * TW);
-  /** Scratch of one chunk: padded plane, V and M of one block, the tiled output, 16 GEMM parameter blocks. */
-  const scratch = () => {
-    const xpad = rt.alloc(padFloats), V = rt.alloc(16 * vStride), M = rt.alloc(16 * mStride), yv = rt.alloc(Kg * yvFloats);
+  // Tile-row blocks of ~BLOCK_TILES tiles: a block's V and M stay in L2 between the transforms and the
+  // GEMMs. With fewer planes than chunks, blocks small enough that every chunk gets some.
+  const small = L.planes * G < S ? tileBlocks(TH, TW, Math.min(BLOCK_TILES, Math.ceil((TH * TW) / S))) : null;
+  const blockwise = small !== null && small.blocks.length >= 2 && small.Tb >= MIN_BLOCK_TILES;
+  const { blocks, Tb } = blockwise ? small : tileBlocks(TH, TW, BLOCK_TILES);
+  const vStride = xiStride(Cg * Tb), mStride = xiStride(Kg * Tb);
+  /** Scratch of one chunk: padded plane, V and M of one block, the tiled output, 16 GEMM parameter blocks (plane and output may be shared). */
+  const scratch = (shared?: { xpad: number; yv: number }) => {
+    const xpad = shared?.xpad ?? rt.alloc(padFloats), V = rt.alloc(16 * vStride), M = rt.alloc(16 * mStride);
+    const yv = shared?.yv ?? rt.alloc(Kg * yvFloats);
     // GEMM B operands V[xi] of each block (blocks differ in tile count only at the end).
     const prm = rt.alloc(blocks.length * 16 * 3);
     blocks.forEach(([ty0, ty1], b) => {
@@ -191,8 +197,26 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
     }));
     return;
   }
-  // Fewer planes than chunks: every step splits, the GEMMs by tiles (wide blocks) or by filters (the
-  // filters of a thin block are better read by one thread each than streamed by all).
+  if (blockwise) {
+    // Fewer planes than chunks, but enough tile blocks: the plane is padded once, then every chunk runs
+    // whole blocks (transform, GEMMs, transform) with its own V and M: three synchronizations a plane.
+    const shared = { xpad: rt.alloc(padFloats), yv: rt.alloc(Kg * yvFloats) };
+    const ranges = splitRange(blocks.length, S, 1), own = ranges.map(() => scratch(shared));
+    for (let p = 0; p < L.planes; p++) {
+      for (let g = 0; g < G; g++) {
+        rt.run([pad(p, g, own[0])]);
+        rt.run(ranges.map(([b0, b1], i): Call[] => {
+          const calls: Call[] = [];
+          for (let b = b0; b < b1; b++) calls.push(input(b, own[i], 0, Cg), ...gemms(b, g, own[i], 0, (blocks[b][1] - blocks[b][0]) * TW, 0, Kg), output(b, own[i], 0, Kg));
+          return calls;
+        }));
+        rt.run(spread(epilogues(p, g, own[0]), S));
+      }
+    }
+    return;
+  }
+  // One tile block: every step splits, the GEMMs by tiles (wide blocks) or by filters (the filters of
+  // a thin block are better read by one thread each than streamed by all).
   const s = scratch();
   for (let p = 0; p < L.planes; p++) {
     for (let g = 0; g < G; g++) {
