@@ -18,17 +18,17 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   Conv2D: 'bias fused, and ReLU with `activation: relu` (in the epilogue of the Winograd and direct paths; nn.Sequential uses it under noGrad). Kernel covering the whole input: one GEMM over the batch. 3x3 stride 1 with >= 16 channels in and out: Winograd F(2x2,3x3) (filters transformed in wasm straight into packed GEMM panels, 16 GEMMs on transformed tiles, bias in the epilogue; images narrower than a 4-tile row share planes side by side). Other stride-1 convolutions where a cost model favours it: direct implicit GEMM over the zero-padded image (no im2col; bias in the epilogue). Otherwise im2col written straight into packed GEMM B blocks + GEMM per image and group. One input channel and < 4 filters per group (depthwise): direct SIMD kernel',
   Conv2DBackpropInput: 'kernel covering the input: one GEMM over the batch; 3x3 stride 1 with >= 16 channels: Winograd on dy with flipped, transposed weights; stride 1 on large images: the direct forward kernel on dy with flipped, transposed weights; otherwise GEMM W^T.dY then col2im (threads split input channels, or images); depthwise: direct SIMD kernel',
   Conv2DBackpropFilter: 'kernel covering the input: one GEMM over the batch; 3x3 stride 1 with >= 16 channels: Winograd (V = B^T x B, Z = A dY A^T, 16 GEMMs summing Z.V^T over tiles and images, dW = G^T S G in wasm); stride 1 where the cost model favours it (few input channels, e.g. the first layer): direct kernel reading taps from the padded image against dy panels; otherwise GEMM dY.col^T with transposed im2col packing, accumulated over the batch (threads split dW columns, or images with partial sums); depthwise: direct SIMD kernel',
-  MaxPool2D: 'bit-identical to reference (same argmax/NaN rules); 2x2 stride-2 SIMD fast path; threads split planes, one thread streams them',
-  AvgPool2D: 'bit-identical to reference (f64 window sums); threads split planes, one thread streams them',
-  AvgPool2DGrad: 'bit-identical to reference; 2x2 stride-2 SIMD fast path; threads split planes, one thread streams them',
+  MaxPool2D: 'bit-identical to reference (same argmax/NaN rules); 2x2 stride-2 SIMD fast path, 4 outputs at a time along rows of stride 1 or 2; threads split planes',
+  AvgPool2D: 'bit-identical to reference (f64 window sums); threads split planes',
+  AvgPool2DGrad: 'bit-identical to reference; 2x2 stride-2 SIMD fast path; threads split planes',
   ScatterPlane: 'bit-identical to reference (max-pool gradient); the kernel flags bad indices, JS names the first',
-  AdaptiveAvgPool2D: 'bit-identical (the reference windows, f64 sums in its order); 1x1 (global pooling): four planes side by side in f64x2 chains; one thread streams planes',
-  AdaptiveAvgPool2DGrad: 'bit-identical (f64 shares added to f32 dx in the reference order, overlapping windows included); 1x1: SIMD fill; one thread streams planes',
-  AdaptiveMaxPool2D: 'bit-identical (MaxPool2D rules: last NaN, first maximum); 1x1: small planes four per lane, large ones f32x4.max then a scan for the index; one thread streams planes',
-  Resize2D: 'bit-identical (the reference tap tables, f64 in its order); bilinear: each input row lerped once per row pair, rows blended in f64x2; nearest: a gather, repeated rows copied; one thread streams planes',
-  Resize2DGrad: 'bit-identical (the reference scatter order, f32 rounding after every add); four planes at a time, one per lane; one thread streams planes',
-  Relu: 'bit-identical (f32x4.max); one thread streams blocks',
-  ReluGrad: 'bit-identical (f32x4 compare and mask); one thread streams blocks',
+  AdaptiveAvgPool2D: 'bit-identical (the reference windows, f64 sums in its order); 1x1 (global pooling): four planes side by side in f64x2 chains',
+  AdaptiveAvgPool2DGrad: 'bit-identical (f64 shares added to f32 dx in the reference order, overlapping windows included); 1x1: SIMD fill',
+  AdaptiveMaxPool2D: 'bit-identical (MaxPool2D rules: last NaN, first maximum); 1x1: small planes four per lane, large ones f32x4.max then a scan for the index',
+  Resize2D: 'bit-identical (the reference tap tables, f64 in its order); bilinear: each input row lerped once per row pair, rows blended in f64x2; nearest: a gather, repeated rows copied',
+  Resize2DGrad: 'bit-identical (the reference scatter order, f32 rounding after every add); four planes at a time, one per lane',
+  Relu: 'bit-identical (f32x4.max)',
+  ReluGrad: 'bit-identical (f32x4 compare and mask)',
   Exp: 'Cephes-style f32x4 polynomial with 2^n scaling, within 4 ulp of the reference (test/parity/transcendental.test.ts)',
   Tanh: 'odd polynomial below 0.625, else 1 - 2/(exp(2 abs(x)) + 1) on the f32x4 exp; within 4 ulp of the reference',
   Sigmoid: 'from exp(-abs(x)) on the f32x4 exp, both branches as the reference; within 4 ulp of the reference',
@@ -38,12 +38,12 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   ArgMax: 'bit-identical (first maximum, first NaN; int32 out); long rows: f32x4.max then a bitmask scan for its first match; short rows four per lane; an inner axis: one lane per output',
   ArgMin: 'as ArgMax, with f32x4.min',
 };
-const BINARY_NOTE = 'bit-identical; any broadcast that coalesces to <= 4 strided dims; one thread streams blocks';
+const BINARY_NOTE = 'bit-identical; any broadcast that coalesces to <= 4 strided dims';
 for (const k of ['Add', 'Sub', 'Mul', 'Div'] as const) WASM_NOTES[k] = `${BINARY_NOTE}; float32 with float32 or int32 (values within 2^24)`;
 for (const k of ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'] as const) WASM_NOTES[k] = `${BINARY_NOTE}; float32 pairs, int32 0/1 out`;
 for (const k of ['Maximum', 'Minimum'] as const) WASM_NOTES[k] = `${BINARY_NOTE}; the reference rules (NaN from either side, ties give b: +0 vs -0); float32 with float32 or any int32`;
-WASM_NOTES.Where = 'bit-identical (a select: NaN payloads kept); any three-way broadcast that coalesces to <= 4 strided dims; int32 or float32 condition (NaN true, -0 false); a, b float32 or any int32; one thread streams blocks';
-const UNARY_NOTE = 'on the binary kernel\'s grid; one thread streams blocks';
+WASM_NOTES.Where = 'bit-identical (a select: NaN payloads kept); any three-way broadcast that coalesces to <= 4 strided dims; int32 or float32 condition (NaN true, -0 false); a, b float32 or any int32';
+const UNARY_NOTE = 'on the binary kernel\'s grid';
 WASM_NOTES.Neg = `bit-identical (f32x4.neg); ${UNARY_NOTE}`;
 WASM_NOTES.Abs = `bit-identical (f32x4.abs); ${UNARY_NOTE}`;
 WASM_NOTES.Sign = `bit-identical (±0 and NaN kept); ${UNARY_NOTE}`;
@@ -53,7 +53,7 @@ WASM_NOTES.Clamp = `bit-identical (the f64 bounds become exact f32 thresholds; m
 WASM_NOTES.Log = `fdlibm log in f64x2 lanes, rounded once: within 1 ulp (equal to Node 20's Math.log on all 2^32 inputs); ${UNARY_NOTE}`;
 WASM_NOTES.Log1p = `ln(1 + x) on the f64 log, 1 + x being exact in f64 (x itself below 2^-29): within 1 ulp (equal to Node 20's on all 2^32 inputs); ${UNARY_NOTE}`;
 WASM_NOTES.Elu = `f32x4 expm1 (Taylor on abs(r) <= ln2/2, fdlibm's per-n reconstruction), times alpha in f64: within 2 ulp (1 for alpha = 1, all inputs checked); ${UNARY_NOTE}`;
-WASM_NOTES.Pow = 'scalar exponent 1, 2, 0.5, -1: exact shortcuts (bit-identical); otherwise e^(y ln(abs(x))) in f64 lanes with the JS sign/NaN/inf rules: within 1 ulp; any broadcast that coalesces to <= 4 strided dims; float32 with float32 or int32 (within 2^24); one thread streams blocks';
+WASM_NOTES.Pow = 'scalar exponent 1, 2, 0.5, -1: exact shortcuts (bit-identical); otherwise e^(y ln(abs(x))) in f64 lanes with the JS sign/NaN/inf rules: within 1 ulp; any broadcast that coalesces to <= 4 strided dims; float32 with float32 or int32 (within 2^24)';
 
 /** Why some kernels have no wasm version. */
 const FALLBACK_NOTES: Partial<Record<KernelName, string>> = {};
@@ -79,8 +79,10 @@ export function renderKernelTable(): string {
     '(src/kernels/specs.ts). The reference backend (plain TypeScript) implements all of them and is the oracle.',
     'The wasm backend (WebAssembly SIMD + worker threads; sources in asm/, glue in src/backends/wasm/) runs the',
     'kernels marked ✓ for float32 inputs; everything else — and every float64 / int32 call, and empty tensors —',
-    'runs the reference kernel on the same storage. Parity: test/parity/ compares the wasm kernel with the',
-    'reference one on random shapes with 1 and 2 threads.',
+    'runs the reference kernel on JS copies of its operands. Wasm kernels read their operands where they lie in',
+    'wasm memory and write their results there as the new tensors\' storage (src/backends/wasm/storage.ts).',
+    'Parity: test/parity/ compares the wasm kernel with the reference one on random shapes with 1 and 2 threads,',
+    'operands resident or copied in, and checks that resident inputs are left untouched.',
     '',
     `wasm kernels: ${wasm.size} of ${names.length}.`,
     '',

@@ -146,3 +146,11 @@ test('a kernel that reads an operand from JS still reads it at its address (Pow 
   const xs = be.readSync(x.dataId), ys = be.readSync(y.dataId);
   for (let i = 0; i < xs.length; i++) expect(Math.abs(ys[i] - Math.pow(xs[i], e))).toBeLessThanOrEqual(1e-5 * (1 + Math.pow(xs[i], e)));
 });
+
+test('the resident cap is an option of the wasm backend, checked', () => {
+  const be = backend();
+  be.configure({ residentLimit: 2 ** 20 });
+  expect(be.store.residentLimit).toBe(2 ** 20);
+  expect(() => be.configure({ residentLimit: -1 })).toThrow(/residentLimit must be a whole number of bytes >= 0, got -1/);
+  expect(() => new WasmBackend({ residentLimit: '1GB' as unknown as number })).toThrow(/residentLimit/);
+});

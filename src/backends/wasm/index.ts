@@ -53,6 +53,11 @@ export interface WasmOptions {
    * multiply-then-add rounding more closely).
    */
   relaxedSimd?: boolean;
+  /**
+   * Bytes of tensor storage kept only in wasm memory before the least recently used moves to JS memory
+   * (default 1 GiB). It bounds what unreleased tensors hold in a synchronous loop, where finalizers never run.
+   */
+  residentLimit?: number;
 }
 
 let threadSetting: number | null = null;
@@ -77,6 +82,13 @@ export function wasmAvailability(): { ok: boolean; reason: string } {
   if (!simd.ok) return { ok: false, reason: `wasm SIMD off: ${simd.reason}` };
   const mod = loadWasm('single');
   return typeof mod === 'string' ? { ok: false, reason: `wasm ${mod}` } : { ok: true, reason: '' };
+}
+
+function checkLimit(bytes: unknown): number {
+  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) {
+    throw new NeocogError('wasm backend', `residentLimit must be a whole number of bytes >= 0, got ${show(bytes)} (hint: 512 * 2 ** 20 for 512 MiB)`);
+  }
+  return bytes;
 }
 
 interface KernelCount {
@@ -109,15 +121,17 @@ export class WasmBackend implements Backend {
     this.poison = options.poison ?? false;
     this.workerKind = options.workers;
     this.relaxedWanted = options.relaxedSimd ?? true;
+    if (options.residentLimit !== undefined) this.store.residentLimit = checkLimit(options.residentLimit);
     this.start();
     live.add(this);
   }
 
   /** The options `setBackend('wasm', options)` may change (`workers` is fixed at construction). */
-  readonly optionKeys = ['threads', 'workerFirst', 'poison', 'relaxedSimd'] as const;
+  readonly optionKeys = ['threads', 'workerFirst', 'poison', 'relaxedSimd', 'residentLimit'] as const;
 
   /** Changes the options (a new thread count restarts the runtime; tensors are unaffected). */
   configure(options: WasmOptions): void {
+    if (options.residentLimit !== undefined) this.store.residentLimit = checkLimit(options.residentLimit);
     if (options.workerFirst !== undefined) this.workerFirst = options.workerFirst;
     if (options.poison !== undefined) this.poison = options.poison;
     if (options.relaxedSimd !== undefined && options.relaxedSimd !== this.relaxedWanted) {
