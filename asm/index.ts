@@ -12,3 +12,4 @@ export { expf, tanhf, sigmoidf } from './transcendental';
 export { extremeRows, extremeMiddle, extremeAxes, argRows, argMiddle } from './reduce';
 export { adaptiveAvgPool, adaptiveAvgPoolGrad, adaptiveMaxPool } from './pool';
 export { resize2D, resize2DGrad } from './resize';
+export { bnTrain, bnTrainGrad } from './norm';

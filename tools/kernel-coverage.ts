@@ -27,6 +27,8 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   AdaptiveMaxPool2D: 'bit-identical (MaxPool2D rules: last NaN, first maximum); 1x1: small planes four per lane, large ones f32x4.max then a scan for the index',
   Resize2D: 'bit-identical (the reference tap tables, f64 in its order); bilinear: each input row lerped once per row pair, rows blended in f64x2; nearest: a gather, repeated rows copied',
   Resize2DGrad: 'bit-identical (the reference scatter order, f32 rounding after every add); four planes at a time, one per lane',
+  BatchNormTrain: 'per-channel f64 sums (four f64x2 chains: within the reduction tolerance of the reference), the affine step in f64 rounded once; threads split channels',
+  BatchNormTrainGrad: 'per-channel f64 sums of dy and dy * (x - mean) (within the reduction tolerance), dx in f64 rounded once; threads split channels',
   Relu: 'bit-identical (f32x4.max)',
   ReluGrad: 'bit-identical (f32x4 compare and mask)',
   Exp: 'Cephes-style f32x4 polynomial with 2^n scaling, within 4 ulp of the reference (test/parity/transcendental.test.ts)',

@@ -21,6 +21,7 @@ import { AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, AvgPool2D,
 import { Resize2D, Resize2DGrad } from './resize.js';
 import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
+import { normKernels } from './norm.js';
 import { sizeOfShape, type OutBuf, type WasmKernel, type WasmKernelTable } from './types.js';
 import { noExtra, show } from '../../ops/args.js';
 import { NeocogError } from '../../ops/validate.js';
@@ -32,7 +33,7 @@ export { simdSupport, threadSupport } from './features.js';
 export const wasmKernels = {
   BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane,
   AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, Resize2D, Resize2DGrad,
-  ...elementwiseKernels, ...reduceKernels,
+  ...elementwiseKernels, ...reduceKernels, ...normKernels,
 } satisfies WasmKernelTable;
 
 export interface WasmOptions {
@@ -178,7 +179,7 @@ export class WasmBackend implements Backend {
     const why = this.rt.threadNote || (this.threadsWanted <= 1 ? 'threads off: 1 thread requested' : '');
     const threads = t > 1 ? `${t} threads (${this.rt.workers} on shared memory)` : `1 thread${why ? ` (${why})` : ''}`;
     const simd = `SIMD on (${this.rt.relaxed ? 'relaxed: fused multiply-add' : this.relaxedWanted ? relaxedSimdSupport().reason || 'strict: relaxed build not loaded' : 'strict: relaxed SIMD not requested'})`;
-    return `wasm: ${simd}, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, resize, elementwise, reductions), the others fall back to reference`;
+    return `wasm: ${simd}, ${threads}; ${Object.keys(wasmKernels).length} float32 kernels in WebAssembly (GEMM, convolution, pooling, resize, elementwise, reductions, batch norm), the others fall back to reference`;
   }
 
   write(values: TypedArray, dtype: DType): DataId {

@@ -24,6 +24,7 @@ export const KERNEL_EXPORTS = [
   'reluGrad', 'sumMiddle', 'expf', 'tanhf', 'sigmoidf',
   'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',
   'adaptiveAvgPool', 'adaptiveAvgPoolGrad', 'adaptiveMaxPool', 'resize2D', 'resize2DGrad',
+  'bnTrain', 'bnTrainGrad',
 ] as const;
 export type KernelExport = (typeof KERNEL_EXPORTS)[number];
 type Fn = (...args: number[]) => number;
