@@ -1,9 +1,9 @@
 /**
- * Reuse of kernel output arrays (a caching allocator, like PyTorch's): a training step frees and then
- * allocates the same sizes again, and a fresh large typed array costs a zero-fill plus a page fault per
- * 4 KiB on first write (~0.3 ms for 1.2 MB, more than the kernel that fills it). Only arrays this pool
- * handed out are taken back, and only once the backend has dropped every reference to them (storage
- * released); tensor reads hand users copies (Tensor.dataSync), so a recycled array is never visible.
+ * Reuse of JS arrays (a caching allocator, like PyTorch's) for copies of resident storage read from JS
+ * and for evicted storage: a fresh large typed array costs a zero-fill plus a page fault per 4 KiB on
+ * first write. Only arrays this pool handed out are taken back, and only once the backend has dropped
+ * every reference to them (storage released); tensor reads hand users copies (Tensor.dataSync), so a
+ * recycled array is never visible.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 

@@ -5,7 +5,7 @@
 import type { AvgPool2DAttrs } from '../../kernels/specs.js';
 import { adaptiveAxis } from '../reference/pool.js';
 import { float32Only, sizeOfShape, type Buf, type WasmKernel } from './types.js';
-import { mapPlanes } from './stream.js';
+import { mapPlanes } from './planes.js';
 import type { WasmRuntime } from './runtime.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

@@ -8,7 +8,7 @@
 import { stridesOf } from '../../tensor/shape.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
 import { coalesce } from './elementwise.js';
-import { mapPlanes } from './stream.js';
+import { mapPlanes } from './planes.js';
 import { float32NonEmpty } from './pool.js';
 import type { WasmRuntime } from './runtime.js';
 import { sizeOfShape, type Buf, type WasmKernel, type WasmKernelFn } from './types.js';

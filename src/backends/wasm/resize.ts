@@ -6,7 +6,7 @@
 import type { Resize2DAttrs } from '../../kernels/specs.js';
 import { axisTaps } from '../reference/resize.js';
 import { sizeOfShape, type WasmKernel } from './types.js';
-import { mapPlanes } from './stream.js';
+import { mapPlanes } from './planes.js';
 import type { Call, WasmRuntime } from './runtime.js';
 import { float32NonEmpty } from './pool.js';
 
