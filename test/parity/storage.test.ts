@@ -154,3 +154,18 @@ test('the resident cap is an option of the wasm backend, checked', () => {
   expect(() => be.configure({ residentLimit: -1 })).toThrow(/residentLimit must be a whole number of bytes >= 0, got -1/);
   expect(() => new WasmBackend({ residentLimit: '1GB' as unknown as number })).toThrow(/residentLimit/);
 });
+
+test('when wasm memory is full, resident storage moves to JS and the kernel runs once more', () => {
+  const be = backend();
+  const rt = (be as unknown as { rt: { maxBytes: number; memory: WebAssembly.Memory } }).rt;
+  const x = input(be, [1, 16, 64, 64], 8); // 256 KiB
+  const kept = Array.from({ length: 8 }, () => be.runKernel('Relu', [x], {})[0]);
+  rt.maxBytes = rt.memory.buffer.byteLength; // no more growth from here
+  const evictions = be.store.evictions;
+  const more: TensorInfo[] = [];
+  for (let i = 0; i < 200 && be.store.evictions === evictions; i++) more.push(be.runKernel('Relu', [x], {})[0]);
+  expect(be.store.evictions).toBeGreaterThan(evictions);
+  expect(be.stats.get('Relu')!.reference).toBe(0); // every call still ran in wasm
+  const expected = Float32Array.from(be.readSync(x.dataId), (v) => Math.max(0, v));
+  for (const t of [...kept, ...more]) expect(Buffer.compare(bytes(be.readSync(t.dataId)), bytes(expected))).toBe(0);
+});

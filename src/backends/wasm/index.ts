@@ -231,7 +231,8 @@ export class WasmBackend implements Backend {
 
   /**
    * Runs a wasm kernel on its operands where they lie; its outputs become resident storage. When wasm
-   * memory is full, resident buffers move to JS and it runs once more; a string says why it could not run.
+   * memory is full, resident buffers (but its inputs) move to JS, prepared weights are dropped, and it runs
+   * once more; a string says why it could not run.
    */
   private runWasm<K extends KernelName>(rt: WasmRuntime, kernel: WasmKernel<K>, inputs: TensorInfo[], attrs: KernelSpecs[K]): TensorInfo[] | string {
     const blocks = inputs.map((t) => this.store.blockOf(t.dataId));
@@ -244,8 +245,9 @@ export class WasmBackend implements Backend {
         return typeof out === 'string' ? out : out.map((b) => this.adopt(rt, b));
       } catch (e) {
         if (!(e instanceof ScratchLimitError)) throw e;
-        if (attempt > 0 || this.store.bytesResident === 0) return e.message;
+        if (attempt > 0) return e.message;
         this.store.evictAll(blocks);
+        rt.clearPrepared();
       } finally {
         rt.endKernel();
       }

@@ -282,9 +282,9 @@ export class WasmRuntime {
   private cover(end: number): void {
     const pages = this.memory.buffer.byteLength / PAGE, need = Math.ceil(end / PAGE) - pages;
     if (need <= 0) return;
-    if (end > MAX_PAGES * PAGE) throw new HeapFullError('above the 2 GiB limit of 32-bit wasm pointers here');
+    if (end > this.maxBytes) throw new HeapFullError(`above the ${(this.maxBytes / 2 ** 20).toFixed(0)} MiB limit of wasm memory here (32-bit pointers)`);
     // Grow by at least an eighth (16 MiB at first): growing and re-making the views costs per call.
-    const step = Math.min(MAX_PAGES - pages, Math.max(need, GROW_MIN_PAGES, pages >> 3));
+    const step = Math.min(Math.floor(this.maxBytes / PAGE) - pages, Math.max(need, GROW_MIN_PAGES, pages >> 3));
     try {
       this.memory.grow(step);
     } catch (e) {
@@ -295,6 +295,9 @@ export class WasmRuntime {
 
   /** Testing aid: fill every allocation and the per-thread scratch with NaN, so reads of unwritten memory show. */
   poison = false;
+
+  /** Wasm memory the heap may grow to (2 GiB; tests lower it to reach a full heap). */
+  maxBytes = MAX_PAGES * PAGE;
 
   /** The operand's address: resident storage as is, else its values copied into scratch (int32 stays int32). */
   ptrOf(x: Operand): number {
