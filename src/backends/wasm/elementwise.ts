@@ -67,8 +67,8 @@ function float32Result(inputs: Buf[], exactInts: boolean): string | null {
   return null;
 }
 
-/** Parameter block words (asm/elementwise.ts `rows`): dims, 3 stride sets, 4 shifts, c's address, then 4 f64 attributes. */
-const PRM_WORDS = 32, PRM_SHIFTS = 16, PRM_C = 20, PRM_ATTRS = 24;
+/** Parameter block words (asm/elementwise.ts `rows`): dims, 3 stride sets, 4 shifts (0: whole operands), c's address, then 4 f64 attributes. */
+const PRM_WORDS = 32, PRM_C = 20, PRM_ATTRS = 24;
 
 /** f64 values as little-endian i32 word pairs (the parameter block is written as i32). */
 function f64Words(values: readonly number[]): number[] {
