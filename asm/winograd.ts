@@ -128,7 +128,7 @@ export function winoGradTransform(dy: usize, K: i32, Hd: i32, Wd: i32, TH: i32, 
 
 /** Lanes r = 0..3: the f32 at p + r*stride bytes, for r < n (0 beyond). */
 // @ts-ignore: decorator
-@inline function gather4(p: usize, stride: usize, n: i32): v128 {
+@inline export function gather4(p: usize, stride: usize, n: i32): v128 {
   let v = f32x4.splat(0);
   v = f32x4.replace_lane(v, 0, load<f32>(p));
   if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + stride));

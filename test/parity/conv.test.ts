@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Conv2DAttrs } from '../../src/kernels/specs.js';
 import { convPaths } from '../../src/backends/wasm/conv.js';
-import { winogradLayout } from '../../src/backends/wasm/winograd.js';
+import { winogradLayout, winogradPlan, winogradTuning } from '../../src/backends/wasm/winograd.js';
 import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend, SIMD_BUILDS } from './harness.js';
 
 interface Case {
@@ -15,6 +15,8 @@ interface Case {
   stride?: [number, number]; pads?: [number, number, number, number]; dilation?: [number, number];
   /** Large enough that 2 threads must share every kernel. */
   threaded?: boolean;
+  /** Winograd tile size forced for this case (default: winogradPlan's choice). */
+  tile?: 2 | 4;
 }
 
 const CASES: Case[] = [
@@ -59,6 +61,15 @@ const CASES: Case[] = [
   { name: 'threaded dense', N: 64, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'threaded depthwise', N: 2, C: 32, H: 34, W: 34, K: 32, groups: 32, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
 ];
+// Every Winograd case again with each tile size forced: F(2x2, 3x3) and F(4x4, 3x3).
+for (const c of CASES.filter((c) => c.name.includes('Winograd'))) {
+  CASES.push({ ...c, name: `${c.name}, F(2x2) forced`, tile: 2 }, { ...c, name: `${c.name}, F(4x4) forced`, tile: 4 });
+}
+CASES.push(
+  { name: 'Winograd F(4x4): W3-like 56 x 56, 64 channels', N: 1, C: 64, H: 56, W: 56, K: 64, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true, tile: 4 },
+  { name: 'Winograd F(4x4): 13 x 10 (partial tiles, rows and columns)', N: 2, C: 16, H: 13, W: 10, K: 24, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], tile: 4 },
+  { name: 'Winograd F(4x4): 512 channels, shared 4 x 4 planes (the widest reduction ResNet-18 gives it)', N: 4, C: 512, H: 4, W: 4, K: 512, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true, tile: 4 },
+);
 
 function attrsOf(c: Case): Conv2DAttrs {
   return { stride: c.stride ?? [1, 1], pads: c.pads ?? [0, 0, 0, 0], dilation: c.dilation ?? [1, 1], groups: c.groups };
@@ -77,6 +88,7 @@ for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b
     for (const c of CASES) {
       it(c.name, async () => {
         const be = await wasmBackend(threads, simd);
+        winogradTuning.tile = c.tile ?? null;
         const rand = prng(c.N * 1000 + c.C * 100 + c.K + threads);
         const a = attrsOf(c), Cg = c.C / c.groups, Kg = c.K / c.groups;
         const [OH, OW] = outHW(c);
@@ -99,6 +111,7 @@ for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b
         if (threads > 1 && c.threaded) {
           expect([fwd.threaded, bi.threaded, bf.threaded], 'forward / backprop-input / backprop-filter used the worker').toEqual([true, true, true]);
         }
+        winogradTuning.tile = null;
       });
     }
   });
@@ -107,7 +120,7 @@ for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b
 describe('conv paths', () => {
   it('every wasm path (dense GEMM, depthwise, Winograd, direct, im2col) ran for every conv kernel', () => {
     for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
-      for (const path of ['dense', 'depthwise', 'winograd', 'direct', 'im2col']) {
+      for (const path of ['dense', 'depthwise', 'winograd', 'direct', 'im2col'].concat(kernel === 'Conv2DBackpropFilter' ? [] : ['winograd4'])) {
         expect(convPaths.get(`${kernel}:${path}`) ?? 0, `${kernel} via ${path}`).toBeGreaterThan(0);
       }
     }
@@ -123,6 +136,12 @@ describe('Winograd plane layout', () => {
     expect(winogradLayout(16, 56, 56, pad1)).toMatchObject({ per: 1, planes: 16, TW: 28 });
     expect(winogradLayout(32, 8, 8, pad1)).toMatchObject({ per: 1, TW: 4 });
     expect(winogradLayout(1, 4, 4, pad1)).toMatchObject({ per: 1, TW: 4 });
+    expect(winogradLayout(32, 4, 4, pad1, 4)).toMatchObject({ m: 4, per: 16, planes: 2, slot: 8, TH: 1 });
+  });
+  it('F(4x4) where its GEMM work is well below F(2x2)\'s and its GEMMs are wide enough', () => {
+    const pad1 = [1, 1, 1, 1] as const;
+    expect([56, 28, 14, 7].map((n) => winogradPlan(1, n, n, pad1).m)).toEqual([4, 4, 4, 2]);
+    expect([32, 16, 8, 4].map((n) => winogradPlan(32, n, n, pad1).m)).toEqual([4, 4, 4, 4]);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
-import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOutput } from './winograd.js';
+import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -52,7 +52,7 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Calls per path and kernel (tests use it to prove every path ran). */
 export const convPaths = new Map<string, number>();
-const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'direct' | 'im2col') => {
+const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'winograd4' | 'direct' | 'im2col') => {
   const key = `${kernel}:${path}`;
   convPaths.set(key, (convPaths.get(key) ?? 0) + 1);
 };
@@ -114,12 +114,14 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const path = isDense(H, W, kh, kw, a) ? 'dense' : Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise'
     : convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH) ? 'winograd'
     : chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
-  took('Conv2D', path);
   const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk);
+  const layout = path === 'winograd' ? winogradPlan(N, H, W, a.pads) : null;
+  took('Conv2D', layout?.m === 4 ? 'winograd4' : path);
   // Weights in the layout the path's GEMMs read, prepared once per weight tensor (-1: not kept, prepare below).
   let prepared = -1;
-  if (path === 'winograd') {
-    prepared = rt.resident(w.key, `winograd:${G}:${Kg}:${Cg}`, G * 16 * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.ptrOf(w), G, Cg, Kg }, Ap));
+  if (layout) {
+    const m = layout.m;
+    prepared = rt.resident(w.key, `winograd${m}:${G}:${Kg}:${Cg}`, G * winogradOperands(m) * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.ptrOf(w), G, Cg, Kg }, m, Ap));
   } else if (path === 'im2col') {
     prepared = rt.resident(w.key, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.ptrOf(w), G, Kg, ckk, aSize, Ap));
   }
@@ -133,7 +135,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
       [['dwConv', xp, wp, y, C, H, W, K, Kg, kh, kw, ...g10.slice(4), OH, OW, p0, p1]]));
   } else if (path === 'winograd') {
     const bp = bias ? rt.ptrOf(bias) : 0;
-    runWinograd(rt, { x: xp, w: wp, filters: prepared >= 0 ? prepared : undefined, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads, relu });
+    runWinograd(rt, { x: xp, w: wp, filters: prepared >= 0 ? prepared : undefined, layout: layout!, bias: bp, y, N, G, Cg, Kg, H, W, pads: a.pads, relu });
     epilogueDone = true;
   } else if (path === 'direct') {
     const bp = bias ? rt.ptrOf(bias) : 0;
@@ -188,8 +190,12 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
   const wino = winogradOutput(OH, OW, adj);
   if (convPathOverride.winograd && adj.every((p) => p >= 0) && wino.OH === H && wino.OW === W
     && winogradFits(kh, kw, a.stride, a.dilation, Kg, Cg, H)) {
-    took('Conv2DBackpropInput', 'winograd');
-    runWinograd(rt, { x: dyp, w: rt.ptrOf(w), adjoint: true, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
+    const layout = winogradPlan(N, OH, OW, adj), m = layout.m;
+    took('Conv2DBackpropInput', m === 4 ? 'winograd4' : 'winograd');
+    // The flipped, transposed filters, prepared once per weight tensor as the forward's are.
+    const filters = rt.resident(w.key, `winograd${m}T:${G}:${Kg}:${Cg}`, G * winogradOperands(m) * packedASize(Cg, Kg),
+      (Ap) => winogradFilters(rt, { w: rt.ptrOf(w), adjoint: true, G, Cg: Kg, Kg: Cg }, m, Ap));
+    runWinograd(rt, { x: dyp, w: filters >= 0 ? 0 : rt.ptrOf(w), filters: filters >= 0 ? filters : undefined, adjoint: true, layout, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
     return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W

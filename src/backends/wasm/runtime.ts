@@ -20,6 +20,7 @@ export const KERNEL_EXPORTS = [
   'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane',
   'binary', 'relu', 'sumAxes',
   'winoInput', 'winoOutput', 'winoGradTransform', 'winoFilter', 'winoFilterGrad',
+  'wino4Input', 'wino4Output', 'wino4Filter',
   'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
   'reluGrad', 'sumMiddle', 'expf', 'tanhf', 'sigmoidf',
   'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',
@@ -36,8 +37,8 @@ const INITIAL_PAGES = 256;
 const GROW_MIN_PAGES = 256;
 /** Scratch kept between kernels at most (a larger need is allocated and freed per kernel). */
 const SLAB_MAX_BYTES = 64 * 2 ** 20;
-/** Per-thread scratch (edge tiles, lane tables) below the arena. */
-const TMP_BYTES = 256;
+/** Per-thread scratch (edge tiles, lane tables, Winograd F(4x4) transform rows) below the arena. */
+const TMP_BYTES = 1024;
 const MAX_THREADS = 64;
 /** Below this many multiply-adds (or element visits) a kernel stays on the calling thread. */
 export const THREAD_MIN_WORK = 1 << 19;

@@ -1,10 +1,11 @@
 /**
- * Stride-1 3x3 convolutions by Winograd F(2x2, 3x3) (asm/winograd.ts): per plane of images (see
- * winogradLayout), the padded input becomes 16 transformed planes V[xi] (C x tiles), the filters 16
- * matrices U[xi] (K x C, transformed once per call straight into packed GEMM panels), the 16 products
- * U[xi] . V[xi] run on the GEMM, and the output transform rebuilds 2x2 tiles. 2.25x fewer multiplies
- * than im2col; sums are regrouped, so results differ from the reference in the last bits (the parity
- * tests bound it). The input gradient of such a convolution is one too (flipped, transposed weights),
+ * Stride-1 3x3 convolutions by Winograd F(m x m, 3x3), m = 2 (asm/winograd.ts) or 4 (asm/winograd4.ts):
+ * per plane of images (see winogradLayout), the padded input becomes (m+2)^2 transformed planes V[xi]
+ * (C x tiles), the filters as many matrices U[xi] (K x C, transformed straight into packed GEMM panels),
+ * the products U[xi] . V[xi] run on the GEMM, and the output transform rebuilds m x m tiles. 2.25x
+ * (m = 2) or 4x (m = 4) fewer multiplies than im2col, at the price of transforms; winogradPlan picks m
+ * per layer by the tiles each wastes. Sums are regrouped, so results differ from the reference in the
+ * last bits (the parity tests bound it; F(4x4)'s fractions 1/6, 1/24 make it the less exact of the two). The input gradient of such a convolution is one too (flipped, transposed weights),
  * so Conv2DBackpropInput uses it as well; the filter gradient has its own transforms (runWinogradFilterGrad).
  */
 import { B_MATRIX, packedASize } from './gemm.js';
@@ -13,17 +14,20 @@ import type { ConvSizes } from './direct.js';
 
 type Pads = readonly [number, number, number, number];
 
-/** Tiles per block of tile rows (see runWinograd). */
-const BLOCK_TILES = 96;
+/** Tiles per block of tile rows (see runWinograd), by tile size m: about the same floats of V either way. */
+const BLOCK_TILES = { 2: 96, 4: 40 } as const;
 /** Narrower blocks make GEMMs too thin to pay (ResNet's 7x7 maps): few planes then split each step instead. */
 const MIN_BLOCK_TILES = 8;
 
 /**
- * Floats between the 16 xi rows of a transformed block holding n floats each: a whole number of 4 KiB
- * pages plus one cache line, so the 16 streams a transform writes (or reads) fall in different L1 sets
+ * Floats between the xi rows of a transformed block holding n floats each: a whole number of 4 KiB
+ * pages plus one cache line, so the 16 or 36 streams a transform writes (or reads) fall in different L1 sets
  * (a multiple of 4 KiB put them all in one set: the transforms ran 2-3x slower).
  */
 const xiStride = (n: number) => Math.ceil(n / 1024) * 1024 + 16;
+
+/** Output tile size: F(2x2, 3x3) or F(4x4, 3x3). */
+export type WinogradTile = 2 | 4;
 
 export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 'H' | 'W' | 'pads'> {
   /** Arena pointers: input [N][G*Cg][H][W], bias [G*Kg] or 0, output [N][G*Kg][OH][OW]. */
@@ -40,6 +44,8 @@ export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 
   filters?: number;
   /** ReLU after the bias (Conv2D's activation). */
   relu?: boolean;
+  /** The plan (winogradPlan) the filters were transformed for; default: winogradPlan's choice. */
+  layout?: WinogradLayout;
 }
 
 /**
@@ -50,6 +56,8 @@ export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 
  * even so tiles start at every slot); the outputs between slots are dropped.
  */
 export interface WinogradLayout {
+  /** Output tile size. */
+  m: WinogradTile;
   OH: number;
   OW: number;
   TH: number;
@@ -65,8 +73,8 @@ export interface WinogradLayout {
  * images share (own planes measured faster at ResNet-18's 8x8 stage, 0% vs 20% waste; on par at 4x4,
  * 50% vs 33%).
  */
-export const winogradTuning = { shareAtExtraWaste: 0.1 };
-/** Tiles per shared plane to aim for: enough columns for the GEMMs to reuse each packed filter block. */
+export const winogradTuning: { shareAtExtraWaste: number; tile: WinogradTile | null; f4Cost: number } = { shareAtExtraWaste: 0.1, tile: null, f4Cost: 0.85 };
+/** 2x2 tiles per shared plane to aim for: enough columns for the GEMMs to reuse each packed filter block. */
 const PLANE_TILES = 192;
 
 /** Output size of a stride-1 3x3 convolution with these pads. */
@@ -74,14 +82,37 @@ export function winogradOutput(H: number, W: number, pads: Pads): { OH: number; 
   return { OH: H + pads[0] + pads[1] - 2, OW: W + pads[2] + pads[3] - 2 };
 }
 
-export function winogradLayout(N: number, H: number, W: number, pads: Pads): WinogradLayout {
+/** Tiles of size m (4 to a vector) covering `width` output columns. */
+const tileColumns = (width: number, m: number) => Math.ceil(Math.ceil(width / m) / 4) * 4;
+
+export function winogradLayout(N: number, H: number, W: number, pads: Pads, m: WinogradTile = 2): WinogradLayout {
   const { OH, OW } = winogradOutput(H, W, pads);
-  const TH = Math.ceil(OH / 2), slot = OW + 2 + (OW % 2), ownTW = Math.ceil(Math.ceil(OW / 2) / 4) * 4;
-  const ownWaste = 1 - OW / (2 * ownTW), sharedWaste = 1 - OW / slot;
-  if (N === 1 || ownWaste <= sharedWaste + winogradTuning.shareAtExtraWaste) return { OH, OW, TH, TW: ownTW, per: 1, slot, planes: N };
-  const per = Math.ceil(N / Math.min(N, Math.ceil((N * TH * slot) / 2 / PLANE_TILES))), planeOW = (per - 1) * slot + OW;
-  return { OH, OW, TH, TW: Math.ceil(Math.ceil(planeOW / 2) / 4) * 4, per, slot, planes: Math.ceil(N / per) };
+  const TH = Math.ceil(OH / m), slot = Math.ceil((OW + 2) / m) * m, ownTW = tileColumns(OW, m);
+  const ownWaste = 1 - OW / (m * ownTW), sharedWaste = 1 - OW / slot;
+  if (N === 1 || ownWaste <= sharedWaste + winogradTuning.shareAtExtraWaste) return { m, OH, OW, TH, TW: ownTW, per: 1, slot, planes: N };
+  const planeTiles = (PLANE_TILES * 4) / (m * m);
+  const per = Math.ceil(N / Math.min(N, Math.ceil((N * TH * slot) / m / planeTiles))), planeOW = (per - 1) * slot + OW;
+  return { m, OH, OW, TH, TW: tileColumns(planeOW, m), per, slot, planes: Math.ceil(N / per) };
 }
+
+/**
+ * The layout a Winograd convolution runs: F(4x4) where its GEMM work (36 products per tile, tiles
+ * counted with the ones wasted at the edges) is below f4Cost times F(2x2)'s (16 per tile), which pays
+ * for its heavier transforms; else F(2x2). Measured on 2 threads (ms, F(2x2) -> F(4x4)): W3's layer
+ * 30.5 -> 18.1; ResNet-18 at batch 1: 56x56 2.39 -> 1.35, 28x28 1.72 -> 1.13, 14x14 1.52 -> 1.20, and
+ * 7x7 2.15 -> 3.15, which the cost model keeps on F(2x2) (its 4x4 tiles would be half waste).
+ */
+export function winogradPlan(N: number, H: number, W: number, pads: Pads): WinogradLayout {
+  const f2 = winogradLayout(N, H, W, pads, 2);
+  if (winogradTuning.tile === 2) return f2;
+  const f4 = winogradLayout(N, H, W, pads, 4);
+  if (winogradTuning.tile === 4) return f4;
+  const work = (L: WinogradLayout) => (L.m + 2) ** 2 * L.planes * L.TH * L.TW;
+  return work(f4) < winogradTuning.f4Cost * work(f2) ? f4 : f2;
+}
+
+/** Transformed operands (xi) of a tile size. */
+export const winogradOperands = (m: WinogradTile) => (m + 2) * (m + 2);
 
 /**
  * Whether Winograd pays here (measured on the W3 layer and ResNet-18's): 3x3, stride 1, dilation 1,
@@ -112,17 +143,18 @@ const spread = (calls: Call[], parts: number): Call[][] => splitRange(calls.leng
 
 /**
  * U[g][xi] = G w G^T for every filter, transformed straight into packed GEMM operands at Ap
- * (G * 16 * packedASize(Kg, Cg) floats; threads split filter panels).
+ * (G * winogradOperands(m) * packedASize(Kg, Cg) floats; threads split filter panels).
  */
-export function winogradFilters(rt: WasmRuntime, c: Pick<WinogradConv, 'w' | 'adjoint' | 'G' | 'Cg' | 'Kg'>, Ap: number): void {
+export function winogradFilters(rt: WasmRuntime, c: Pick<WinogradConv, 'w' | 'adjoint' | 'G' | 'Cg' | 'Kg'>, m: WinogradTile, Ap: number): void {
   const { G, Cg, Kg } = c;
-  const aSize = packedASize(Kg, Cg), panels = Math.ceil(Kg / 4);
+  const aSize = packedASize(Kg, Cg), panels = Math.ceil(Kg / 4), nxi = winogradOperands(m);
   const [fs, cs] = c.adjoint ? [9, 9 * Kg] : [9 * Cg, 9];
-  rt.run(splitRange(G * panels, rt.chunksFor(G * Kg * Cg * 64), 1).map(([p0, p1]): Call[] => {
+  rt.run(splitRange(G * panels, rt.chunksFor(G * Kg * Cg * 4 * nxi), 1).map(([p0, p1]): Call[] => {
     const calls: Call[] = [];
     for (let p = p0; p < p1; p++) {
       const g = Math.floor(p / panels), k = 4 * (p % panels);
-      calls.push(['winoFilter', c.w + 4 * g * Kg * Cg * 9, Kg, Cg, fs, cs, c.adjoint ? 1 : 0, k, k + 4, Ap + 4 * g * 16 * aSize, aSize]);
+      const args = [c.w + 4 * g * Kg * Cg * 9, Kg, Cg, fs, cs, c.adjoint ? 1 : 0, k, k + 4, Ap + 4 * g * nxi * aSize, aSize];
+      calls.push(m === 4 ? ['wino4Filter', ...args, MY_TMP] : ['winoFilter', ...args]);
     }
     return calls;
   }));
@@ -131,28 +163,30 @@ export function winogradFilters(rt: WasmRuntime, c: Pick<WinogradConv, 'w' | 'ad
 /** y = conv3x3(x, w) + bias, stride 1, on the arena. */
 export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   const { N, G, Cg, Kg, H, W, pads } = c;
-  const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
-  const Hp = 2 * TH + 2, Wp = 2 * TW + 2;
+  const L = c.layout ?? winogradPlan(N, H, W, pads), { m, OH, OW, TH, TW } = L;
+  const nxi = winogradOperands(m);
+  // (F(4x4)'s input transform reads 2 floats past the last patch of a row.)
+  const Hp = m * TH + 2, Wp = m * TW + (m === 4 ? 4 : 2);
   const padFloats = Cg * Hp * Wp, aSize = packedASize(Kg, Cg);
   let Ap = c.filters ?? -1;
-  if (Ap < 0) winogradFilters(rt, c, (Ap = rt.alloc(G * 16 * aSize)));
-  const P = OH * OW, yRows = 2 * TH, yvFloats = yRows * 2 * TW;
-  const S = rt.chunksFor(L.planes * G * 16 * Kg * Cg * TH * TW);
+  if (Ap < 0) winogradFilters(rt, c, m, (Ap = rt.alloc(G * nxi * aSize)));
+  const P = OH * OW, yRows = m * TH, yvFloats = yRows * m * TW;
+  const S = rt.chunksFor(L.planes * G * nxi * Kg * Cg * TH * TW);
   // Tile-row blocks of ~BLOCK_TILES tiles: a block's V and M stay in L2 between the transforms and the
   // GEMMs. With fewer planes than chunks, blocks small enough that every chunk gets some.
-  const small = L.planes * G < S ? tileBlocks(TH, TW, Math.min(BLOCK_TILES, Math.ceil((TH * TW) / S))) : null;
+  const small = L.planes * G < S ? tileBlocks(TH, TW, Math.min(BLOCK_TILES[m], Math.ceil((TH * TW) / S))) : null;
   const blockwise = small !== null && small.blocks.length >= 2 && small.Tb >= MIN_BLOCK_TILES;
-  const { blocks, Tb } = blockwise ? small : tileBlocks(TH, TW, BLOCK_TILES);
+  const { blocks, Tb } = blockwise ? small : tileBlocks(TH, TW, BLOCK_TILES[m]);
   const vStride = xiStride(Cg * Tb), mStride = xiStride(Kg * Tb);
-  /** Scratch of one chunk: padded plane, V and M of one block, the tiled output, 16 GEMM parameter blocks (plane and output may be shared). */
+  /** Scratch of one chunk: padded plane, V and M of one block, the tiled output, nxi GEMM parameter blocks (plane and output may be shared). */
   const scratch = (shared?: { xpad: number; yv: number }) => {
-    const xpad = shared?.xpad ?? rt.alloc(padFloats), V = rt.alloc(16 * vStride), M = rt.alloc(16 * mStride);
+    const xpad = shared?.xpad ?? rt.alloc(padFloats), V = rt.alloc(nxi * vStride), M = rt.alloc(nxi * mStride);
     const yv = shared?.yv ?? rt.alloc(Kg * yvFloats);
     // GEMM B operands V[xi] of each block (blocks differ in tile count only at the end).
-    const prm = rt.alloc(blocks.length * 16 * 3);
+    const prm = rt.alloc(blocks.length * nxi * 3);
     blocks.forEach(([ty0, ty1], b) => {
       const tb = (ty1 - ty0) * TW;
-      for (let xi = 0; xi < 16; xi++) rt.setI32(prm + 12 * (16 * b + xi), [V + 4 * xi * vStride, tb, 1]);
+      for (let xi = 0; xi < nxi; xi++) rt.setI32(prm + 12 * (nxi * b + xi), [V + 4 * xi * vStride, tb, 1]);
     });
     return { xpad, V, M, yv, prm };
   };
@@ -160,18 +194,19 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   /** Input transform of block b for channels [c0, c1). */
   const input = (b: number, s: Scratch, c0: number, c1: number): Call => {
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
-    return ['winoInput', s.xpad + 4 * (c0 * Hp + 2 * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, s.V + 4 * c0 * tb, tb, vStride, MY_TMP];
+    return [m === 4 ? 'wino4Input' : 'winoInput', s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, s.V + 4 * c0 * tb, tb, vStride, MY_TMP];
   };
   /** Output transform of block b for filters [k0, k1). */
   const output = (b: number, s: Scratch, k0: number, k1: number): Call => {
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
-    return ['winoOutput', s.M + 4 * k0 * tb, k1 - k0, tb, mStride, ty1 - ty0, TW, s.yv + 4 * (k0 * yvFloats + 2 * ty0 * 2 * TW), yRows];
+    const args = [s.M + 4 * k0 * tb, k1 - k0, tb, mStride, ty1 - ty0, TW, s.yv + 4 * (k0 * yvFloats + m * ty0 * m * TW), yRows];
+    return m === 4 ? ['wino4Output', ...args, MY_TMP] : ['winoOutput', ...args];
   };
-  /** The 16 GEMMs of block b, group g, for tiles [t0, t1) and filters [k0, k1) (k0 a multiple of 4). */
+  /** The nxi GEMMs of block b, group g, for tiles [t0, t1) and filters [k0, k1) (k0 a multiple of 4). */
   const gemms = (b: number, g: number, s: Scratch, t0: number, t1: number, k0: number, k1: number): Call[] => {
     const tb = (blocks[b][1] - blocks[b][0]) * TW;
-    return Array.from({ length: 16 }, (_, xi): Call => ['gemm', B_MATRIX, s.prm + 12 * (16 * b + xi), k1 - k0, t1 - t0, Cg, t0,
-      Ap + 4 * ((g * 16 + xi) * aSize + k0 * Cg), s.M + 4 * (xi * mStride + k0 * tb + t0), tb, 0, MY_BP, MY_TMP]);
+    return Array.from({ length: nxi }, (_, xi): Call => ['gemm', B_MATRIX, s.prm + 12 * (nxi * b + xi), k1 - k0, t1 - t0, Cg, t0,
+      Ap + 4 * ((g * nxi + xi) * aSize + k0 * Cg), s.M + 4 * (xi * mStride + k0 * tb + t0), tb, 0, MY_BP, MY_TMP]);
   };
   /** Plane p holds images [p*per, ...): padding them, and cropping their outputs (+ bias). */
   const pad = (p: number, g: number, s: Scratch): Call[] =>
@@ -179,7 +214,7 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   const epilogues = (p: number, g: number, s: Scratch): Call[] => {
     const n0 = p * L.per, n1 = Math.min(N, n0 + L.per), calls: Call[] = [];
     for (let n = n0; n < n1; n++) {
-      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.slot, yvFloats, Kg, 2 * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
+      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.slot, yvFloats, Kg, m * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
     }
     return calls;
   };
