@@ -8,7 +8,7 @@ export { binary, relu, sumAxes } from './elementwise';
 export { padImage, convTaps, convEpilogue, packDyPanels, convFilterTaps } from './direct';
 export { reluGrad, sumMiddle } from './elementwise';
 export { winoInput, winoOutput, winoGradTransform, winoFilter, winoFilterGrad } from './winograd';
-export { wino4Input, wino4Output, wino4Filter } from './winograd4';
+export { wino4Input, wino4Output, wino4Filter, wino4GradTransform, wino4FilterGrad } from './winograd4';
 export { expf, tanhf, sigmoidf } from './transcendental';
 export { extremeRows, extremeMiddle, extremeAxes, argRows, argMiddle } from './reduce';
 export { adaptiveAvgPool, adaptiveAvgPoolGrad, adaptiveMaxPool } from './pool';

@@ -184,7 +184,7 @@ export function winoFilter(w: usize, Kg: i32, Cg: i32, fs: i32, cs: i32, flip: b
 
 /** Stores lane q of the 3 vectors (a, b, d) to out[9q + 0..2] for lanes q < n. */
 // @ts-ignore: decorator
-@inline function scatterRow(out: usize, n: i32, a: v128, b: v128, d: v128): void {
+@inline export function scatterRow(out: usize, n: i32, a: v128, b: v128, d: v128): void {
   store<f32>(out, f32x4.extract_lane(a, 0)); store<f32>(out, f32x4.extract_lane(b, 0), 4); store<f32>(out, f32x4.extract_lane(d, 0), 8);
   if (n > 1) { store<f32>(out, f32x4.extract_lane(a, 1), 36); store<f32>(out, f32x4.extract_lane(b, 1), 40); store<f32>(out, f32x4.extract_lane(d, 1), 44); }
   if (n > 2) { store<f32>(out, f32x4.extract_lane(a, 2), 72); store<f32>(out, f32x4.extract_lane(b, 2), 76); store<f32>(out, f32x4.extract_lane(d, 2), 80); }

@@ -9,7 +9,7 @@
 //   G   = [1 0 0; 1/3 1/3 1/3; -1/3 1/3 -1/3; -16/15 -8/15 -4/15; 1/15 -2/15 4/15; 0 0 1]
 //   A^T = [1 1 1 1 1 0; 0 1 -1 1/2 -2 0; 0 1 1 1/4 4 0; 0 1 -1 1/8 -8 1]
 import { madd } from './fma';
-import { gather4 } from './winograd';
+import { gather4, scatterRow } from './winograd';
 
 // @ts-ignore: decorator
 @inline function splat(x: f32): v128 {
@@ -156,6 +156,99 @@ export function wino4Filter(w: usize, Kg: i32, Cg: i32, fs: i32, cs: i32, flip: 
         filterRow(out + <usize>(6 * i) * step, step, v128.load(r), v128.load(r, 16), v128.load(r, 32));
       }
       out += 16;
+    }
+  }
+}
+
+/** A applied to (y0..y3) (A = (A^T)^T, 6 x 4): 6 vectors `step` bytes apart. */
+// @ts-ignore: decorator
+@inline function gradRow(out: usize, step: usize, y0: v128, y1: v128, y2: v128, y3: v128): void {
+  const p02 = f32x4.add(y0, y2), p13 = f32x4.add(y1, y3);
+  v128.store(out, y0);
+  v128.store(out + step, f32x4.add(p02, p13));
+  v128.store(out + 2 * step, f32x4.sub(p02, p13));
+  v128.store(out + 3 * step, madd(splat(0.125), y3, madd(splat(0.25), y2, madd(splat(0.5), y1, y0))));
+  v128.store(out + 4 * step, madd(splat(-8), y3, madd(splat(4), y2, madd(splat(-2), y1, y0))));
+  v128.store(out + 5 * step, y3);
+}
+
+/**
+ * Z[xi][k][t] = (A dy A^T)[xi] for the 4x4 tiles of dy planes [K][Hd][Wd] (zero beyond the output;
+ * Wd = 4*TW, TW a multiple of 4), xi rows xiStride floats apart: the filter gradient is then
+ * G^T (sum over tiles of Z . V) G, 36 GEMMs over tiles. `tmp`: 384 bytes.
+ */
+export function wino4GradTransform(dy: usize, K: i32, Hd: i32, Wd: i32, TH: i32, TW: i32, Z: usize, T: i32, xiStride: i32, tmp: usize): void {
+  const Wb = <usize>Wd << 2;
+  const step = <usize>xiStride << 2;
+  for (let k = 0; k < K; k++) {
+    for (let ty = 0; ty < TH; ty++) {
+      const rowBase = dy + ((<usize>(k * Hd + 4 * ty) * <usize>Wd) << 2);
+      let out = Z + ((<usize>k * <usize>T + <usize>(ty * TW)) << 2);
+      for (let tx = 0; tx < TW; tx += 4) {
+        // Row a of the 4 tiles (lane q = tile tx+q) by a 4x4 transpose, times A^T into tmp[6a .. 6a+5].
+        let r = rowBase + (<usize>(4 * tx) << 2);
+        for (let a = 0; a < 4; a++) {
+          const v0 = v128.load(r), v1 = v128.load(r, 16), v2 = v128.load(r, 32), v3 = v128.load(r, 48);
+          const ab0 = v128.shuffle<i32>(v0, v1, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(v0, v1, 2, 6, 3, 7);
+          const ef0 = v128.shuffle<i32>(v2, v3, 0, 4, 1, 5), ef1 = v128.shuffle<i32>(v2, v3, 2, 6, 3, 7);
+          gradRow(tmp + <usize>a * 96, 16,
+            v128.shuffle<i32>(ab0, ef0, 0, 1, 4, 5), v128.shuffle<i32>(ab0, ef0, 2, 3, 6, 7),
+            v128.shuffle<i32>(ab1, ef1, 0, 1, 4, 5), v128.shuffle<i32>(ab1, ef1, 2, 3, 6, 7));
+          r += Wb;
+        }
+        // Z = A w column by column: column j of w is tmp[6a + j], a = 0..3.
+        for (let j = 0; j < 6; j++) {
+          const w = tmp + (<usize>j << 4);
+          gradRow(out + <usize>j * step, 6 * step, v128.load(w), v128.load(w, 96), v128.load(w, 192), v128.load(w, 288));
+        }
+        out += 16;
+      }
+    }
+  }
+}
+
+/** G^T applied to (s0..s5): 3 values (G^T is 3 x 6). */
+// @ts-ignore: decorator
+@inline function filterGradRow(out: usize, step: usize, s0: v128, s1: v128, s2: v128, s3: v128, s4: v128, s5: v128): void {
+  const third = splat(<f32>(1.0 / 3.0)), fifteenth = splat(<f32>(1.0 / 15.0));
+  const p = f32x4.mul(f32x4.add(s1, s2), third), m = f32x4.mul(f32x4.sub(s1, s2), third);
+  // (-16 s3 + s4)/15, (-8 s3 - 2 s4)/15, (-4 s3 + 4 s4)/15.
+  v128.store(out, f32x4.add(f32x4.add(s0, m), f32x4.mul(madd(splat(-16), s3, s4), fifteenth)));
+  v128.store(out + step, f32x4.add(p, f32x4.mul(madd(splat(-8), s3, f32x4.mul(s4, splat(-2))), fifteenth)));
+  v128.store(out + 2 * step, f32x4.add(f32x4.add(m, s5), f32x4.mul(f32x4.mul(f32x4.sub(s4, s3), splat(4)), fifteenth)));
+}
+
+/**
+ * The filter gradient from its F(4x4) Winograd sums: dW[kc] = G^T m G (3x3 from 6x6), m[xi] = the sum
+ * over `partials` partial sums (pStride floats apart) of S[xi][kc] (KC floats per xi row), for kc in
+ * [kc0, kc1); dW [KC][3][3] at out. Lanes are 4 consecutive kc (reads past kc1 within the buffer are
+ * ignored). `tmp`: 336 bytes.
+ */
+export function wino4FilterGrad(S: usize, partials: i32, pStride: i32, KC: i32, kc0: i32, kc1: i32, out: usize, tmp: usize): void {
+  const xiBytes = <usize>KC << 2, pBytes = <usize>pStride << 2;
+  for (let kc = kc0; kc < kc1; kc += 4) {
+    const n = min(4, kc1 - kc);
+    const base = S + (<usize>kc << 2);
+    // Column j of m (summed over the partials), times G^T: r[p][j] at tmp[6p + j].
+    for (let j = 0; j < 6; j++) {
+      let m0 = f32x4.splat(0), m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0;
+      for (let p = 0; p < partials; p++) {
+        const at = base + <usize>p * pBytes + <usize>j * xiBytes;
+        m0 = f32x4.add(m0, v128.load(at));
+        m1 = f32x4.add(m1, v128.load(at + 6 * xiBytes));
+        m2 = f32x4.add(m2, v128.load(at + 12 * xiBytes));
+        m3 = f32x4.add(m3, v128.load(at + 18 * xiBytes));
+        m4 = f32x4.add(m4, v128.load(at + 24 * xiBytes));
+        m5 = f32x4.add(m5, v128.load(at + 30 * xiBytes));
+      }
+      filterGradRow(tmp + (<usize>j << 4), 96, m0, m1, m2, m3, m4, m5);
+    }
+    // Row p of r times G: dW[p][0..2].
+    const o = out + (<usize>(kc * 9) << 2);
+    for (let p = 0; p < 3; p++) {
+      const r = tmp + <usize>p * 96;
+      filterGradRow(tmp + 288, 16, v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), v128.load(r, 64), v128.load(r, 80));
+      scatterRow(o + <usize>(12 * p), n, v128.load(tmp, 288), v128.load(tmp, 304), v128.load(tmp, 320));
     }
   }
 }

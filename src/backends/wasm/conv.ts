@@ -262,8 +262,9 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     return [{ ptr: dwd, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH)) {
-    took('Conv2DBackpropFilter', 'winograd');
-    const dw = runWinogradFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, pads: a.pads });
+    const layout = winogradPlan(N, H, W, a.pads);
+    took('Conv2DBackpropFilter', layout.m === 4 ? 'winograd4' : 'winograd');
+    const dw = runWinogradFilterGrad(rt, { x: xp, dy: dyp, layout, N, G, Cg, Kg, H, W, pads: a.pads });
     return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW

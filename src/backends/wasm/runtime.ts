@@ -20,7 +20,7 @@ export const KERNEL_EXPORTS = [
   'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane',
   'binary', 'relu', 'sumAxes',
   'winoInput', 'winoOutput', 'winoGradTransform', 'winoFilter', 'winoFilterGrad',
-  'wino4Input', 'wino4Output', 'wino4Filter',
+  'wino4Input', 'wino4Output', 'wino4Filter', 'wino4GradTransform', 'wino4FilterGrad',
   'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
   'reluGrad', 'sumMiddle', 'expf', 'tanhf', 'sigmoidf',
   'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',

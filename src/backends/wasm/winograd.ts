@@ -275,37 +275,41 @@ export interface WinogradFilterGrad extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | '
   /** Arena pointers: input [N][G*Cg][H][W], output gradient [N][G*Kg][OH][OW]. */
   x: number;
   dy: number;
+  /** Default: winogradPlan's choice. */
+  layout?: WinogradLayout;
 }
 
 /**
- * dW of a stride-1 3x3 convolution by Winograd: per plane (winogradLayout) and tile block, V = B^T d B
- * (winoInput) and Z = A dy A^T (winoGradTransform; dy is zero between and beyond the images, so those
- * tiles add nothing); 16 GEMMs S[xi] += Z[xi] . V[xi]^T sum over tiles and planes; dW = G^T S G. Chunks
- * of planes keep partial sums S, added in chunk order (results depend on the thread count in the last
- * bits only); fewer planes than chunks split their 16 GEMMs across the threads instead.
+ * dW of a stride-1 3x3 convolution by Winograd (F(4x4) or F(2x2), as winogradPlan picks for the
+ * forward): per plane (winogradLayout) and tile block, V = B^T d B (the input transform) and
+ * Z = A dy A^T (the gradient transform; dy is zero between and beyond the images, so those tiles add
+ * nothing); 36 or 16 GEMMs S[xi] += Z[xi] . V[xi]^T sum over tiles and planes; dW = G^T S G. Chunks of
+ * planes keep partial sums S, added in chunk order (results depend on the thread count in the last
+ * bits only); fewer planes than chunks split their GEMMs across the threads instead.
  */
 export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): number {
   const { N, G, Cg, Kg, H, W, pads } = c;
-  const L = winogradLayout(N, H, W, pads), { OH, OW, TH, TW } = L;
-  const Hp = 2 * TH + 2, Wp = 2 * TW + 2, Hd = 2 * TH, Wd = 2 * TW;
+  const L = c.layout ?? winogradPlan(N, H, W, pads), { m, OH, OW, TH, TW } = L;
+  const nxi = winogradOperands(m);
+  const Hp = m * TH + 2, Wp = m * TW + (m === 4 ? 4 : 2), Hd = m * TH, Wd = m * TW;
   // dy needs no padded copy when its tiles cover it exactly.
   const dyInPlace = L.per === 1 && OH === Hd && OW === Wd;
-  const padFloats = Cg * Hp * Wp, dyFloats = dyInPlace ? 0 : Kg * Hd * Wd, sFloats = G * 16 * Kg * Cg;
-  const { blocks, Tb } = tileBlocks(TH, TW, Math.max(TW, Math.floor(GRAD_BLOCK_FLOATS / (16 * (Cg + Kg)))));
+  const padFloats = Cg * Hp * Wp, dyFloats = dyInPlace ? 0 : Kg * Hd * Wd, sFloats = G * nxi * Kg * Cg;
+  const { blocks, Tb } = tileBlocks(TH, TW, Math.max(TW, Math.floor(GRAD_BLOCK_FLOATS / (nxi * (Cg + Kg)))));
   const vStride = xiStride(Cg * Tb), zStride = xiStride(Kg * Tb);
-  const S = rt.chunksFor(L.planes * G * 16 * Kg * Cg * TH * TW);
+  const S = rt.chunksFor(L.planes * G * nxi * Kg * Cg * TH * TW);
   const byPlanes = L.planes * G >= S;
   const partials = byPlanes ? splitRange(L.planes * G, S, 1).length : 1;
   // (+4: winoFilterGrad reads whole vectors past the last filter-channel pair.)
   const sums = rt.alloc(partials * sFloats + 4);
   /** Scratch of one chunk: padded planes of x and dy, V and Z of one block, GEMM parameters. */
   const scratch = () => {
-    const xpad = rt.alloc(padFloats), dypad = rt.alloc(dyFloats), V = rt.alloc(16 * vStride), Z = rt.alloc(16 * zStride);
-    const prm = rt.alloc(blocks.length * 16 * 3);
+    const xpad = rt.alloc(padFloats), dypad = rt.alloc(dyFloats), V = rt.alloc(nxi * vStride), Z = rt.alloc(nxi * zStride);
+    const prm = rt.alloc(blocks.length * nxi * 3);
     blocks.forEach(([ty0, ty1], b) => {
       const tb = (ty1 - ty0) * TW;
       // B = V[xi]^T (tiles x channels): a transposed operand.
-      for (let xi = 0; xi < 16; xi++) rt.setI32(prm + 12 * (16 * b + xi), [V + 4 * xi * vStride, 1, tb]);
+      for (let xi = 0; xi < nxi; xi++) rt.setI32(prm + 12 * (nxi * b + xi), [V + 4 * xi * vStride, 1, tb]);
     });
     return { xpad, dypad, V, Z, prm };
   };
@@ -321,16 +325,17 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): n
   };
   const transforms = (b: number, s: Scratch, dy: number): Call[] => {
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
+    const grad = [dy + 4 * m * ty0 * Wd, Kg, Hd, Wd, ty1 - ty0, TW, s.Z, tb, zStride];
     return [
-      ['winoInput', s.xpad + 4 * 2 * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, vStride, MY_TMP],
-      ['winoGradTransform', dy + 4 * 2 * ty0 * Wd, Kg, Hd, Wd, ty1 - ty0, TW, s.Z, tb, zStride],
+      [m === 4 ? 'wino4Input' : 'winoInput', s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, vStride, MY_TMP],
+      m === 4 ? ['wino4GradTransform', ...grad, MY_TMP] : ['winoGradTransform', ...grad],
     ];
   };
   const gemms = (b: number, g: number, xi0: number, xi1: number, s: Scratch, Ap: number, sum: number, acc: boolean): Call[] => {
     const tb = (blocks[b][1] - blocks[b][0]) * TW, calls: Call[] = [];
     for (let xi = xi0; xi < xi1; xi++) {
       calls.push(['packA', s.Z + 4 * xi * zStride, tb, 1, Kg, tb, Ap],
-        ['gemm', B_MATRIX, s.prm + 12 * (16 * b + xi), Kg, Cg, tb, 0, Ap, sum + 4 * (g * 16 + xi) * Kg * Cg, Cg, acc ? 1 : 0, MY_BP, MY_TMP]);
+        ['gemm', B_MATRIX, s.prm + 12 * (nxi * b + xi), Kg, Cg, tb, 0, Ap, sum + 4 * (g * nxi + xi) * Kg * Cg, Cg, acc ? 1 : 0, MY_BP, MY_TMP]);
     }
     return calls;
   };
@@ -343,17 +348,17 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): n
         const p = Math.floor(j / G), g = j % G, padded = pad(p, g, s);
         calls.push(...padded.calls);
         blocks.forEach((_, b) => {
-          calls.push(...transforms(b, s, padded.dy), ...gemms(b, g, 0, 16, s, Ap, sum, started.has(g)));
+          calls.push(...transforms(b, s, padded.dy), ...gemms(b, g, 0, nxi, s, Ap, sum, started.has(g)));
           started.add(g);
         });
       }
       // A group no plane of this chunk reached (with more groups than planes per chunk).
-      for (let g = 0; g < G; g++) if (!started.has(g)) calls.push(['zero', sum + 4 * g * 16 * Kg * Cg, 16 * Kg * Cg]);
+      for (let g = 0; g < G; g++) if (!started.has(g)) calls.push(['zero', sum + 4 * g * nxi * Kg * Cg, nxi * Kg * Cg]);
       return calls;
     }));
   } else {
-    // Fewer planes than chunks: per block, the threads split the 16 GEMMs.
-    const s = scratch(), xiRanges = splitRange(16, S, 1), Aps = rt.alloc(xiRanges.length * aSize);
+    // Fewer planes than chunks: per block, the threads split the GEMMs.
+    const s = scratch(), xiRanges = splitRange(nxi, S, 1), Aps = rt.alloc(xiRanges.length * aSize);
     for (let p = 0; p < L.planes; p++) {
       for (let g = 0; g < G; g++) {
         const padded = pad(p, g, s);
@@ -367,11 +372,12 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): n
   }
   // dW = G^T S G, the partial sums added on the way (threads split the filter-channel pairs).
   const KC = Kg * Cg, dw = rt.output(G * KC * 9);
-  rt.run(splitRange(G * KC, rt.chunksFor(G * KC * 16 * (partials + 4)), 4).map(([i0, i1]): Call[] => {
+  rt.run(splitRange(G * KC, rt.chunksFor(G * KC * nxi * (partials + 4)), 4).map(([i0, i1]): Call[] => {
     const calls: Call[] = [];
     for (let g = Math.floor(i0 / KC); g * KC < i1; g++) {
       const kc0 = Math.max(i0 - g * KC, 0), kc1 = Math.min(i1 - g * KC, KC);
-      if (kc1 > kc0) calls.push(['winoFilterGrad', sums + 4 * g * 16 * KC, partials, sFloats, KC, kc0, kc1, dw + 4 * g * KC * 9]);
+      const args = [sums + 4 * g * nxi * KC, partials, sFloats, KC, kc0, kc1, dw + 4 * g * KC * 9];
+      if (kc1 > kc0) calls.push(m === 4 ? ['wino4FilterGrad', ...args, MY_TMP] : ['winoFilterGrad', ...args]);
     }
     return calls;
   }));
