@@ -57,3 +57,31 @@ for (const [name, a, x, w] of [
     expect(close(y2, y1)).toBe(false);
   });
 }
+
+test('winograd input gradient: the transposed filters are prepared once and re-prepared when the storage is reused', () => {
+  const be = new WasmBackend({ threads: 1 });
+  backends.push(be);
+  const a = { ...attrs(1, 1), inputShape: [2, 16, 12, 12] as [number, number, number, number] };
+  const dyb = randBuf(prng(4), [2, 16, 12, 12]);
+  const dyi: TensorInfo = { dataId: be.write(dyb.values, 'float32'), shape: [2, 16, 12, 12], dtype: 'float32' };
+  const expected = (wv: Float32Array) => ref.readSync(ref.runKernel('Conv2DBackpropInput', [
+    { dataId: ref.write(dyb.values, 'float32'), shape: [2, 16, 12, 12], dtype: 'float32' },
+    { dataId: ref.write(wv, 'float32'), shape: [16, 16, 3, 3], dtype: 'float32' }], a)[0].dataId);
+  const weights = (seed: number) => {
+    const src = { dataId: be.write(randBuf(prng(seed), [16, 16, 3, 3]).values, 'float32'), shape: [16, 16, 3, 3], dtype: 'float32' } as TensorInfo;
+    return be.runKernel('Mul', [src, { dataId: be.write(new Float32Array([1]), 'float32'), shape: [1], dtype: 'float32' }], {})[0];
+  };
+  const w1 = weights(5);
+  const dx1 = be.readSync(be.runKernel('Conv2DBackpropInput', [dyi, w1], a)[0].dataId);
+  const bytes = resident(be);
+  expect(bytes).toBeGreaterThan(0);
+  expect(be.readSync(be.runKernel('Conv2DBackpropInput', [dyi, w1], a)[0].dataId)).toEqual(dx1);
+  expect(resident(be)).toBe(bytes);
+  expect(close(dx1, expected(be.readSync(w1.dataId) as Float32Array))).toBe(true);
+  be.release(w1.dataId);
+  expect(resident(be)).toBe(0);
+  const w2 = weights(6);
+  const dx2 = be.readSync(be.runKernel('Conv2DBackpropInput', [dyi, w2], a)[0].dataId);
+  expect(close(dx2, expected(be.readSync(w2.dataId) as Float32Array))).toBe(true);
+  expect(close(dx2, dx1)).toBe(false);
+});

@@ -5,8 +5,10 @@
  * the products U[xi] . V[xi] run on the GEMM, and the output transform rebuilds m x m tiles. 2.25x
  * (m = 2) or 4x (m = 4) fewer multiplies than im2col, at the price of transforms; winogradPlan picks m
  * per layer by the tiles each wastes. Sums are regrouped, so results differ from the reference in the
- * last bits (the parity tests bound it; F(4x4)'s fractions 1/6, 1/24 make it the less exact of the two). The input gradient of such a convolution is one too (flipped, transposed weights),
- * so Conv2DBackpropInput uses it as well; the filter gradient has its own transforms (runWinogradFilterGrad).
+ * last bits (the parity tests bound it; F(4x4) amplifies rounding ~10x more than F(2x2), and its points
+ * were chosen to keep that within the bounds, see asm/winograd4.ts). The input gradient of such a
+ * convolution is one too (flipped, transposed weights), so Conv2DBackpropInput uses it as well; the
+ * filter gradient has its own transforms (runWinogradFilterGrad).
  */
 import { B_MATRIX, packedASize } from './gemm.js';
 import { MY_BP, MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
