@@ -14,7 +14,7 @@ import { options } from '../ops/args.js';
 
 export const DATASETS = ['embedded-mnist', 'mnist', 'fashion-mnist'] as const;
 export type DatasetName = (typeof DATASETS)[number];
-export const AUGMENTATIONS = ['affine', 'crop', 'flip-crop'] as const;
+export const AUGMENTATIONS = ['affine', 'crop', 'flip-crop', 'flip-crop-erase'] as const;
 export type AugmentName = (typeof AUGMENTATIONS)[number];
 export type Split = 'train' | 'test';
 
@@ -36,12 +36,15 @@ export interface LoadSplitOptions {
 /**
  * The augmentation the CLI offers: 'affine' (rotate ±10°, shift ±10%, scale 0.9–1.1, the usual
  * MNIST recipe), 'crop' (pad 2 and take a random 28x28 crop: shifts of up to 2 pixels) or 'flip-crop'
- * (a random left-right mirror, then the crop: the usual Fashion-MNIST / CIFAR recipe; not for digits).
+ * (a random left-right mirror, then the crop: the usual Fashion-MNIST / CIFAR recipe; not for digits)
+ * or 'flip-crop-erase' (then Random Erasing with torchvision's defaults, p 0.5, filled with 0).
  */
 export function augmentation(name: AugmentName, imageShape: readonly number[], generator?: Generator): transforms.Transform {
   if (name === 'affine') return transforms.RandomAffine({ degrees: 10, translate: [0.1, 0.1], scale: [0.9, 1.1], generator });
   if (name === 'crop') return transforms.RandomCrop([imageShape[1], imageShape[2]], { padding: 2, generator });
-  if (name === 'flip-crop') return transforms.Compose([transforms.RandomHorizontalFlip(0.5, { generator }), transforms.RandomCrop([imageShape[1], imageShape[2]], { padding: 2, generator })]);
+  const flipCrop = () => [transforms.RandomHorizontalFlip(0.5, { generator }), transforms.RandomCrop([imageShape[1], imageShape[2]], { padding: 2, generator })];
+  if (name === 'flip-crop') return transforms.Compose(flipCrop());
+  if (name === 'flip-crop-erase') return transforms.Compose([...flipCrop(), transforms.RandomErasing({ generator })]);
   throw new CliError(`unknown augmentation '${name as string}' (expected ${AUGMENTATIONS.join(' or ')})`);
 }
 

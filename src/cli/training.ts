@@ -15,6 +15,7 @@ import type { Parameter } from '../nn/parameter.js';
 import { manualSeed, Generator } from '../tensor/random.js';
 import { DataLoader, Subset, type ImageArrayDataset } from '../data/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { crossEntropy } from '../ops/loss.js';
 import { SGD, Adam, AdamW, RMSprop, StepLR, CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, type Optimizer, type BaseHyper } from '../optim/index.js';
 import { saveModel, writeJsonAtomic } from '../io/index.js';
 import {
@@ -113,6 +114,8 @@ export interface TrainConfig extends OptimizerConfig {
   limitTest?: number;
   /** Fraction of the training images held out for per-epoch validation (default 0: none; the test set is never used to validate). */
   valSplit?: number;
+  /** Cross-entropy label smoothing (default 0), as PyTorch's label_smoothing; validation loss uses it too. */
+  labelSmoothing?: number;
 }
 
 export interface TrainResult {
@@ -217,7 +220,7 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
   const params = model.numParameters();
   const aug = cfg.augment ? `, augment ${cfg.augment}` : '';
   say(io, `training ${cfg.model} (${params.toLocaleString('en-US')} parameters) on ${cfg.dataset}: ${trainSet.length.toLocaleString('en-US')} train${valSet ? ` / ${valSet.length.toLocaleString('en-US')} validation` : ''} / ${testSet.length.toLocaleString('en-US')} held-out images`);
-  say(io, `  ${cfg.optimizer} lr ${cfg.lr ?? DEFAULT_LR[cfg.optimizer]}${cfg.optimizer === 'sgd' || cfg.optimizer === 'rmsprop' ? ` momentum ${cfg.momentum ?? 0.9}` : ''}, batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, schedule ${cfg.schedule}${aug}, seed ${cfg.seed}`);
+  say(io, `  ${cfg.optimizer} lr ${cfg.lr ?? DEFAULT_LR[cfg.optimizer]}${cfg.optimizer === 'sgd' || cfg.optimizer === 'rmsprop' ? ` momentum ${cfg.momentum ?? 0.9}` : ''}, batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, schedule ${cfg.schedule}${aug}${cfg.labelSmoothing ? `, label smoothing ${cfg.labelSmoothing}` : ''}, seed ${cfg.seed}`);
 
   // The configuration goes to run.json first, so an interrupted run can be resumed with its settings.
   const { resume: _resume, ...config } = cfg;
@@ -230,12 +233,14 @@ export async function trainModel(cfg: TrainConfig, io: TrainIO): Promise<TrainRe
   ];
   if (io.verbose !== 0) callbacks.push(new ProgressBar({ stream: io.stdout, tty: io.tty ?? io.stdout.isTTY === true }));
   if (schedule) callbacks.push(schedule);
+  const smoothing = cfg.labelSmoothing ?? 0;
+  const lossFn = smoothing > 0 ? (out: Tensor, y: Tensor) => crossEntropy(out, y, { labelSmoothing: smoothing }) : 'crossEntropy';
   const history = await fit(model, trainLoader, {
-    epochs: cfg.epochs, optimizer, loss: 'crossEntropy', validation: valLoader, callbacks, initialEpoch, verbose: io.verbose === 0 ? 0 : 1,
+    epochs: cfg.epochs, optimizer, loss: lossFn, validation: valLoader, callbacks, initialEpoch, verbose: io.verbose === 0 ? 0 : 1,
   });
 
   // The held-out (test) result of the final model, measured once after training.
-  const final = await evaluate(model, testLoader, { loss: 'crossEntropy' });
+  const final = await evaluate(model, testLoader, { loss: lossFn });
   const accuracy = final.accuracy;
   const loss: number | null = final.loss;
   const epochsRun = history.epoch.length;

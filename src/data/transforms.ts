@@ -538,3 +538,63 @@ export function Lighting(opts: RandomOptions & { alphaStd?: number; eigval?: rea
     return fromArray(out, [c, h, w]);
   };
 }
+
+export interface RandomErasingOptions extends RandomOptions {
+  /** Probability of erasing an image (default 0.5). */
+  p?: number;
+  /** Range of the erased area as a fraction of the image (default [0.02, 0.33]). */
+  scale?: readonly [number, number];
+  /** Range of the erased rectangle's aspect ratio h/w, drawn log-uniformly (default [0.3, 3.3]). */
+  ratio?: readonly [number, number];
+  /** Fill: one number, one per channel, or 'random' for standard-normal noise (default 0). */
+  value?: number | readonly number[] | 'random';
+}
+
+/**
+ * Random Erasing (Zhong et al. 2017; torchvision's RandomErasing): with probability p, fills one
+ * random rectangle of the image, trying up to 10 draws of area and aspect ratio for one that fits
+ * (if none does, the image passes unchanged). Use after ToTensor/Normalize, as in torchvision.
+ */
+export function RandomErasing(opts: RandomErasingOptions = {}): Transform {
+  const op = 'RandomErasing';
+  const o = randomOptions<RandomErasingOptions>(op, opts, ['p', 'scale', 'ratio', 'value', 'generator']);
+  noExtra(op, arguments, 1);
+  const { p = 0.5, scale = [0.02, 0.33], ratio = [0.3, 3.3], value = 0 } = o;
+  finite(op, 'p', p, { min: 0, max: 1 });
+  const range = (name: string, r: unknown, min: number) => {
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === 'number' && Number.isFinite(v) && v > min) || r[0] > r[1]) fail(op, `${name} must be [min, max] with ${min} < min <= max, got ${show(r)}`);
+  };
+  range('scale', scale, 0);
+  if (scale[1] > 1) fail(op, `scale must lie in (0, 1] (a fraction of the image area), got ${show(scale)}`);
+  range('ratio', ratio, 0);
+  if (value !== 'random' && typeof value !== 'number' && !(Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number'))) fail(op, `value must be a number, one number per channel, or 'random', got ${show(value)}`);
+  if (typeof value === 'number') finite(op, 'value', value);
+  if (Array.isArray(value)) value.forEach((v, i) => finite(op, `value[${i}]`, v));
+  const logRatio = [Math.log(ratio[0]), Math.log(ratio[1])];
+  return (x) => {
+    const { c, h, w, v, dtype } = read(op, x);
+    if (Array.isArray(value) && value.length !== 1 && value.length !== c) throw new Error(`${op}: value has ${value.length} entries but the image has ${c} channels; give 1 or ${c}`);
+    const g = gen(o);
+    if (g.random() >= p) return x;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const area = h * w * uniform(g, scale[0], scale[1]);
+      const aspect = Math.exp(uniform(g, logRatio[0], logRatio[1]));
+      const eh = Math.round(Math.sqrt(area * aspect));
+      const ew = Math.round(Math.sqrt(area / aspect));
+      if (!(eh < h && ew < w)) continue;
+      const top = g.randint(0, h - eh + 1);
+      const left = g.randint(0, w - ew + 1);
+      const out = make(dtype, c, h, w);
+      out.set(v);
+      for (let k = 0; k < c; k++) {
+        const fill = typeof value === 'number' ? value : value === 'random' ? NaN : value.length === 1 ? value[0] : value[k];
+        for (let y = top; y < top + eh; y++) {
+          const row = (k * h + y) * w;
+          for (let j = left; j < left + ew; j++) out[row + j] = value === 'random' ? g.normal() : fill;
+        }
+      }
+      return fromArray(out, [c, h, w]);
+    }
+    return x;
+  };
+}

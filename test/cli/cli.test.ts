@@ -18,7 +18,7 @@ describe('help', () => {
   });
 
   test.each([
-    ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--schedule', '--augment', '--seed', '--out', '--resume', '--overwrite', '--train-subset', '--limit-test', '--val-split']],
+    ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--label-smoothing', '--schedule', '--augment', '--seed', '--out', '--resume', '--overwrite', '--train-subset', '--limit-test', '--val-split']],
     ['eval', ['--model', '--weights', '--dataset', '--data-dir', '--topk', '--confusion-png']],
     ['predict', ['<images...>', '--weights', '--model', '--topk']],
     ['summary', ['<model>', '--input']],
@@ -285,6 +285,29 @@ describe('every optimizer and schedule trains', () => {
     expect(log).toHaveLength(3);
     const lrs = log.slice(1).map((l) => Number(l.split(',').pop()));
     expect(lrs.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+  });
+});
+
+describe('train --label-smoothing and --augment flip-crop-erase', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  const run = (name: string, ...extra: string[]) => cli('train', '--epochs', '1', '--train-subset', '64', '--limit-test', '32', '--batch-size', '32', '--seed', '3', '--quiet', '--out', join(tmp.dir, name), ...extra);
+  test('smoothing changes the loss (train and validation) and is kept for --resume', async () => {
+    const plain = await run('plain', '--augment', 'flip-crop-erase');
+    const smooth = await run('smooth', '--augment', 'flip-crop-erase', '--label-smoothing', '0.2');
+    expect(plain.code, plain.err).toBe(0);
+    expect(smooth.code, smooth.err).toBe(0);
+    expect(smooth.out).toContain('augment flip-crop-erase, label smoothing 0.2');
+    const row = (name: string) => readFileSync(join(tmp.dir, name, 'log.csv'), 'utf8').trim().split('\n')[1].split(',').map(Number);
+    // Same seed, same data and augmentation: only the loss function differs.
+    expect(row('smooth')[1]).not.toBe(row('plain')[1]);
+    const config = JSON.parse(readFileSync(join(tmp.dir, 'smooth', 'run.json'), 'utf8')).config;
+    expect(config).toMatchObject({ labelSmoothing: 0.2, augment: 'flip-crop-erase' });
+  });
+  test('a smoothing outside [0, 1) is refused', async () => {
+    const r = await run('bad', '--label-smoothing', '1');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain("--label-smoothing: expected a number in [0, 1), got '1'");
   });
 });
 

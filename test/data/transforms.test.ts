@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   affine, CenterCrop, ColorJitter, Compose, crop, hflip, Lighting, Normalize, pad, RandomAffine, RandomCrop,
-  RandomHorizontalFlip, RandomVerticalFlip, Resize, toTensor, vflip,
+  RandomErasing, RandomHorizontalFlip, RandomVerticalFlip, Resize, toTensor, vflip,
 } from '../../src/data/transforms.js';
 import { fromArray } from '../../src/tensor/creation.js';
 import { Generator } from '../../src/tensor/random.js';
@@ -177,5 +177,72 @@ describe('ColorJitter and Lighting', () => {
     for (let k = 0; k < 3; k++) for (let p = 1; p < 16; p++) expect(d[k * 16 + p]).toBeCloseTo(d[k * 16], 6);
     expect(Math.abs(d[0])).toBeGreaterThan(0);
     expect(vals(Lighting({ generator: new Generator(2) })(rgb))).toEqual(vals(out));
+  });
+});
+
+describe('RandomErasing', () => {
+  // An image of ones, so the erased rectangle is exactly the set of pixels that changed.
+  const ones = img(2, 28, 28, () => 1);
+  const erasedBox = (t: Tensor) => {
+    const v = t.dataSync();
+    let top = 28, bottom = -1, left = 28, right = -1, n = 0, sameChannels = true;
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
+      if (v[y * 28 + x] !== 1) { n++; top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x); }
+      sameChannels &&= v[784 + y * 28 + x] === v[y * 28 + x];
+    }
+    expect(sameChannels).toBe(true); // both channels erased alike
+    return { n, h: bottom - top + 1, w: right - left + 1 };
+  };
+  test('p=1 erases one rectangle whose area and aspect ratio lie in the ranges; p=0 never erases', () => {
+    const t = RandomErasing({ p: 1, generator: new Generator(3) });
+    let erased = 0;
+    for (let i = 0; i < 200; i++) {
+      const out = t(ones);
+      expect(out.shape).toEqual([2, 28, 28]);
+      const { n, h, w } = erasedBox(out);
+      if (n === 0) continue; // no draw fitted in 10 attempts: the image passes unchanged, as in torchvision
+      erased++;
+      expect(n).toBe(h * w); // a filled rectangle
+      // Rounding of h and w widens the bounds a little.
+      expect(n).toBeGreaterThanOrEqual(Math.floor(0.02 * 784 * 0.5));
+      expect(n).toBeLessThanOrEqual(Math.ceil(0.33 * 784 * 1.3));
+      expect(h / w).toBeGreaterThan(0.3 * 0.5);
+      expect(h / w).toBeLessThan(3.3 * 2);
+    }
+    expect(erased).toBeGreaterThan(190);
+    expect(RandomErasing({ p: 0 })(ones)).toBe(ones);
+    expect(vals(ones).every((v) => v === 1)).toBe(true); // the input is never modified
+  });
+  test('p=0.5 erases about half the images; seeded draws repeat', () => {
+    const count = (seed: number) => {
+      const t = RandomErasing({ generator: new Generator(seed) });
+      return Array.from({ length: 400 }, () => erasedBox(t(ones)).n);
+    };
+    const a = count(7);
+    expect(a.filter((n) => n > 0).length).toBeGreaterThan(160);
+    expect(a.filter((n) => n > 0).length).toBeLessThan(240);
+    expect(count(7)).toEqual(a);
+  });
+  test('value: a number, one per channel, or random noise', () => {
+    const fill = (value: number | number[] | 'random') => {
+      const v = RandomErasing({ p: 1, value, scale: [0.2, 0.2], ratio: [1, 1], generator: new Generator(1) })(img(2, 10, 10, () => 0.5)).dataSync();
+      return [Array.from(v.subarray(0, 100)).filter((x) => x !== 0.5), Array.from(v.subarray(100)).filter((x) => x !== 0.5)];
+    };
+    expect(fill(0.25)).toEqual([new Array(16).fill(0.25), new Array(16).fill(0.25)]); // area 20, square: 4x4
+    const [c0, c1] = fill([0.1, 0.9]);
+    expect(c0.length).toBeGreaterThan(0);
+    expect(new Set(c0.map((x) => Math.fround(x)))).toEqual(new Set([Math.fround(0.1)]));
+    expect(new Set(c1.map((x) => Math.fround(x)))).toEqual(new Set([Math.fround(0.9)]));
+    const [r0] = fill('random');
+    expect(new Set(r0).size).toBe(r0.length); // distinct normal draws
+  });
+  test('bad options are rejected by name', () => {
+    expect(() => RandomErasing({ p: 2 })).toThrow(/RandomErasing: p/);
+    expect(() => RandomErasing({ scale: [0.5, 0.1] })).toThrow(/RandomErasing: scale/);
+    expect(() => RandomErasing({ scale: [0.1, 2] })).toThrow(/RandomErasing: scale must lie in/);
+    expect(() => RandomErasing({ ratio: [0, 1] })).toThrow(/RandomErasing: ratio/);
+    expect(() => RandomErasing({ value: 'noise' as never })).toThrow(/RandomErasing: value/);
+    expect(() => RandomErasing({ fill: 0 } as never)).toThrow(/RandomErasing/);
+    expect(() => RandomErasing({ p: 1, value: [1, 2, 3] })(ones)).toThrow(/value has 3 entries but the image has 2 channels/);
   });
 });

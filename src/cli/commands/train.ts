@@ -22,6 +22,7 @@ interface TrainFlags {
   lr?: number;
   momentum: number;
   weightDecay: number;
+  labelSmoothing?: number;
   schedule: TrainConfig['schedule'];
   augment?: TrainConfig['augment'];
   seed: number;
@@ -35,7 +36,7 @@ interface TrainFlags {
 }
 
 /** Settings --resume takes from the previous run (its run.json) when they are not given on the command line. */
-const RESUMABLE = ['model', 'modelOptions', 'dataset', 'dataDir', 'epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'augment', 'seed', 'trainSubset', 'limitTest', 'valSplit'] as const;
+const RESUMABLE = ['model', 'modelOptions', 'dataset', 'dataDir', 'epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'labelSmoothing', 'schedule', 'augment', 'seed', 'trainSubset', 'limitTest', 'valSplit'] as const;
 
 function previousConfig(dir: string): Partial<TrainConfig> {
   for (const p of [join(dir, 'run.json'), join(dir, '..', 'run.json')]) {
@@ -64,8 +65,13 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--lr <rate>', 'learning rate (default: sgd 0.05, adam/adamw/rmsprop 0.001)', positiveNumber)
     .option('--momentum <m>', 'momentum for sgd and rmsprop', nonNegativeNumber, 0.9)
     .option('--weight-decay <wd>', 'L2 weight decay (adamw: decoupled, default 0.01)', nonNegativeNumber, 0)
+    .option('--label-smoothing <e>', 'cross-entropy label smoothing in [0, 1) (PyTorch\'s label_smoothing)', (v: string) => {
+      const e = Number(v);
+      if (!(e >= 0 && e < 1)) throw new CliError(`--label-smoothing: expected a number in [0, 1), got '${v}'`);
+      return e;
+    })
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(SCHEDULES).default('none'))
-    .addOption(new Option('--augment [kind]', 'random augmentation of the training images: affine (rotate/shift/scale), crop (pad 2 + random crop) or flip-crop (mirror + crop, for Fashion-MNIST)').choices(AUGMENTATIONS).preset('affine'))
+    .addOption(new Option('--augment [kind]', 'random augmentation of the training images: affine (rotate/shift/scale), crop (pad 2 + random crop) flip-crop (mirror + crop, for Fashion-MNIST) or flip-crop-erase (+ random erasing)').choices(AUGMENTATIONS).preset('affine'))
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder (default: .neocog/<model>)')
     .option('--resume <dir>', 'continue the run saved in this --out folder from its latest checkpoint')
