@@ -18,7 +18,7 @@ export { tidy, keep } from './autograd/scope.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export { add, sub, mul, div, pow, maximum, minimum, eq, ne, gt, ge, lt, le, where, neg, exp, log, log1p, sqrt, abs, sign, square, clamp, cast, clone } from './ops/elementwise.js';
 export { sum, mean, max, min, amax, amin, argmax, argmin, variance as var, std, logSumExp } from './ops/reduce.js';
-export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, slice, narrow, select, cat, stack, split, chunk, expand, expandAs, gather, scatterAdd } from './ops/shape.js';
+export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, slice, narrow, flip, select, cat, stack, split, chunk, expand, expandAs, gather, scatterAdd } from './ops/shape.js';
 export { sort, topk, type ValuesIndices } from './ops/sort.js';
 export { norm } from './ops/norm-p.js';
 export { matmul, bmm } from './ops/matmul.js';

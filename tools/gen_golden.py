@@ -958,6 +958,8 @@ def gen_layout():
          lambda x, i: torch.gather(x, 1, i), args=[1])
     case("layout", "scatter_add_dim1", "scatterAdd", [In("x", randn(2, 4)), In("index", idx, grad=False), In("src", randn(2, 3))],
          lambda x, i, s: torch.scatter_add(x, 1, i, s), args=[1])
+    case("layout", "flip_dims02", "flip", [In("x", randn(2, 3, 4))], lambda x: torch.flip(x, [0, 2]), args=[[0, 2]])
+    case("layout", "flip_last", "flip", [In("x", randn(2, 1, 3, 5))], lambda x: torch.flip(x, [-1]), args=[[-1]])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ export const OP_GROUPS: Record<string, string[]> = {
   'Dropout and activations': ['dropout', 'dropout2d', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'linear'],
   Losses: ['crossEntropy', 'nllLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'mseLoss', 'l1Loss'],
   'Tensor maths': ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'exp', 'log', 'sqrt', 'abs', 'clamp', 'matmul', 'sum', 'mean', 'max', 'min', 'amax', 'amin', 'var', 'logSumExp'],
-  'Tensor layout': ['reshape', 'permute', 'transpose', 'slice', 'narrow', 'cat', 'stack', 'split', 'expand', 'gather', 'scatterAdd'],
+  'Tensor layout': ['reshape', 'permute', 'transpose', 'slice', 'narrow', 'flip', 'cat', 'stack', 'split', 'expand', 'gather', 'scatterAdd'],
 };
 
 /** Ops whose output is random: checked against PyTorch's rule (mask * x / (1-p)) instead of fixed values. */

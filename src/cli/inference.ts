@@ -5,7 +5,7 @@ import { stack } from '../ops/shape.js';
 import { softmax } from '../ops/activation.js';
 import { sub } from '../ops/elementwise.js';
 import { DataLoader, readImage, transforms } from '../data/index.js';
-import { evaluate, predict, type EvaluateResult } from '../train/index.js';
+import { evaluate, FlipTTA, predict, type EvaluateResult } from '../train/index.js';
 import type { AnyModule } from '../nn/module.js';
 import { loadSplit, type DatasetOptions, type Split } from './datasets.js';
 import { CliError, oneLine } from './errors.js';
@@ -16,11 +16,14 @@ export interface EvalConfig extends DatasetOptions {
   /** Top-k accuracies to report besides top-1 (k < number of classes). */
   topK: number[];
   batchSize?: number;
+  /** Test-time augmentation: 'flip' averages the predictions for each image and its mirror. */
+  tta?: 'none' | 'flip';
 }
 
 export async function evaluateOn(model: AnyModule, cfg: EvalConfig): Promise<EvaluateResult> {
   const ds = await loadSplit(cfg, cfg.split, { limit: cfg.limit });
-  return evaluate(model, new DataLoader(ds, { batchSize: cfg.batchSize ?? 500 }), { loss: 'crossEntropy', topK: cfg.topK, confusion: true });
+  const net = cfg.tta === 'flip' ? new FlipTTA(model) : model;
+  return evaluate(net, new DataLoader(ds, { batchSize: cfg.batchSize ?? 500 }), { loss: 'crossEntropy', topK: cfg.topK, confusion: true });
 }
 
 export const INVERT_MODES = ['auto', 'always', 'never'] as const;

@@ -96,6 +96,19 @@ export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 
   });
 }
 
+/** flip(x, dims): reverses the order of elements along each of `dims` (torch.flip); a copy. */
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  assertTensor('flip', 'input', x);
+  const list = typeof dims === 'number' ? [dims] : dims;
+  if (!Array.isArray(list)) fail('flip', `dims must be a dimension or an array of dimensions, got ${show(dims)}`);
+  const flipped = list.map((d) => normDim('flip', d, x.ndim, 'dims'));
+  if (new Set(flipped).size !== flipped.length) fail('flip', `dims ${show(dims)} repeat a dimension`);
+  const begin = x.shape.map((n, i) => (flipped.includes(i) && n > 0 ? n - 1 : 0));
+  const step = x.shape.map((_, i) => (flipped.includes(i) ? -1 : 1));
+  const reverse = (t: Tensor) => run1('Slice', [t], { begin, size: [...t.shape], step });
+  return record('flip', reverse(x), [x], (dy) => [reverse(dy)]);
+}
+
 /** narrow(x, dim, start, length), as in PyTorch. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   assertTensor('narrow', 'input', x);

@@ -70,6 +70,7 @@ declare module './tensor.js' {
     unsqueeze(dim: number): Tensor;
     slice(dim: number, start?: number, end?: number, step?: number): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
+    flip(...dims: number[] | [readonly number[]]): Tensor;
     expand(...shape: number[] | [readonly number[]]): Tensor;
     expandAs(other: Tensor): Tensor;
     gather(dim: number, index: Tensor): Tensor;
@@ -137,6 +138,7 @@ proto.squeeze = function (dim) { return S.squeeze(this, dim); };
 proto.unsqueeze = function (dim) { return S.unsqueeze(this, dim); };
 proto.slice = function (dim, start, end, step) { return S.slice(this, dim, start, end, step); };
 proto.narrow = function (dim, start, length) { return S.narrow(this, dim, start, length); };
+proto.flip = function (...d) { return S.flip(this, shapeArgs(d)); };
 proto.expand = function (...s) { return S.expand(this, shapeArgs(s)); };
 proto.expandAs = function (o) { return S.expandAs(this, o); };
 proto.gather = function (dim, index) { return S.gather(this, dim, index); };

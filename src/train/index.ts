@@ -4,6 +4,7 @@
  */
 export { fit, type FitOptions } from './fit.js';
 export { evaluate, predict, type EvaluateOptions, type EvaluateResult } from './evaluate.js';
+export { FlipTTA } from './tta.js';
 export { type LossFn, type LossSpec, type Batch, type BatchSource } from './loop.js';
 export { Callback, CallbackList, type CallbackLike, type FitContext, type Logs, type BatchLogs, type AnyScheduler } from './callback.js';
 export { History } from './history.js';

@@ -19,7 +19,7 @@ describe('help', () => {
 
   test.each([
     ['train', ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--label-smoothing', '--schedule', '--augment', '--seed', '--out', '--resume', '--overwrite', '--train-subset', '--limit-test', '--val-split']],
-    ['eval', ['--model', '--weights', '--dataset', '--data-dir', '--topk', '--confusion-png']],
+    ['eval', ['--model', '--weights', '--dataset', '--data-dir', '--topk', '--tta', '--confusion-png']],
     ['predict', ['<images...>', '--weights', '--model', '--topk']],
     ['summary', ['<model>', '--input']],
     ['models', ['--json']],
@@ -197,6 +197,20 @@ describe('train, then predict and eval with the saved weights', () => {
     expect(j.topK['3']).toBeGreaterThanOrEqual(j.accuracy);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { heldOut: { accuracy: number } };
     expect(j.accuracy).toBeCloseTo(run.heldOut.accuracy, 6);
+  });
+
+  test('eval --tta flip evaluates each image with its mirror, and says so', async () => {
+    const r = await cli('eval', '--weights', out, '--limit', '200', '--tta', 'flip', '--json');
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { accuracy: number; numSamples: number; tta: string; loss: number };
+    expect(j).toMatchObject({ tta: 'flip', numSamples: 200 });
+    const plain = JSON.parse((await cli('eval', '--weights', out, '--limit', '200', '--json')).out) as { loss: number; tta: string };
+    expect(plain.tta).toBe('none');
+    // Digits are not mirror-symmetric: the averaged prediction differs from the plain one.
+    expect(j.loss).not.toBeCloseTo(plain.loss, 4);
+    const text = await cli('eval', '--weights', out, '--limit', '50', '--tta', 'flip');
+    expect(text.out).toContain('test-time augmentation: mirror');
+    expect((await cli('eval', '--weights', out, '--tta', 'rotate')).err).toContain("argument 'rotate' is invalid");
   });
 
   test('eval with a mismatched --model fails in one line', async () => {

@@ -73,6 +73,7 @@ describe('gradcheck: layout', () => {
     ['transpose', (t: nc.Tensor) => t.transpose(0, 2)],
     ['slice step', (t: nc.Tensor) => t.slice(2, 1, 5, 2)],
     ['narrow', (t: nc.Tensor) => t.narrow(1, 1, 2)],
+    ['flip', (t: nc.Tensor) => t.flip(0, 2)],
     ['expand', (t: nc.Tensor) => t.unsqueeze(0).expand(3, -1, -1, -1)],
     ['split', (t: nc.Tensor) => nc.mul(t.split(2, 2)[1], 2)],
     ['cat', (t: nc.Tensor) => nc.cat([t, nc.mul(t, 2)], 1)],

@@ -78,6 +78,12 @@ describe('shape ops', () => {
     expect(r.slice(0, -3).toArray()).toEqual([7, 8, 9]);
     expect(r.slice(0, 1, 9, 3).toArray()).toEqual([1, 4, 7]);
     expect(r.narrow(0, 8, 2).toArray()).toEqual([8, 9]);
+    expect(r.flip(0).toArray()).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(nc.tensor([[1, 2, 3], [4, 5, 6]]).flip([0, 1]).toArray()).toEqual([[6, 5, 4], [3, 2, 1]]);
+    expect(nc.flip(nc.tensor([[1, 2, 3], [4, 5, 6]]), -1).toArray()).toEqual([[3, 2, 1], [6, 5, 4]]);
+    expect(nc.zeros([0, 3]).flip(0).shape).toEqual([0, 3]);
+    expect(() => r.flip(1)).toThrow(/flip: dims/);
+    expect(() => nc.ones([2, 2]).flip(0, -2)).toThrow('flip: dims [0,-2] repeat a dimension');
     expect(nc.cat([nc.ones([1, 2]), nc.zeros([2, 2])], 0).toArray()).toEqual([[1, 1], [0, 0], [0, 0]]);
     expect(nc.stack([nc.ones([2]), nc.zeros([2])], 1).toArray()).toEqual([[1, 0], [1, 0]]);
     expect(r.split(4).map((t) => t.size)).toEqual([4, 4, 2]);

@@ -24,6 +24,7 @@ interface EvalFlags {
   batchSize: number;
   confusionPng?: string;
   json?: boolean;
+  tta: 'none' | 'flip';
 }
 
 export function registerEval(program: Command, io: CliIO): void {
@@ -38,6 +39,7 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--limit <n>', 'evaluate the first n images only', positiveInt)
     .option('--topk <k,...>', 'top-k accuracies to report (comma-separated)', shape, [3])
     .option('--batch-size <n>', 'images per forward pass', positiveInt, 500)
+    .addOption(new Option('--tta <kind>', 'test-time augmentation: flip averages the predictions for each image and its left-right mirror (for mirror-symmetric data such as Fashion-MNIST, not digits)').choices(['none', 'flip']).default('none'))
     .option('--confusion-png <path>', 'also draw the confusion matrix as a PNG heat map')
     .option('--json', 'print the result as JSON')
     .action(async (flags: EvalFlags) => {
@@ -48,11 +50,11 @@ export function registerEval(program: Command, io: CliIO): void {
       const dataset = flags.dataset ?? (DATASETS.includes(loaded.datasetHint as DatasetName) ? (loaded.datasetHint as DatasetName) : 'embedded-mnist');
       // The data folder of the run that trained these weights, when evaluating on that same dataset.
       const dataDir = flags.dataDir ?? (dataset === loaded.datasetHint ? recordedDataDir(loaded.weightsPath) : undefined);
-      const r = await evaluateOn(loaded.model, { dataset, dataDir, split: flags.split, limit: flags.limit, topK, batchSize: flags.batchSize });
+      const r = await evaluateOn(loaded.model, { dataset, dataDir, split: flags.split, limit: flags.limit, topK, batchSize: flags.batchSize, tta: flags.tta });
       if (flags.confusionPng) confusionMatrixPng(r.confusionMatrix!, flags.confusionPng, { classNames: loaded.classes });
-      if (flags.json) return println(io, JSON.stringify({ model: loaded.name, weights: loaded.weightsPath, dataset, split: flags.split, ...r }, null, 2));
+      if (flags.json) return println(io, JSON.stringify({ model: loaded.name, weights: loaded.weightsPath, dataset, split: flags.split, tta: flags.tta, ...r }, null, 2));
       println(io, `model:     ${loaded.name} (${loaded.weightsPath})`);
-      println(io, `data:      ${dataset}${dataDir ? ` (${dataDir})` : ''}, ${flags.split} split`);
+      println(io, `data:      ${dataset}${dataDir ? ` (${dataDir})` : ''}, ${flags.split} split${flags.tta === 'flip' ? ', test-time augmentation: mirror' : ''}`);
       println(io, formatEvaluation(r, loaded.classes));
       if (flags.confusionPng) println(io, `\nconfusion matrix drawn to ${flags.confusionPng}`);
     });
