@@ -23,9 +23,11 @@ export function markEscaped(value: unknown): void {
 
 /**
  * Runs a module's forward. At the outermost call, releases (now, or after backward) the tensors it
- * created that nobody outside can reach. `state` lists the module tree's parameters and buffers.
+ * created that nobody outside can reach. Module state needs no lookup here: parameters and
+ * registered buffers are kept (Parameter's constructor, registerBuffer and buffer assignment call
+ * keep()), and kept tensors are never released.
  */
-export function runModuleCall<T>(state: () => Iterable<Tensor>, fn: () => T): T {
+export function runModuleCall<T>(fn: () => T): T {
   callDepth++;
   if (callDepth > 1) {
     try {
@@ -46,15 +48,13 @@ export function runModuleCall<T>(state: () => Iterable<Tensor>, fn: () => T): T 
     callDepth--;
   }
   closeScope(scope);
-  settle(scope, out, state);
+  settle(scope, out);
   return out;
 }
 
-const noState = (): Iterable<Tensor> => [];
-
 /** `fn` wrapped so that each outermost call releases its internal tensors like a module call. */
 export function opaqueCall<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  const wrapped = (...args: A): R => runModuleCall(noState, () => fn(...args));
+  const wrapped = (...args: A): R => runModuleCall(() => fn(...args));
   Object.defineProperty(wrapped, 'name', { value: fn.name });
   return wrapped;
 }
@@ -62,10 +62,9 @@ export function opaqueCall<A extends unknown[], R>(fn: (...args: A) => R): (...a
 const BY_CALL = 'the end of the module call that created it (it was neither returned nor kept)';
 export const BY_BACKWARD = 'backward() (it was an intermediate of the graph backward consumed; pass { retainGraph: true } to backward to keep the graph)';
 
-function settle(scope: Set<Disposable>, out: unknown, state: () => Iterable<Tensor>): void {
+function settle(scope: Set<Disposable>, out: unknown): void {
   const survivors = new Set<unknown>();
   collectTensors(out, survivors);
-  let stateSet: Set<unknown> | null = null;
   let graph = false;
   const orphans: Tensor[] = [];
   for (const d of scope) {
@@ -73,8 +72,7 @@ function settle(scope: Set<Disposable>, out: unknown, state: () => Iterable<Tens
     trackInScope(t); // an enclosing tidy still sees every tensor
     if (t.gradFn) graph = true;
     if (t.isDisposed || t.kept || survivors.has(t) || escaped.has(t) || (t.isLeaf && t.requiresGrad)) continue;
-    stateSet ??= new Set(state());
-    if (!stateSet.has(t)) orphans.push(t);
+    orphans.push(t);
   }
   if (orphans.length === 0) return;
   if (!graph) {

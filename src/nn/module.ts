@@ -67,7 +67,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Runs forward with the registered hooks (forward pre-hooks, then forward hooks). */
   call(...args: In): Out {
-    return runModuleCall(() => this.#state(), () => {
+    return runModuleCall(() => {
       let inputs = args;
       for (const hook of this.#preHooks.values()) {
         markEscaped(inputs);
@@ -82,12 +82,6 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       }
       return out;
     });
-  }
-
-  /** Parameters and buffers of the whole tree (what a module call must never release). */
-  *#state(): Iterable<Tensor> {
-    yield* this.parameters();
-    yield* this.buffers();
   }
 
   /** Whether forward or pre-forward hooks are registered (containers do not fuse such layers away). */

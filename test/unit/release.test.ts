@@ -75,6 +75,31 @@ test('a tensor stashed inside forward and used later says why it was released an
   expect(() => m.hidden!.add(1)).toThrow(/Add: .*released by backward\(\).*retainGraph/);
 });
 
+test('state a module creates inside its own call (lazy buffers, frozen parameters, replaced buffers) survives the call', () => {
+  class Lazy extends nn.Module {
+    declare frozen: nc.Tensor;
+    declare scale: nc.Tensor;
+    built = false;
+    forward(x: nc.Tensor) {
+      if (!this.built) {
+        this.built = true;
+        this.registerBuffer('scale', nc.mul(nc.ones([x.shape[1]]), 2));
+        this.registerParameter('frozen', new nn.Parameter(nc.add(nc.zeros([x.shape[1]]), 1), false));
+      }
+      // A buffer replaced by a tensor computed in this call, as running statistics are.
+      this.scale = nc.add(this.scale, 1);
+      return nc.mul(nc.add(x, this.frozen), this.scale);
+    }
+  }
+  const m = new Lazy();
+  const x = nc.ones([2, 3]);
+  nc.noGrad(() => m.call(x));
+  expect(Array.from(m.getBuffer('scale')!.dataSync())).toEqual([3, 3, 3]);
+  expect(Array.from(m.frozen.dataSync())).toEqual([1, 1, 1]);
+  expect(Array.from(nc.noGrad(() => m.call(x)).dataSync())).toEqual([8, 8, 8, 8, 8, 8]);
+  expect(Object.keys(m.stateDict())).toEqual(['frozen', 'scale']);
+});
+
 test('tensors handed to forward hooks stay alive (feature-map capture keeps working)', () => {
   const model = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(2 * 36, 3));
   const captured: nc.Tensor[] = [];
