@@ -1,6 +1,6 @@
 /**
  * Inference-time layer fusion (what ONNX Runtime does to an exported graph), for a Conv2d followed by
- * an eval-mode BatchNorm2d and/or a ReLU:
+ * an eval-mode BatchNorm2d and/or a ReLU, and for a Linear followed by a ReLU:
  * - the batch norm is a per-channel scale s and shift t on the conv's output, so it folds into the
  *   conv's weights, w' = w * s per filter and b' = b * s + t;
  * - the ReLU runs in the convolution's epilogue (Conv2D's `activation`).
@@ -15,6 +15,8 @@ import { isGradEnabled } from '../autograd/graph.js';
 import { keep } from '../autograd/scope.js';
 import { add, div, mul, neg, sqrt } from '../ops/elementwise.js';
 import { reshape } from '../ops/shape.js';
+import { linearInference } from '../ops/matmul.js';
+import { Linear } from './linear.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv.js';
 import { BatchNorm2d } from './normalization.js';
@@ -29,7 +31,9 @@ const exactly = (m: AnyModule | undefined, cls: { prototype: object }) => m !== 
 export function fuseForInference(modules: readonly AnyModule[], i: number, x: Tensor): { y: Tensor; consumed: number } | null {
   // Shapes only (summary on the meta backend): nothing to fold, and nothing to cache.
   if (getBackend().name === 'meta') return null;
-  if (isGradEnabled() || !exactly(modules[i], Conv2d)) return null;
+  if (isGradEnabled()) return null;
+  if (exactly(modules[i], Linear)) return fuseLinearRelu(modules[i] as Linear, modules[i + 1], x);
+  if (!exactly(modules[i], Conv2d)) return null;
   const conv = modules[i] as Conv2d;
   if (conv.weight.dtype !== 'float32' || x.dtype !== 'float32') return null;
   let weight: Tensor = conv.weight, bias: Tensor | null = conv.bias, consumed = 1;
@@ -41,6 +45,13 @@ export function fuseForInference(modules: readonly AnyModule[], i: number, x: Te
   const reluAfter = exactly(modules[i + consumed], ReLU);
   if (reluAfter) consumed++;
   return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias, reluAfter), consumed };
+}
+
+/** A Linear and the ReLU after it as one GEMM with the bias and the ReLU in its epilogue. */
+function fuseLinearRelu(linear: Linear, next: AnyModule | undefined, x: Tensor): { y: Tensor; consumed: number } | null {
+  // Anything unusual (a mismatched input: let Linear say so) runs unfused.
+  if (!exactly(next, ReLU) || x.ndim === 0 || x.shape[x.ndim - 1] !== linear.inFeatures || x.dtype !== 'float32') return null;
+  return { y: linearInference(x, linear.weight, linear.bias, undefined, true), consumed: 2 };
 }
 
 interface Folded {

@@ -1,7 +1,7 @@
 /** Matrix products: matmul with PyTorch's broadcasting rules, and linear. */
 import type { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, fmtShape, sizeOf } from '../tensor/shape.js';
-import { record } from '../autograd/graph.js';
+import { isGradEnabled, record } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { add } from './elementwise.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
@@ -68,7 +68,30 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     fail('linear', `bias must be [${weight.shape[0]}], got ${fmtShape(bias.shape)}`);
   }
   const rows = x.size / inF;
+  if (!recordsGradient(x, weight, bias)) return linearInference(x, weight, bias ?? null, rows);
   const y = bmm(reshape(x, [1, rows, inF]), reshape(weight, [1, weight.shape[0], inF]), { transposeB: true });
   const out = reshape(y, [...x.shape.slice(0, -1), weight.shape[0]]);
   return bias ? add(out, bias) : out;
+}
+
+const recordsGradient = (...ts: (Tensor | null | undefined)[]) => isGradEnabled() && ts.some((t) => t?.requiresGrad);
+
+/**
+ * linear with nothing to differentiate (checked arguments): one kernel where the bias, and a ReLU when
+ * `relu` (nn.Sequential's inference fusion), run in the GEMM's epilogue. A linear layer is a 1x1
+ * convolution of [rows, in, 1, 1], which Conv2D runs as one GEMM over the rows.
+ */
+export function linearInference(x: Tensor, weight: Tensor, bias: Tensor | null, rows = x.size / weight.shape[1], relu = false): Tensor {
+  const [outF, inF] = weight.shape;
+  const float32 = x.dtype === 'float32' && weight.dtype === 'float32' && (!bias || bias.dtype === 'float32');
+  if (!float32 || rows === 0) {
+    // Other dtypes keep the general path (its dtype checks and errors); an empty batch has no GEMM.
+    const y = reshape(bmm(reshape(x, [1, rows, inF]), reshape(weight, [1, outF, inF]), { transposeB: true }), [...x.shape.slice(0, -1), outF]);
+    const out = bias ? add(y, bias) : y;
+    return relu ? run1('Relu', [out], {}) : out;
+  }
+  const attrs = { stride: [1, 1] as [number, number], pads: [0, 0, 0, 0] as [number, number, number, number], dilation: [1, 1] as [number, number], groups: 1, ...(relu ? { activation: 'relu' as const } : {}) };
+  const operands = [reshape(x, [rows, inF, 1, 1]), reshape(weight, [outF, inF, 1, 1])];
+  const y = run1('Conv2D', bias ? [...operands, bias] : operands, attrs);
+  return reshape(y, [...x.shape.slice(0, -1), outF]);
 }

@@ -88,3 +88,50 @@ describe('conv + batch norm folding', () => {
     expectNear(nc.relu(seen!), y);
   });
 });
+
+describe('linear under noGrad: bias and ReLU in the GEMM epilogue', () => {
+  const unfusedLinear = (x: Tensor, w: Tensor, b: Tensor | null) => nc.add(nc.matmul(x, w.t()), b ?? 0);
+
+  test('F.linear without a gradient to record matches the recorded path, any rank, with and without bias', () => {
+    nc.manualSeed(11);
+    const w = nc.randn([7, 5]), b = nc.randn([7]);
+    for (const shape of [[5], [3, 5], [2, 4, 5], [1, 5], [0, 5]]) {
+      const x = nc.randn(shape);
+      for (const bias of [b, null]) {
+        const fast = nc.noGrad(() => nc.F.linear(x, w, bias));
+        expect(fast.shape, JSON.stringify(shape)).toEqual([...shape.slice(0, -1), 7]);
+        if (fast.size) expectNear(fast, unfusedLinear(x, w, bias));
+      }
+    }
+    // float64 keeps the general path, same values.
+    const x64 = nc.randn([3, 5], { dtype: 'float64' });
+    const w64 = nc.cast(w, 'float64');
+    expectNear(nc.noGrad(() => nc.F.linear(x64, w64, null)), nc.matmul(x64, w64.t()));
+    expect(nc.noGrad(() => nc.F.linear(x64, w64, null)).dtype).toBe('float64');
+  });
+
+  test('Linear + ReLU in a Sequential fuse under noGrad; a lone Linear runs as usual; errors are the same', () => {
+    nc.manualSeed(12);
+    const [first, relu] = [new nn.Linear(6, 8), new nn.ReLU()];
+    const model = new nn.Sequential(first, relu, new nn.Linear(8, 3));
+    const x = nc.randn([4, 6]);
+    const reluForward = vi.spyOn(nn.ReLU.prototype, 'forward'), linearForward = vi.spyOn(nn.Linear.prototype, 'forward');
+    const unfused = model.call(x);
+    const fused = nc.noGrad(() => model.call(x));
+    expectNear(fused, unfused);
+    expect(reluForward).toHaveBeenCalledTimes(1);
+    expect(linearForward).toHaveBeenCalledTimes(3); // 2 unfused + the lone last Linear
+    const hidden = nc.noGrad(() => first.call(x));
+    expect(Math.min(...nc.noGrad(() => new nn.Sequential(first, relu).call(x)).dataSync())).toBe(0);
+    expect(Math.min(...hidden.dataSync())).toBeLessThan(0);
+    expect(() => nc.noGrad(() => model.call(nc.randn([4, 5])))).toThrow(/linear: input has 5 features but weight expects 6/);
+  });
+
+  test('with a gradient to record, linear keeps its autograd path', () => {
+    const lin = new nn.Linear(4, 2);
+    const y = lin.call(nc.randn([3, 4]));
+    y.sum().backward();
+    expect(lin.weight.grad?.shape).toEqual([2, 4]);
+    expect(lin.bias?.grad?.shape).toEqual([2]);
+  });
+});

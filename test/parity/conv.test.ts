@@ -43,6 +43,7 @@ const CASES: Case[] = [
   { name: 'threaded: one input channel, 10 filters, 5x5', N: 16, C: 1, H: 28, W: 28, K: 10, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'dense: kernel covers the input (LeNet C5)', N: 5, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5 },
   { name: 'dense: 1x1 input, 1x1 kernel', N: 3, C: 7, H: 1, W: 1, K: 9, groups: 1, kh: 1, kw: 1 },
+  { name: 'dense: one row of a linear layer (linear under noGrad)', N: 1, C: 120, H: 1, W: 1, K: 84, groups: 1, kh: 1, kw: 1 },
   { name: 'direct: dilation 2, asymmetric pads', N: 3, C: 5, H: 13, W: 15, K: 6, groups: 1, kh: 3, kw: 3, pads: [2, 1, 0, 2], dilation: [2, 2] },
   { name: 'direct: groups 2, Kg 5, 1 x 4 kernel', N: 2, C: 6, H: 9, W: 17, K: 10, groups: 2, kh: 1, kw: 4, pads: [0, 0, 2, 1] },
   { name: 'direct: pad beyond the dilated kernel (input gradient by im2col)', N: 2, C: 4, H: 12, W: 12, K: 8, groups: 1, kh: 1, kw: 1, pads: [1, 1, 1, 1] },
