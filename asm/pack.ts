@@ -148,9 +148,11 @@ export function packIm2col(prm: usize, r0: i32, kc: i32, j0: i32, nc: i32, Bp: u
     const j = j0 + jp;
     const oy = j / OW, ox = j - oy * OW;
     let c = c0, ky = ky0, kx = kx0;
-    if (nr == 8 && sw == 1 && ox + 8 <= OW) {
-      // 8 neighbours on one output row: every (c, ky, kx) row is a contiguous run of x.
-      const iyBase = oy * sh - pt, ixBase = ox - pl;
+    if (nr == 8 && (sw == 1 || sw == 2) && ox + 8 <= OW) {
+      // 8 neighbours on one output row: every (c, ky, kx) row reads x at ix, ix + sw, ..., a contiguous
+      // run of 8 floats (stride 1) or the even lanes of 16 (stride 2: ResNet's stride-2 layers and 7x7
+      // stems), so it packs at vector speed.
+      const iyBase = oy * sh - pt, ixBase = sw * ox - pl, span = 8 * sw;
       for (let r = 0; r < kc; r++) {
         const iy = iyBase + ky * dh, ix = ixBase + kx * dw;
         if (<u32>iy >= <u32>H) {
@@ -159,39 +161,18 @@ export function packIm2col(prm: usize, r0: i32, kc: i32, j0: i32, nc: i32, Bp: u
           v128.store(dst, z, 16);
         } else {
           const row = x + (<usize>c * <usize>H + <usize>iy) * Wb;
-          if (ix >= 0 && ix + 8 <= W) {
+          if (ix >= 0 && ix + span <= W) {
             const s = row + (<usize>ix << 2);
-            v128.store(dst, v128.load(s));
-            v128.store(dst, v128.load(s, 16), 16);
-          } else {
-            for (let l = 0; l < 8; l++) {
-              const xx = ix + l;
-              store<f32>(dst + (<usize>l << 2), <u32>xx < <u32>W ? load<f32>(row + (<usize>xx << 2)) : 0);
+            if (sw == 1) {
+              v128.store(dst, v128.load(s));
+              v128.store(dst, v128.load(s, 16), 16);
+            } else {
+              v128.store(dst, v128.shuffle<i32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
+              v128.store(dst, v128.shuffle<i32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
             }
-          }
-        }
-        dst += 32;
-        if (++kx == kw) { kx = 0; if (++ky == kh) { ky = 0; c++; } }
-      }
-    } else if (nr == 8 && sw == 2 && ox + 8 <= OW) {
-      // Stride 2, 8 neighbours on one output row: every (c, ky, kx) row is the even lanes of 16
-      // contiguous floats of x (ResNet's stride-2 layers and 7x7 stems pack at vector speed).
-      const iyBase = oy * sh - pt, ixBase = 2 * ox - pl;
-      for (let r = 0; r < kc; r++) {
-        const iy = iyBase + ky * dh, ix = ixBase + kx * dw;
-        if (<u32>iy >= <u32>H) {
-          const z = f32x4.splat(0);
-          v128.store(dst, z);
-          v128.store(dst, z, 16);
-        } else {
-          const row = x + (<usize>c * <usize>H + <usize>iy) * Wb;
-          if (ix >= 0 && ix + 16 <= W) {
-            const s = row + (<usize>ix << 2);
-            v128.store(dst, v128.shuffle<i32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
-            v128.store(dst, v128.shuffle<i32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
           } else {
             for (let l = 0; l < 8; l++) {
-              const xx = ix + 2 * l;
+              const xx = ix + sw * l;
               store<f32>(dst + (<usize>l << 2), <u32>xx < <u32>W ? load<f32>(row + (<usize>xx << 2)) : 0);
             }
           }
