@@ -84,8 +84,8 @@ const recordsGradient = (...ts: (Tensor | null | undefined)[]) => isGradEnabled(
 export function linearInference(x: Tensor, weight: Tensor, bias: Tensor | null, rows = x.size / weight.shape[1], relu = false): Tensor {
   const [outF, inF] = weight.shape;
   const float32 = x.dtype === 'float32' && weight.dtype === 'float32' && (!bias || bias.dtype === 'float32');
-  if (!float32 || rows === 0) {
-    // Other dtypes keep the general path (its dtype checks and errors); an empty batch has no GEMM.
+  if (!float32 || rows === 0 || inF === 0) {
+    // Other dtypes keep the general path (its dtype checks and errors); an empty product has no GEMM.
     const y = reshape(bmm(reshape(x, [1, rows, inF]), reshape(weight, [1, outF, inF]), { transposeB: true }), [...x.shape.slice(0, -1), outF]);
     const out = bias ? add(y, bias) : y;
     return relu ? run1('Relu', [out], {}) : out;

@@ -71,7 +71,7 @@ export function registerTrain(program: Command, io: CliIO): void {
       return e;
     })
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(SCHEDULES).default('none'))
-    .addOption(new Option('--augment [kind]', 'random augmentation of the training images: affine (rotate/shift/scale), crop (pad 2 + random crop) flip-crop (mirror + crop, for Fashion-MNIST) or flip-crop-erase (+ random erasing)').choices(AUGMENTATIONS).preset('affine'))
+    .addOption(new Option('--augment [kind]', 'random augmentation of the training images: affine (rotate/shift/scale), crop (pad 2 + random crop), flip-crop (mirror + crop, for Fashion-MNIST) or flip-crop-erase (flip-crop + random erasing)').choices(AUGMENTATIONS).preset('affine'))
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder (default: .neocog/<model>)')
     .option('--resume <dir>', 'continue the run saved in this --out folder from its latest checkpoint')
