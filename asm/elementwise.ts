@@ -313,3 +313,16 @@ export function sumMiddle(x: usize, out: usize, acc: usize, A: i32, B: i32, K: i
   }
   if (last) for (let c = 0; c < B; c++) store<f32>(out + (<usize>c << 2), <f32>load<f64>(acc + (<usize>c << 3)));
 }
+
+/** dst[i] += src[i] for i < n: partial sums folded in a fixed order (the filter gradient's image groups). */
+export function addTo(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}

@@ -41,6 +41,7 @@ const CASES: Case[] = [
   { name: 'threaded: many small images (threads split the batch)', N: 16, C: 8, H: 12, W: 11, K: 16, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded: small images, groups 2', N: 32, C: 8, H: 10, W: 10, K: 12, groups: 2, kh: 3, kw: 3, stride: [2, 1], pads: [1, 1, 1, 1], threaded: true },
   { name: 'threaded: one input channel, 10 filters, 5x5', N: 16, C: 1, H: 28, W: 28, K: 10, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'threaded: 21 small images (filter gradient in image groups, the last one partial)', N: 21, C: 4, H: 12, W: 12, K: 16, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'dense: kernel covers the input (LeNet C5)', N: 5, C: 16, H: 5, W: 5, K: 120, groups: 1, kh: 5, kw: 5 },
   { name: 'dense: 1x1 input, 1x1 kernel', N: 3, C: 7, H: 1, W: 1, K: 9, groups: 1, kh: 1, kw: 1 },
   { name: 'dense: one row of a linear layer (linear under noGrad)', N: 1, C: 120, H: 1, W: 1, K: 84, groups: 1, kh: 1, kw: 1 },
@@ -119,6 +120,22 @@ for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b
     }
   });
 }
+
+describe('filter gradient in image groups', () => {
+  it('gives the same bits with 1 and 2 threads (the groups, not the threads, fix the order of the sums)', async () => {
+    for (const [N, C, K, k] of [[64, 1, 10, 5], [21, 4, 16, 3], [32, 10, 20, 5]]) {
+      const rand = prng(N + C + K);
+      const x = randBuf(rand, [N, C, 12, 12]);
+      const dy = randBuf(rand, [N, K, 13 - k, 13 - k]);
+      const a: Conv2DAttrs & { filterShape: [number, number, number, number] } = { stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1, filterShape: [K, C, k, k] };
+      const r1 = runBoth(await wasmBackend(1), 'Conv2DBackpropFilter', [x, dy], a);
+      const r2 = runBoth(await wasmBackend(2), 'Conv2DBackpropFilter', [x, dy], a);
+      expectClose(r2, N * (13 - k) ** 2, `N ${N} C ${C}`);
+      expect(r2.threaded, `N ${N} C ${C} K ${K} used the worker`).toBe(true);
+      expect(Array.from(r1.wasm[0].values), `N ${N} C ${C} K ${K}: 1 vs 2 threads`).toEqual(Array.from(r2.wasm[0].values));
+    }
+  });
+});
 
 describe('conv paths', () => {
   it('every wasm path (dense GEMM, depthwise, Winograd, direct, im2col) ran for every conv kernel', () => {

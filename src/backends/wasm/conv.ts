@@ -98,6 +98,11 @@ function imageChunks(rt: WasmRuntime, N: number, G: number, workPerImage: number
   const S = rt.chunksFor(N * workPerImage);
   return workPerImage < THREAD_MIN_WORK || (columns < SPLIT_MIN_COLUMNS && N >= S) ? splitRange(N, S, 1) : null;
 }
+/**
+ * Images per partial filter gradient on the small-image path: fixed, not per thread, so the order of
+ * the sums, and the result, does not depend on the thread count.
+ */
+const DW_IMAGE_GROUP = 8;
 /** Output positions per image from which threads split inside images (see imageChunks). */
 const SPLIT_MIN_COLUMNS = 512;
 
@@ -295,9 +300,29 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
       return at;
     };
     const dyAt = (n: number, g: number) => dyp + 4 * (n * K + g * Kg) * P;
-    if (images) {
-      // Small images: every chunk owns a block of dW (columns, else rows) and runs all images into it,
-      // so each dW element sums the images in order, whatever the thread count (reproducible results).
+    if (images && N >= 2 * DW_IMAGE_GROUP) {
+      // Small images, batch enough for groups: every chunk sums a fixed group of images (in order) into
+      // its own partial dW, then the partials are added in group order. Each image's im2col is packed
+      // once, and the sums do not depend on the thread count (the groups do not).
+      const groups: [number, number][] = [];
+      for (let n0 = 0; n0 < N; n0 += DW_IMAGE_GROUP) groups.push([n0, Math.min(N, n0 + DW_IMAGE_GROUP)]);
+      const Aps = rt.alloc(groups.length * aSize), parts = rt.alloc((groups.length - 1) * K * ckk);
+      const partAt = (i: number) => (i === 0 ? dwt : parts + 4 * (i - 1) * K * ckk);
+      for (let n = 0; n < N; n++) for (let g = 0; g < G; g++) prm(n, g);
+      rt.run(groups.map(([n0, n1], i) => {
+        const Ap = Aps + 4 * i * aSize, out: Call[] = [];
+        for (let n = n0; n < n1; n++) {
+          for (let g = 0; g < G; g++) {
+            out.push(['packA', dyAt(n, g), P, 1, Kg, P, Ap]);
+            out.push(['gemm', B_IM2COL_T, prms + 4 * 13 * (n * G + g), Kg, ckk, P, 0, Ap, partAt(i) + 4 * g * Kg * ckk, ckk, n > n0 ? 1 : 0, MY_BP, MY_TMP]);
+          }
+        }
+        return out;
+      }));
+      rt.run([groups.slice(1).map((_, i): Call => ['addTo', dwt, partAt(i + 1), K * ckk])]);
+    } else if (images) {
+      // Small images, small batch: every chunk owns a block of dW (columns, else rows) and runs all
+      // images into it, so each dW element sums the images in order, whatever the thread count.
       const SS = rt.chunksFor(N * G * Kg * ckk * P);
       const blocks = SS > 1 && ckk >= 32 ? splitRange(ckk, SS, 16).map(([r0, r1]): number[] => [0, Kg, r0, r1])
         : SS > 1 && Kg >= 8 ? splitRange(Kg, SS, 4).map(([m0, m1]): number[] => [m0, m1, 0, ckk])

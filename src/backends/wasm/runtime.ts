@@ -22,7 +22,7 @@ export const KERNEL_EXPORTS = [
   'winoInput', 'winoOutput', 'winoGradTransform', 'winoFilter', 'winoFilterGrad',
   'wino4Input', 'wino4Output', 'wino4Filter', 'wino4GradTransform', 'wino4FilterGrad',
   'padImage', 'convTaps', 'convEpilogue', 'packDyPanels', 'convFilterTaps',
-  'reluGrad', 'sumMiddle', 'expf', 'tanhf', 'sigmoidf',
+  'reluGrad', 'sumMiddle', 'addTo', 'expf', 'tanhf', 'sigmoidf',
   'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',
   'adaptiveAvgPool', 'adaptiveAvgPoolGrad', 'adaptiveMaxPool', 'resize2D', 'resize2DGrad',
   'bnTrain', 'bnTrainGrad',
