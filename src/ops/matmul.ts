@@ -69,9 +69,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const rows = x.size / inF;
   if (!recordsGradient(x, weight, bias)) return linearInference(x, weight, bias ?? null, rows);
-  const y = bmm(reshape(x, [1, rows, inF]), reshape(weight, [1, weight.shape[0], inF]), { transposeB: true });
-  const out = reshape(y, [...x.shape.slice(0, -1), weight.shape[0]]);
-  return bias ? add(out, bias) : out;
+  return linearAsMatmul(x, weight, bias ?? null, rows);
+}
+
+/** x @ weightᵀ + bias as a batched matmul and an add: differentiable, every dtype, empty shapes. */
+function linearAsMatmul(x: Tensor, weight: Tensor, bias: Tensor | null, rows: number): Tensor {
+  const [outF, inF] = weight.shape;
+  const y = reshape(bmm(reshape(x, [1, rows, inF]), reshape(weight, [1, outF, inF]), { transposeB: true }), [...x.shape.slice(0, -1), outF]);
+  return bias ? add(y, bias) : y;
 }
 
 const recordsGradient = (...ts: (Tensor | null | undefined)[]) => isGradEnabled() && ts.some((t) => t?.requiresGrad);
@@ -86,8 +91,7 @@ export function linearInference(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const float32 = x.dtype === 'float32' && weight.dtype === 'float32' && (!bias || bias.dtype === 'float32');
   if (!float32 || rows === 0 || inF === 0) {
     // Other dtypes keep the general path (its dtype checks and errors); an empty product has no GEMM.
-    const y = reshape(bmm(reshape(x, [1, rows, inF]), reshape(weight, [1, outF, inF]), { transposeB: true }), [...x.shape.slice(0, -1), outF]);
-    const out = bias ? add(y, bias) : y;
+    const out = linearAsMatmul(x, weight, bias, rows);
     return relu ? run1('Relu', [out], {}) : out;
   }
   const attrs = { stride: [1, 1] as [number, number], pads: [0, 0, 0, 0] as [number, number, number, number], dilation: [1, 1] as [number, number], groups: 1, ...(relu ? { activation: 'relu' as const } : {}) };
