@@ -177,11 +177,12 @@ SCHEDULERS = {
     "ExponentialLR": torch.optim.lr_scheduler.ExponentialLR,
     "CosineAnnealingLR": torch.optim.lr_scheduler.CosineAnnealingLR,
     "OneCycleLR": torch.optim.lr_scheduler.OneCycleLR,
+    "CosineAnnealingWarmRestarts": torch.optim.lr_scheduler.CosineAnnealingWarmRestarts,
     "ReduceLROnPlateau": torch.optim.lr_scheduler.ReduceLROnPlateau,
 }
 
 # torch keyword -> neocog option name (where camelCase alone is not enough)
-SCHED_RENAMES = {"T_max": "tMax"}
+SCHED_RENAMES = {"T_max": "tMax", "T_0": "t0", "T_mult": "tMult"}
 
 
 def momentum_of(opt, group):
@@ -189,7 +190,7 @@ def momentum_of(opt, group):
 
 
 def sched_case(name, sched, opts, steps=30, optimizer="SGD", optimizer_opts=None, group_lrs=(0.1, 0.05),
-               metrics=None, record_momentum=False):
+               metrics=None, record_momentum=False, epochs=None):
     assert name not in NAMES, name
     NAMES.add(name)
     optimizer_opts = optimizer_opts or {}
@@ -206,6 +207,8 @@ def sched_case(name, sched, opts, steps=30, optimizer="SGD", optimizer_opts=None
         opt.step()
         if metrics is not None:
             s.step(metrics[k])
+        elif epochs is not None and epochs[k] is not None:
+            s.step(epochs[k])
         else:
             s.step()
         rec_lrs.append(lrs())
@@ -226,6 +229,8 @@ def sched_case(name, sched, opts, steps=30, optimizer="SGD", optimizer_opts=None
     }
     if metrics is not None:
         case["metrics"] = list(metrics)
+    if epochs is not None:
+        case["epochs"] = list(epochs)
     if record_momentum:
         case["momentums"] = rec_mom
     return case
@@ -250,6 +255,12 @@ def scheduler_cases():
     c.append(sched_case("exponentiallr", "ExponentialLR", dict(gamma=0.9)))
     c.append(sched_case("cosine", "CosineAnnealingLR", dict(T_max=10, eta_min=0.001)))
     c.append(sched_case("cosine_7", "CosineAnnealingLR", dict(T_max=7), group_lrs=(1.0, 0.3)))
+    c.append(sched_case("warm_restarts", "CosineAnnealingWarmRestarts", dict(T_0=7, eta_min=0.001)))
+    c.append(sched_case("warm_restarts_mult", "CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2), steps=40,
+                        group_lrs=(1.0, 0.3)))
+    # Per-batch use (step(epoch + i / iters)), interleaved with plain steps and a jump, as PyTorch's docs show.
+    c.append(sched_case("warm_restarts_fractional", "CosineAnnealingWarmRestarts", dict(T_0=2, T_mult=3, eta_min=0.01),
+                        steps=24, epochs=[e / 4 for e in range(1, 21)] + [None, 26, None, 1.5]))
     c.append(sched_case("onecycle_sgd", "OneCycleLR", dict(max_lr=[0.5, 0.2], total_steps=30),
                         optimizer_opts=dict(lr=0.1, momentum=0.9), record_momentum=True))
     c.append(sched_case("onecycle_adam_three_linear", "OneCycleLR",

@@ -41,11 +41,13 @@ export function perGroup(name: string, option: string, optimizer: AnyOptimizer, 
 
 // PyTorch's positional orders after the optimizer: StepLR(opt, step_size, gamma, last_epoch),
 // MultiStepLR(opt, milestones, gamma, last_epoch), ExponentialLR(opt, gamma, last_epoch),
-// CosineAnnealingLR(opt, T_max, eta_min, last_epoch). Each also takes one options object.
+// CosineAnnealingLR(opt, T_max, eta_min, last_epoch),
+// CosineAnnealingWarmRestarts(opt, T_0, T_mult, eta_min, last_epoch). Each also takes one options object.
 export interface StepLROptions { stepSize: number; gamma?: number; lastEpoch?: number }
 export interface MultiStepLROptions { milestones: readonly number[]; gamma?: number; lastEpoch?: number }
 export interface ExponentialLROptions { gamma: number; lastEpoch?: number }
 export interface CosineAnnealingLROptions { tMax: number; etaMin?: number; lastEpoch?: number }
+export interface CosineAnnealingWarmRestartsOptions { t0: number; tMult?: number; etaMin?: number; lastEpoch?: number }
 
 export abstract class LRScheduler {
   readonly optimizer: AnyOptimizer;
@@ -87,7 +89,11 @@ export abstract class LRScheduler {
   step(): void {
     this.stepCount++;
     this.lastEpoch++;
-    const values = this.getLr();
+    this.setLrs(this.getLr());
+  }
+
+  /** Writes one lr per group into the optimizer and remembers them for getLastLr. */
+  protected setLrs(values: readonly number[]): void {
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = values[i]));
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
@@ -189,5 +195,65 @@ export class CosineAnnealingLR extends LRScheduler {
     if (this.lastEpoch === 0) return this.optimizer.paramGroups.map((g) => g.lr);
     const c = (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax)) / 2;
     return this.baseLrs.map((base) => this.etaMin + (base - this.etaMin) * c);
+  }
+}
+
+/**
+ * SGDR (Loshchilov & Hutter): cosine annealing from each base lr to `etaMin` over `t0` steps, then a
+ * restart at the base lr, each period `tMult` times longer than the last. `step()` advances one step;
+ * `step(epoch)` jumps to a (possibly fractional) epoch, for per-batch use: `step(epoch + i / iters)`.
+ * PyTorch's semantics, including how the two interleave.
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  t0: number;
+  tMult: number;
+  etaMin: number;
+  /** Length of the current period and the position in it (fractional after step(epoch)). */
+  tI: number;
+  tCur: number;
+
+  constructor(optimizer: AnyOptimizer, ...rest: [opts: CosineAnnealingWarmRestartsOptions] | [t0: number, tMult?: number, etaMin?: number, lastEpoch?: number]) {
+    const name = 'CosineAnnealingWarmRestarts';
+    const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = positional<CosineAnnealingWarmRestartsOptions>(name, rest, ['t0', 'tMult', 'etaMin', 'lastEpoch']);
+    super(optimizer, lastEpoch, name);
+    this.t0 = checkNum(name, 't0', t0, { min: 1, integer: true });
+    this.tMult = checkNum(name, 'tMult', tMult, { min: 1, integer: true });
+    this.etaMin = checkNum(name, 'etaMin', etaMin);
+    this.tI = this.t0;
+    this.tCur = lastEpoch;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const c = (1 + Math.cos((Math.PI * this.tCur) / this.tI)) / 2;
+    return this.baseLrs.map((base) => this.etaMin + (base - this.etaMin) * c);
+  }
+
+  /** One step, or a jump to `epoch` (a number >= 0, fractional for per-batch schedules). */
+  override step(epoch?: number): void {
+    if (epoch !== undefined) checkNum('CosineAnnealingWarmRestarts.step', 'epoch', epoch, { min: 0 });
+    if (epoch === undefined && this.lastEpoch < 0) epoch = 0;
+    if (epoch === undefined) {
+      epoch = this.lastEpoch + 1;
+      this.tCur += 1;
+      if (this.tCur >= this.tI) {
+        this.tCur -= this.tI;
+        this.tI *= this.tMult;
+      }
+    } else if (epoch >= this.t0) {
+      if (this.tMult === 1) this.tCur = epoch % this.t0;
+      else {
+        // The period k starts at t0 (tMult^k - 1) / (tMult - 1).
+        const n = Math.floor(Math.log((epoch / this.t0) * (this.tMult - 1) + 1) / Math.log(this.tMult));
+        this.tCur = epoch - (this.t0 * (this.tMult ** n - 1)) / (this.tMult - 1);
+        this.tI = this.t0 * this.tMult ** n;
+      }
+    } else {
+      this.tI = this.t0;
+      this.tCur = epoch;
+    }
+    this.stepCount++;
+    this.lastEpoch = Math.floor(epoch);
+    this.setLrs(this.getLr());
   }
 }

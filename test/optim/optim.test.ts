@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mul, sign, sub, tensor, tidy, type Tensor } from '../../src/index.js';
 import {
-  Adadelta, Adagrad, Adam, AdamW, CosineAnnealingLR, ExponentialLR, MultiStepLR, OneCycleLR, Optimizer, ReduceLROnPlateau, RMSprop, SGD,
+  Adadelta, Adagrad, Adam, AdamW, CosineAnnealingLR, CosineAnnealingWarmRestarts, ExponentialLR, MultiStepLR, OneCycleLR, Optimizer, ReduceLROnPlateau, RMSprop, SGD,
   StepLR, clipGradNorm, clipGradValue, type AnyOptimizer, type LRScheduler, type OptimizerStateDict,
 } from '../../src/optim/index.js';
 
@@ -26,6 +26,8 @@ interface SchedCase {
   options: Record<string, unknown>;
   steps: number;
   metrics?: number[];
+  /** Argument of each step (CosineAnnealingWarmRestarts.step(epoch)); null: a plain step(). */
+  epochs?: (number | null)[];
   lrs: number[][];
   momentums?: number[][];
 }
@@ -85,6 +87,7 @@ function makeScheduler(c: SchedCase, opt: AnyOptimizer): LRScheduler | ReduceLRO
     case 'ExponentialLR': return new ExponentialLR(opt, o);
     case 'CosineAnnealingLR': return new CosineAnnealingLR(opt, o);
     case 'OneCycleLR': return new OneCycleLR(opt, o);
+    case 'CosineAnnealingWarmRestarts': return new CosineAnnealingWarmRestarts(opt, o);
     case 'ReduceLROnPlateau': return new ReduceLROnPlateau(opt, o);
     default: throw new Error(`unknown scheduler ${c.scheduler}`);
   }
@@ -96,6 +99,13 @@ function schedulerSetup(c: SchedCase) {
   const params = c.groupLrs.map(() => tensor([0, 0], [2], { requiresGrad: true }));
   const opt = new OPTIMIZERS[c.optimizer](params.map((p, i) => ({ params: [p], lr: c.groupLrs[i] })), c.optimizerOptions);
   return { opt, sched: makeScheduler(c, opt) };
+}
+
+/** Step k of a case: with its metric (plateau), its epoch (warm restarts' step(epoch); null = a plain step), or plain. */
+function stepCase(c: SchedCase, sched: LRScheduler | ReduceLROnPlateau, k: number): void {
+  if (sched instanceof ReduceLROnPlateau) sched.step(c.metrics![k]);
+  else if (sched instanceof CosineAnnealingWarmRestarts && c.epochs && c.epochs[k] !== null) sched.step(c.epochs[k]!);
+  else sched.step();
 }
 
 describe('schedulers match PyTorch 1.13 (golden)', () => {
@@ -110,8 +120,7 @@ describe('schedulers match PyTorch 1.13 (golden)', () => {
     check(0);
     for (let k = 0; k < c.steps; k++) {
       opt.step();
-      if (sched instanceof ReduceLROnPlateau) sched.step(c.metrics![k]);
-      else sched.step();
+      stepCase(c, sched, k);
       check(k + 1);
     }
   });
@@ -120,7 +129,7 @@ describe('schedulers match PyTorch 1.13 (golden)', () => {
     for (const c of fixtures.schedulers) {
       const half = Math.floor(c.steps / 2);
       const a = schedulerSetup(c);
-      const stepOnce = (s: LRScheduler | ReduceLROnPlateau, k: number) => (s instanceof ReduceLROnPlateau ? s.step(c.metrics![k]) : s.step());
+      const stepOnce = (s: LRScheduler | ReduceLROnPlateau, k: number) => stepCase(c, s, k);
       for (let k = 0; k < half; k++) stepOnce(a.sched, k);
       const optState = JSON.parse(JSON.stringify(a.opt.stateDict())) as OptimizerStateDict;
       const schedState = JSON.parse(JSON.stringify(a.sched.stateDict())) as Record<string, unknown>;
@@ -312,6 +321,10 @@ describe('errors name the optimizer, the option and the value', () => {
     [() => new Adadelta(p(), { rho: 1.5 }), 'Adadelta: rho must be <= 1, got 1.5'],
     [() => new StepLR(new SGD(p()), { stepSize: 0 }), 'StepLR: stepSize must be >= 1, got 0'],
     [() => new CosineAnnealingLR(new SGD(p()), { tMax: 0 }), 'CosineAnnealingLR: tMax must be > 0, got 0'],
+    [() => new CosineAnnealingWarmRestarts(new SGD(p()), { t0: 2.5 }), 'CosineAnnealingWarmRestarts: t0 must be an integer, got 2.5'],
+    [() => new CosineAnnealingWarmRestarts(new SGD(p()), { t0: 5, tMult: 0 }), 'CosineAnnealingWarmRestarts: tMult must be >= 1, got 0'],
+    [() => new CosineAnnealingWarmRestarts(new SGD(p()), 5).step(-1), 'CosineAnnealingWarmRestarts.step: epoch must be >= 0, got -1'],
+    [() => new CosineAnnealingWarmRestarts(new SGD(p()), 5).step('3' as never), 'CosineAnnealingWarmRestarts.step: epoch must be a number, got "3"'],
     [() => new StepLR(new SGD(p()), { stepSize: 2, gama: 0.5 } as never), "StepLR: unknown option 'gama' (hint: did you mean 'gamma'?)"],
     [() => new StepLR(new SGD(p()), 2, { stepSize: 2 } as never), 'StepLR: stepSize given twice'],
     [() => new ExponentialLR(null as never, 0.9), 'ExponentialLR: the first argument must be an Optimizer, got null'],
@@ -332,6 +345,7 @@ describe('errors name the optimizer, the option and the value', () => {
     expect(new MultiStepLR(new SGD(p()), [3, 1], 0.5).milestones).toEqual([1, 3]);
     expect(new ExponentialLR(new SGD(p()), 0.9).gamma).toBe(0.9);
     expect(new CosineAnnealingLR(new SGD(p()), 10, 0.01).etaMin).toBe(0.01);
+    expect(new CosineAnnealingWarmRestarts(new SGD(p()), 10, 2, 0.01)).toMatchObject({ t0: 10, tMult: 2, etaMin: 0.01 });
     expect(clipGradNorm(p(), 1, Infinity, true)).toBe(0);
   });
 
