@@ -19,8 +19,12 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** C[4x8] (+)= Ap[kc x 4]^T . Bp[kc x 8]; ldc in bytes. 8 accumulators: V8 keeps them all in xmm registers. */
-function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+/**
+ * C[4x8] (+)= Ap[kc x 4]^T . Bp[kc x 8]; ldc in bytes. 8 accumulators: V8 keeps them all in xmm registers.
+ * With `half` (a constant once inlined) only rows 0-1: an edge panel with 1-2 real rows.
+ */
+// @ts-ignore: decorator
+@inline function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool, half: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -33,12 +37,14 @@ function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bo
     const a1 = v128.load32_splat(a, 4);
     c10 = madd(a1, b0, c10);
     c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(a, 8);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(a, 12);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
+    if (!half) {
+      const a2 = v128.load32_splat(a, 8);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
+      const a3 = v128.load32_splat(a, 12);
+      c30 = madd(a3, b0, c30);
+      c31 = madd(a3, b1, c31);
+    }
     a += 16;
     b += 32;
   }
@@ -46,16 +52,22 @@ function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bo
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
     v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
     c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16));
-    v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
-    c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16));
-    v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
-    c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
-    v128.store(c, c30); v128.store(c, c31, 16);
+    v128.store(c, c10); v128.store(c, c11, 16);
+    if (!half) {
+      c += ldc;
+      c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16));
+      v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
+      c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
+      v128.store(c, c30); v128.store(c, c31, 16);
+    }
   } else {
     v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
-    v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
-    v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
-    v128.store(c, c30); v128.store(c, c31, 16);
+    v128.store(c, c10); v128.store(c, c11, 16);
+    if (!half) {
+      c += ldc;
+      v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
+      v128.store(c, c30); v128.store(c, c31, 16);
+    }
   }
 }
 
@@ -104,9 +116,11 @@ export function gemm(
             const ap = Ap + ((<usize>((ic + ir) >> 2) * <usize>K + <usize>pc) << 4);
             const cp = C + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
             if (mr == 4 && nr == 8) {
-              micro(kc, ap, bp, cp, ldcb, acc);
+              micro(kc, ap, bp, cp, ldcb, acc, false);
             } else {
-              micro(kc, ap, bp, tmp, 32, false);
+              // Edge tiles go through tmp; one of 1-2 real rows skips the zero rows.
+              if (mr <= 2) micro(kc, ap, bp, tmp, 32, false, true);
+              else micro(kc, ap, bp, tmp, 32, false, false);
               for (let i = 0; i < mr; i++) {
                 const crow = cp + <usize>i * ldcb, trow = tmp + (<usize>i << 5);
                 for (let j = 0; j < nr; j++) {
