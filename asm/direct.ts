@@ -4,8 +4,10 @@
 // contiguous 8-float load per tap. Columns ox >= OW of that "virtual" output are wasted work
 // (fraction (Wp - OW) / Wp) and dropped by the epilogue. Offset tables hold byte offsets.
 
-/** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
 import { madd } from './fma';
+import { micro4x8 } from './micro';
+
+/** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
 export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
   memory.fill(dst, 0, <usize>total << 2);
   const rowBytes = <usize>W << 2;
@@ -23,51 +25,6 @@ export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, H
   v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
   v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
   v128.store(c, c30); v128.store(c, c31, 16);
-}
-
-/**
- * C[4 x 8] (+)= A-panel[kc x 4]^T . X[off[k] + 0..8); ldc in bytes. With `half` (a constant once inlined)
- * only rows 0-1: the last panel when only 1-2 of its rows are real.
- */
-// @ts-ignore: decorator
-@inline function microTaps(kc: i32, a: usize, offs: usize, x: usize, c: usize, ldc: usize, accumulate: bool, half: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = offs + (<usize>kc << 2);
-  while (offs < end) {
-    const b = x + <usize>load<i32>(offs);
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(a, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    if (!half) {
-      const a2 = v128.load32_splat(a, 8);
-      c20 = madd(a2, b0, c20);
-      c21 = madd(a2, b1, c21);
-      const a3 = v128.load32_splat(a, 12);
-      c30 = madd(a3, b0, c30);
-      c31 = madd(a3, b1, c31);
-    }
-    a += 16;
-    offs += 4;
-  }
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-    if (!half) {
-      c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
-      c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
-    }
-  }
-  if (half) {
-    v128.store(c, c00); v128.store(c, c01, 16);
-    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-  } else store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** Taps per block: a tile's block of taps (8 KiB) stays in L1 while every row panel reads it. */
@@ -90,8 +47,8 @@ export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i3
       for (let i = 0; i < rows; i += 4) {
         const a = Ap + ((<usize>(i >> 2) * <usize>ckk + <usize>pc) << 4), c = yv + <usize>i * ldc + (<usize>t << 5);
         // Rows past `rows` are zero weights: a last panel of 1-2 real rows skips the other two.
-        if (rows - i <= 2) microTaps(kc, a, o, x, c, ldc, pc > 0, true);
-        else microTaps(kc, a, o, x, c, ldc, pc > 0, false);
+        if (rows - i <= 2) micro4x8(kc, a, x, o, c, ldc, pc > 0, true, true);
+        else micro4x8(kc, a, x, o, c, ldc, pc > 0, false, true);
       }
     }
   }

@@ -1,8 +1,8 @@
-// AssemblyScript: single-precision GEMM, GotoBLAS loop order with a 4x8 f32x4 microkernel
+// AssemblyScript: single-precision GEMM, GotoBLAS loop order with the 4x8 f32x4 microkernel of micro.ts
 // (8 accumulators: V8 gives wasm SIMD 15 xmm registers, see ../shared/bench/KERNELS.md).
 // All memory is owned by the JS side (no static data, no allocator): pointers are byte addresses;
 // strides and leading dimensions are in elements. Panel layouts: pack.ts.
-import { madd } from './fma';
+import { micro4x8 } from './micro';
 import { packB, packIm2col, packIm2colT } from './pack';
 
 const MC: i32 = 128;
@@ -17,58 +17,6 @@ export function bpFloats(): i32 {
 
 export function heapBase(): usize {
   return __heap_base;
-}
-
-/**
- * C[4x8] (+)= Ap[kc x 4]^T . Bp[kc x 8]; ldc in bytes. 8 accumulators: V8 keeps them all in xmm registers.
- * With `half` (a constant once inlined) only rows 0-1: an edge panel with 1-2 real rows.
- */
-// @ts-ignore: decorator
-@inline function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool, half: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(a, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    if (!half) {
-      const a2 = v128.load32_splat(a, 8);
-      c20 = madd(a2, b0, c20);
-      c21 = madd(a2, b1, c21);
-      const a3 = v128.load32_splat(a, 12);
-      c30 = madd(a3, b0, c30);
-      c31 = madd(a3, b1, c31);
-    }
-    a += 16;
-    b += 32;
-  }
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-    v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
-    c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16));
-    v128.store(c, c10); v128.store(c, c11, 16);
-    if (!half) {
-      c += ldc;
-      c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16));
-      v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
-      c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
-      v128.store(c, c30); v128.store(c, c31, 16);
-    }
-  } else {
-    v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
-    v128.store(c, c10); v128.store(c, c11, 16);
-    if (!half) {
-      c += ldc;
-      v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
-      v128.store(c, c30); v128.store(c, c31, 16);
-    }
-  }
 }
 
 /** B block sources for `gemm`. */
@@ -116,11 +64,11 @@ export function gemm(
             const ap = Ap + ((<usize>((ic + ir) >> 2) * <usize>K + <usize>pc) << 4);
             const cp = C + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
             if (mr == 4 && nr == 8) {
-              micro(kc, ap, bp, cp, ldcb, acc, false);
+              micro4x8(kc, ap, bp, 0, cp, ldcb, acc, false, false);
             } else {
               // Edge tiles go through tmp; one of 1-2 real rows skips the zero rows.
-              if (mr <= 2) micro(kc, ap, bp, tmp, 32, false, true);
-              else micro(kc, ap, bp, tmp, 32, false, false);
+              if (mr <= 2) micro4x8(kc, ap, bp, 0, tmp, 32, false, true, false);
+              else micro4x8(kc, ap, bp, 0, tmp, 32, false, false, false);
               for (let i = 0; i < mr; i++) {
                 const crow = cp + <usize>i * ldcb, trow = tmp + (<usize>i << 5);
                 for (let j = 0; j < nr; j++) {
