@@ -173,6 +173,12 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
+/** Each base lr annealed to etaMin along a half cosine, at step t of a period of T steps. */
+function cosineLrs(baseLrs: readonly number[], etaMin: number, t: number, T: number): number[] {
+  const c = (1 + Math.cos((Math.PI * t) / T)) / 2;
+  return baseLrs.map((base) => etaMin + (base - etaMin) * c);
+}
+
 /**
  * Cosine annealing from each base lr down to `etaMin` over `tMax` steps, then back up (period
  * 2 tMax), without restarts: lr_t = etaMin + (base - etaMin) (1 + cos(pi t / tMax)) / 2. This is
@@ -193,8 +199,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   protected getLr(): number[] {
     if (this.lastEpoch === 0) return this.optimizer.paramGroups.map((g) => g.lr);
-    const c = (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax)) / 2;
-    return this.baseLrs.map((base) => this.etaMin + (base - this.etaMin) * c);
+    return cosineLrs(this.baseLrs, this.etaMin, this.lastEpoch, this.tMax);
   }
 }
 
@@ -225,8 +230,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 
   protected getLr(): number[] {
-    const c = (1 + Math.cos((Math.PI * this.tCur) / this.tI)) / 2;
-    return this.baseLrs.map((base) => this.etaMin + (base - this.etaMin) * c);
+    return cosineLrs(this.baseLrs, this.etaMin, this.tCur, this.tI);
   }
 
   /** One step, or a jump to `epoch` (a number >= 0, fractional for per-batch schedules). */
