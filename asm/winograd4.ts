@@ -29,11 +29,24 @@ import { gather4, scatterRow } from './winograd';
 }
 
 /**
- * V[xi][c][t] for tiles t = ty*TW + tx of the zero-padded planes xpad [C][Hp][Wp] (Hp >= 4*TH + 2,
- * Wp >= 4*TW + 4: the last vector reads 2 floats past the patches; TW a multiple of 4); xi = 6*i + j; V has T floats per (xi, c) row and xi rows
- * start xiStride floats apart (>= C*T). `tmp`: 576 bytes.
+ * V[xi][c][t] for tiles t = ty*TW + tx of the zero-padded planes xpad [C][Hp][Wp] (Hp >= 4*TH + 2, TW a
+ * multiple of 4). With tpi = 0, tiles are adjacent, 4 columns apart (Wp >= 4*TW + 4: the last vector
+ * reads 2 floats past the patches). With tpi = 1 or 2, images sit `slot` columns apart and hold tpi
+ * tiles each, tile t at column (t / tpi)*slot + (t % tpi)*4 (Wp >= (TW / tpi)*slot). xi = 6*i + j; V has
+ * T floats per (xi, c) row and xi rows start xiStride floats apart (>= C*T). `tmp`: 576 bytes.
  */
-export function wino4Input(xpad: usize, C: i32, Hp: i32, Wp: i32, TH: i32, TW: i32, V: usize, T: i32, xiStride: i32, tmp: usize): void {
+export function wino4Input(xpad: usize, C: i32, Hp: i32, Wp: i32, TH: i32, TW: i32, tpi: i32, slot: i32, V: usize, T: i32, xiStride: i32, tmp: usize): void {
+  if (tpi == 0) inputTiles(xpad, C, Hp, Wp, TH, TW, 16, 32, 48, 64, V, T, xiStride, tmp, true);
+  else {
+    const s = <usize>slot << 2;
+    if (tpi == 1) inputTiles(xpad, C, Hp, Wp, TH, TW, s, 2 * s, 3 * s, 4 * s, V, T, xiStride, tmp, false);
+    else inputTiles(xpad, C, Hp, Wp, TH, TW, 16, s, s + 16, 2 * s, V, T, xiStride, tmp, false);
+  }
+}
+
+/** wino4Input for 4-tile groups `group` bytes apart whose tiles 1-3 start o1, o2, o3 bytes after tile 0. */
+// @ts-ignore: decorator
+@inline function inputTiles(xpad: usize, C: i32, Hp: i32, Wp: i32, TH: i32, TW: i32, o1: usize, o2: usize, o3: usize, group: usize, V: usize, T: i32, xiStride: i32, tmp: usize, adjacent: bool): void {
   const Wb = <usize>Wp << 2;
   const step = <usize>xiStride << 2;
   for (let c = 0; c < C; c++) {
@@ -41,16 +54,28 @@ export function wino4Input(xpad: usize, C: i32, Hp: i32, Wp: i32, TH: i32, TW: i
       const rowBase = xpad + ((<usize>(c * Hp + 4 * ty) * <usize>Wp) << 2);
       let out = V + ((<usize>c * <usize>T + <usize>(ty * TW)) << 2);
       for (let tx = 0; tx < TW; tx += 4) {
-        // Row i of the 4 patches (lane q = tile tx+q, columns 4q .. 4q+5): a 4x4 transpose gives d0..d3,
-        // one-lane shifts with the next vector give d4, d5; then u_i = B^T d_i into tmp[6i .. 6i+5].
-        let r = rowBase + (<usize>(4 * tx) << 2);
+        // Row i of the 4 patches (lane q = tile tx+q, its columns d0..d5), then u_i = B^T d_i into tmp[6i .. 6i+5].
+        let r = rowBase + <usize>(tx >> 2) * group;
         for (let i = 0; i < 6; i++) {
-          const a = v128.load(r), b = v128.load(r, 16), e = v128.load(r, 32), f = v128.load(r, 48), h = v128.load(r, 64);
+          // Columns 0-3 of the 4 patches; a 4x4 transpose makes them d0..d3.
+          const a = v128.load(r), b = v128.load(r + o1), e = v128.load(r + o2), f = v128.load(r + o3);
           const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
           const ef0 = v128.shuffle<i32>(e, f, 0, 4, 1, 5), ef1 = v128.shuffle<i32>(e, f, 2, 6, 3, 7);
           const d0 = v128.shuffle<i32>(ab0, ef0, 0, 1, 4, 5), d1 = v128.shuffle<i32>(ab0, ef0, 2, 3, 6, 7);
           const d2 = v128.shuffle<i32>(ab1, ef1, 0, 1, 4, 5), d3 = v128.shuffle<i32>(ab1, ef1, 2, 3, 6, 7);
-          const d4 = v128.shuffle<i32>(d0, h, 1, 2, 3, 4), d5 = v128.shuffle<i32>(d1, h, 1, 2, 3, 5);
+          let d4: v128, d5: v128;
+          if (adjacent) {
+            // Patch q's columns 4, 5 are patch q+1's 0, 1: one-lane shifts with the vector after the 4 patches.
+            const h = v128.load(r, 64);
+            d4 = v128.shuffle<i32>(d0, h, 1, 2, 3, 4);
+            d5 = v128.shuffle<i32>(d1, h, 1, 2, 3, 5);
+          } else {
+            // Columns 2-5 of each patch, lanes 2 and 3 transposed.
+            const a2 = v128.load(r, 8), b2 = v128.load(r + o1, 8), e2 = v128.load(r + o2, 8), f2 = v128.load(r + o3, 8);
+            const ab = v128.shuffle<i32>(a2, b2, 2, 6, 3, 7), ef = v128.shuffle<i32>(e2, f2, 2, 6, 3, 7);
+            d4 = v128.shuffle<i32>(ab, ef, 0, 1, 4, 5);
+            d5 = v128.shuffle<i32>(ab, ef, 2, 3, 6, 7);
+          }
           inputRow(tmp + <usize>i * 96, 16, d0, d1, d2, d3, d4, d5);
           r += Wb;
         }

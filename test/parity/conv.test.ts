@@ -73,6 +73,10 @@ CASES.push(
   { name: 'Winograd F(4x4): W3-like 56 x 56, 64 channels', N: 1, C: 64, H: 56, W: 56, K: 64, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true, tile: 4 },
   { name: 'Winograd F(4x4): 13 x 10 (partial tiles, rows and columns)', N: 2, C: 16, H: 13, W: 10, K: 24, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], tile: 4 },
   { name: 'Winograd F(4x4): 512 channels, shared 4 x 4 planes (the widest reduction ResNet-18 gives it)', N: 4, C: 512, H: 4, W: 4, K: 512, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true, tile: 4 },
+  { name: 'Winograd F(4x4), one tile per image: 40 images of 3 x 3 in 2 planes', N: 40, C: 32, H: 3, W: 3, K: 24, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true, tile: 4 },
+  { name: 'Winograd F(4x4), one tile per image: 6 images of 2 x 5, odd pads, groups 2', N: 6, C: 32, H: 2, W: 5, K: 32, groups: 2, kh: 3, kw: 3, pads: [2, 1, 0, 1], tile: 4 },
+  { name: 'Winograd F(4x4), two tiles per image: 9 images of 7 x 6, odd pads', N: 9, C: 16, H: 7, W: 6, K: 24, groups: 1, kh: 3, kw: 3, pads: [1, 0, 2, 1], tile: 4 },
+  { name: 'Winograd F(4x4), two tiles per image: 36 images of 8 x 8 in 2 planes', N: 36, C: 32, H: 8, W: 8, K: 32, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true, tile: 4 },
 );
 
 function attrsOf(c: Case): Conv2DAttrs {
@@ -156,7 +160,11 @@ describe('Winograd plane layout', () => {
     expect(winogradLayout(16, 56, 56, pad1)).toMatchObject({ per: 1, planes: 16, TW: 28 });
     expect(winogradLayout(32, 8, 8, pad1)).toMatchObject({ per: 1, TW: 4 });
     expect(winogradLayout(1, 4, 4, pad1)).toMatchObject({ per: 1, TW: 4 });
-    expect(winogradLayout(32, 4, 4, pad1, 4)).toMatchObject({ m: 4, per: 16, planes: 2, slot: 8, TH: 1 });
+    // F(4x4) on images of 1-2 tiles: each image's tiles read its own columns, no tile wasted.
+    expect(winogradLayout(32, 4, 4, pad1, 4)).toMatchObject({ m: 4, per: 32, planes: 1, slot: 6, tpi: 1, outSlot: 4, TH: 1, TW: 32 });
+    expect(winogradLayout(40, 3, 3, pad1, 4)).toMatchObject({ per: 20, planes: 2, TW: 20 });
+    expect(winogradLayout(32, 8, 8, pad1, 4)).toMatchObject({ per: 16, planes: 2, slot: 10, tpi: 2, outSlot: 8, TH: 2, TW: 32 });
+    expect(winogradLayout(1, 4, 4, pad1, 4)).toMatchObject({ per: 1, tpi: 0 });
   });
   it('F(4x4) where its GEMM work is well below F(2x2)\'s and its GEMMs are wide enough', () => {
     const pad1 = [1, 1, 1, 1] as const;

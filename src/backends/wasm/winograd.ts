@@ -55,7 +55,10 @@ export interface WinogradConv extends Pick<ConvSizes, 'N' | 'G' | 'Cg' | 'Kg' | 
  * plane, tiled TH x TW (TW rounded up to 4: the transforms run 4 tiles per vector). Images so narrow
  * that most of a 4-tile row would be wasted (ResNet's 4x4 stage: 2 of 4 tiles) share planes instead:
  * `per` of them side by side, each in a slot `slot` columns wide (its own zero padding, rounded up to
- * even so tiles start at every slot); the outputs between slots are dropped.
+ * even so tiles start at every slot); the outputs between slots are dropped. Images at most two F(4x4)
+ * tiles wide (ResNet's 8x8 and 4x4 stages) share planes with no tile wasted: `tpi` tiles an image,
+ * images `slot` = 4*tpi + 2 columns apart in the plane (each tile reads its own image's columns) and
+ * `outSlot` = 4*tpi apart in the output; adjacent 4-column tiles would waste a third to a half there.
  */
 export interface WinogradLayout {
   /** Output tile size. */
@@ -68,6 +71,9 @@ export interface WinogradLayout {
   per: number;
   slot: number;
   planes: number;
+  /** Tiles per image row when images are tiled apart (0: tiles are adjacent, m columns apart), and output columns per image. */
+  tpi: number;
+  outSlot: number;
 }
 
 /**
@@ -78,6 +84,8 @@ export interface WinogradLayout {
 export const winogradTuning: { shareAtExtraWaste: number; tile: WinogradTile | null; f4Cost: number } = { shareAtExtraWaste: 0.1, tile: null, f4Cost: 0.85 };
 /** 2x2 tiles per shared plane to aim for: enough columns for the GEMMs to reuse each packed filter block. */
 const PLANE_TILES = 192;
+/** F(4x4) tiles per row of a plane of images tiled apart (tpi > 0): a batch of 32 4x4 images is one plane. */
+const PLANE_ROW_TILES = 32;
 
 /** Output size of a stride-1 3x3 convolution with these pads. */
 export function winogradOutput(H: number, W: number, pads: Pads): { OH: number; OW: number } {
@@ -90,11 +98,22 @@ const tileColumns = (width: number, m: number) => Math.ceil(Math.ceil(width / m)
 export function winogradLayout(N: number, H: number, W: number, pads: Pads, m: WinogradTile = 2): WinogradLayout {
   const { OH, OW } = winogradOutput(H, W, pads);
   const TH = Math.ceil(OH / m), slot = Math.ceil((OW + 2) / m) * m, ownTW = tileColumns(OW, m);
+  const tpi = Math.ceil(OW / 4);
+  if (m === 4 && N > 1 && tpi <= 2) {
+    // About PLANE_ROW_TILES tiles a row of a plane, planes balanced.
+    const per = Math.ceil(N / Math.ceil((N * tpi) / PLANE_ROW_TILES));
+    return { m, OH, OW, TH, TW: tileColumns(4 * tpi * per, 4), per, slot: 4 * tpi + 2, planes: Math.ceil(N / per), tpi, outSlot: 4 * tpi };
+  }
   const ownWaste = 1 - OW / (m * ownTW), sharedWaste = 1 - OW / slot;
-  if (N === 1 || ownWaste <= sharedWaste + winogradTuning.shareAtExtraWaste) return { m, OH, OW, TH, TW: ownTW, per: 1, slot, planes: N };
+  if (N === 1 || ownWaste <= sharedWaste + winogradTuning.shareAtExtraWaste) return { m, OH, OW, TH, TW: ownTW, per: 1, slot, planes: N, tpi: 0, outSlot: slot };
   const planeTiles = (PLANE_TILES * 4) / (m * m);
   const per = Math.ceil(N / Math.min(N, Math.ceil((N * TH * slot) / m / planeTiles))), planeOW = (per - 1) * slot + OW;
-  return { m, OH, OW, TH, TW: tileColumns(planeOW, m), per, slot, planes: Math.ceil(N / per) };
+  return { m, OH, OW, TH, TW: tileColumns(planeOW, m), per, slot, planes: Math.ceil(N / per), tpi: 0, outSlot: slot };
+}
+
+/** Padded plane size the input transform reads (F(4x4)'s reads 2 floats past the last patch of a row of adjacent tiles). */
+function planeSize(L: WinogradLayout): { Hp: number; Wp: number } {
+  return { Hp: L.m * L.TH + 2, Wp: L.tpi > 0 ? (L.TW / L.tpi) * L.slot : L.m * L.TW + (L.m === 4 ? 4 : 2) };
 }
 
 /**
@@ -132,11 +151,11 @@ function tileBlocks(TH: number, TW: number, tiles: number): { blocks: [number, n
 }
 
 /** The calls that zero-pad images [n0, n1) (at(n): where image n's `channels` H x W planes start) into one plane. */
-function padPlane(at: (n: number) => number, n0: number, n1: number, channels: number, H: number, W: number, pt: number, pl: number, L: WinogradLayout, Hp: number, Wp: number, dst: number): Call[] {
+function padPlane(at: (n: number) => number, n0: number, n1: number, channels: number, H: number, W: number, pt: number, pl: number, L: WinogradLayout, slot: number, Hp: number, Wp: number, dst: number): Call[] {
   const floats = channels * Hp * Wp;
   if (L.per === 1) return [['padImage', at(n0), channels, H, W, pt, pl, Hp, Wp, dst, floats]];
   const calls: Call[] = [['zero', dst, floats]];
-  for (let n = n0; n < n1; n++) calls.push(['padImage', at(n), channels, H, W, pt, pl + (n - n0) * L.slot, Hp, Wp, dst, 0]);
+  for (let n = n0; n < n1; n++) calls.push(['padImage', at(n), channels, H, W, pt, pl + (n - n0) * slot, Hp, Wp, dst, 0]);
   return calls;
 }
 
@@ -167,8 +186,7 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   const { N, G, Cg, Kg, H, W, pads } = c;
   const L = c.layout ?? winogradPlan(N, H, W, pads), { m, OH, OW, TH, TW } = L;
   const nxi = winogradOperands(m);
-  // (F(4x4)'s input transform reads 2 floats past the last patch of a row.)
-  const Hp = m * TH + 2, Wp = m * TW + (m === 4 ? 4 : 2);
+  const { Hp, Wp } = planeSize(L);
   const padFloats = Cg * Hp * Wp, aSize = packedASize(Kg, Cg);
   let Ap = c.filters ?? -1;
   if (Ap < 0) winogradFilters(rt, c, m, (Ap = rt.alloc(G * nxi * aSize)));
@@ -196,7 +214,8 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   /** Input transform of block b for channels [c0, c1). */
   const input = (b: number, s: Scratch, c0: number, c1: number): Call => {
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
-    return [m === 4 ? 'wino4Input' : 'winoInput', s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, s.V + 4 * c0 * tb, tb, vStride, MY_TMP];
+    return m === 4 ? ['wino4Input', s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, L.tpi, L.slot, s.V + 4 * c0 * tb, tb, vStride, MY_TMP]
+      : ['winoInput', s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, s.V + 4 * c0 * tb, tb, vStride, MY_TMP];
   };
   /** Output transform of block b for filters [k0, k1). */
   const output = (b: number, s: Scratch, k0: number, k1: number): Call => {
@@ -212,11 +231,11 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   };
   /** Plane p holds images [p*per, ...): padding them, and cropping their outputs (+ bias). */
   const pad = (p: number, g: number, s: Scratch): Call[] =>
-    padPlane((n) => c.x + 4 * (n * G + g) * Cg * H * W, p * L.per, Math.min(N, (p + 1) * L.per), Cg, H, W, pads[0], pads[2], L, Hp, Wp, s.xpad);
+    padPlane((n) => c.x + 4 * (n * G + g) * Cg * H * W, p * L.per, Math.min(N, (p + 1) * L.per), Cg, H, W, pads[0], pads[2], L, L.slot, Hp, Wp, s.xpad);
   const epilogues = (p: number, g: number, s: Scratch): Call[] => {
     const n0 = p * L.per, n1 = Math.min(N, n0 + L.per), calls: Call[] = [];
     for (let n = n0; n < n1; n++) {
-      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.slot, yvFloats, Kg, m * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
+      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.outSlot, yvFloats, Kg, m * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
     }
     return calls;
   };
@@ -293,7 +312,7 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): n
   const { N, G, Cg, Kg, H, W, pads } = c;
   const L = c.layout ?? winogradPlan(N, H, W, pads), { m, OH, OW, TH, TW } = L;
   const nxi = winogradOperands(m);
-  const Hp = m * TH + 2, Wp = m * TW + (m === 4 ? 4 : 2), Hd = m * TH, Wd = m * TW;
+  const { Hp, Wp } = planeSize(L), Hd = m * TH, Wd = m * TW;
   // dy needs no padded copy when its tiles cover it exactly.
   const dyInPlace = L.per === 1 && OH === Hd && OW === Wd;
   const padFloats = Cg * Hp * Wp, dyFloats = dyInPlace ? 0 : Kg * Hd * Wd, sFloats = G * nxi * Kg * Cg;
@@ -321,15 +340,16 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): n
   /** Padding plane p of group g, and where its dy planes are read from. */
   const pad = (p: number, g: number, s: Scratch): { calls: Call[]; dy: number } => {
     const n0 = p * L.per, n1 = Math.min(N, n0 + L.per);
-    const calls = padPlane(xAt(g), n0, n1, Cg, H, W, pads[0], pads[2], L, Hp, Wp, s.xpad);
+    const calls = padPlane(xAt(g), n0, n1, Cg, H, W, pads[0], pads[2], L, L.slot, Hp, Wp, s.xpad);
     if (dyInPlace) return { calls, dy: dyAt(g)(n0) };
-    return { calls: [...calls, ...padPlane(dyAt(g), n0, n1, Kg, OH, OW, 0, 0, L, Hd, Wd, s.dypad)], dy: s.dypad };
+    return { calls: [...calls, ...padPlane(dyAt(g), n0, n1, Kg, OH, OW, 0, 0, L, L.outSlot, Hd, Wd, s.dypad)], dy: s.dypad };
   };
   const transforms = (b: number, s: Scratch, dy: number): Call[] => {
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
     const grad = [dy + 4 * m * ty0 * Wd, Kg, Hd, Wd, ty1 - ty0, TW, s.Z, tb, zStride];
     return [
-      [m === 4 ? 'wino4Input' : 'winoInput', s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, vStride, MY_TMP],
+      m === 4 ? ['wino4Input', s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, L.tpi, L.slot, s.V, tb, vStride, MY_TMP]
+        : ['winoInput', s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, vStride, MY_TMP],
       m === 4 ? ['wino4GradTransform', ...grad, MY_TMP] : ['winoGradTransform', ...grad],
     ];
   };
