@@ -6,6 +6,7 @@ export { col2im, dwConv, dwConvBackpropInput, dwConvBackpropFilter } from './con
 export { maxPool, avgPool, avgPoolGrad, scatterPlane } from './pool';
 export { binary, relu, sumAxes } from './elementwise';
 export { padImage, convTaps, convEpilogue, packDyPanels, convFilterTaps } from './direct';
+export { filterGradAcc, filterGradReduce } from './filtergrad';
 export { reluGrad, sumMiddle, addTo } from './elementwise';
 export { winoInput, winoOutput, winoGradTransform, winoFilter, winoFilterGrad } from './winograd';
 export { wino4Input, wino4Output, wino4Filter, wino4GradTransform, wino4FilterGrad } from './winograd4';

@@ -13,6 +13,7 @@ import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
+import { runFewFilterGrad } from './filtergrad.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
 
@@ -32,7 +33,7 @@ function check(inputs: Buf[], sizes: number[]): string | null {
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** Testing and measuring aid: force (true) or forbid (false) the direct path where it applies (null = the built-in choice); allow Winograd. */
-export const convPathOverride: { direct: boolean | null; winograd: boolean } = { direct: null, winograd: true };
+export const convPathOverride: { direct: boolean | null; winograd: boolean; fewFilters: boolean | null } = { direct: null, winograd: true, fewFilters: null };
 
 /**
  * Whether the direct path (stride 1 only) runs, by a cost model in multiply-add units fitted to
@@ -52,7 +53,7 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Calls per path and kernel (tests use it to prove every path ran). */
 export const convPaths = new Map<string, number>();
-const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'winograd4' | 'direct' | 'im2col') => {
+const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'winograd4' | 'direct' | 'im2col' | 'fewFilters') => {
   const key = `${kernel}:${path}`;
   convPaths.set(key, (convPaths.get(key) ?? 0) + 1);
 };
@@ -85,6 +86,13 @@ function biasEpilogue(rt: WasmRuntime, y: number, bias: Buf | undefined, relu: b
  * filters on, a GEMM with one 4-row panel per group beats per-row SIMD taps.
  */
 const DIRECT_MAX_KG = 4;
+/**
+ * Filters per group up to which stride-1 filter gradients of one input channel (first layers) run
+ * asm/filtergrad.ts's kernel. Measured alone, batch 64, 5x5 (ms, GEMM on im2col -> this kernel, 2
+ * threads): 1 -> 10 channels on 28x28 0.71-0.90 -> 0.52-0.64, 1 -> 6 with padding 2 0.53-0.61 ->
+ * 0.44-0.49. With more channels the GEMM wins (10 -> 20 on 12x12: 0.85-0.90 vs 0.92-0.94).
+ */
+const FEW_FILTERS = 32;
 
 /**
  * Image ranges when each image is too small to split (every chunk then runs whole images, one thread
@@ -276,6 +284,12 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     const layout = winogradPlan(N, H, W, a.pads);
     took('Conv2DBackpropFilter', layout.m === 4 ? 'winograd4' : 'winograd');
     const dw = runWinogradFilterGrad(rt, { x: xp, dy: dyp, layout, N, G, Cg, Kg, H, W, pads: a.pads });
+    return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
+  }
+  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW && (convPathOverride.fewFilters ?? (Cg === 1 && Kg <= FEW_FILTERS))) {
+    took('Conv2DBackpropFilter', 'fewFilters');
+    const dw = rt.output(K * ckk);
+    runFewFilterGrad(rt, { x: xp, dy: dyp, out: dw, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
     return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW
