@@ -84,12 +84,14 @@ for (;;) {
   }
   seen = s;
   if (s < 0) break;
-  const n = Atomics.load(I, 4), tag = ((s - 1) % 0x7fff) + 1;
+  const tag = ((s - 1) % 0x7fff) + 1;
   // workerFirst: chunk \`slot\` is reserved for this worker, and the dispatch waits for it.
-  if (Atomics.load(I, 1) && slot < n) finish(slot);
+  if (Atomics.load(I, 1) && slot < Atomics.load(I, 4)) finish(slot);
   for (;;) {
+    // The chunk count is read between seeing the tag and claiming: a claim that succeeds proves the
+    // dispatch was open throughout, so the count is its own.
     const c = Atomics.load(I, 0);
-    if ((c >>> 16) !== tag || (c & 0xffff) >= n) break;
+    if ((c >>> 16) !== tag || (c & 0xffff) >= Atomics.load(I, 4)) break;
     if (Atomics.compareExchange(I, 0, c, c + 1) === c) finish(c & 0xffff);
   }
   // Sleep (not spin) while the calling thread finishes this dispatch: spinning here would take CPU
