@@ -13,7 +13,7 @@ import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runDirectConv, runDirectFilterGrad } from './direct.js';
-import { runFewFilterGrad } from './filtergrad.js';
+import { DW_IMAGE_GROUP, imageGroupPartials, runFewFilterGrad } from './filtergrad.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
 
@@ -106,11 +106,6 @@ function imageChunks(rt: WasmRuntime, N: number, G: number, workPerImage: number
   const S = rt.chunksFor(N * workPerImage);
   return workPerImage < THREAD_MIN_WORK || (columns < SPLIT_MIN_COLUMNS && N >= S) ? splitRange(N, S, 1) : null;
 }
-/**
- * Images per partial filter gradient on the small-image path: fixed, not per thread, so the order of
- * the sums, and the result, does not depend on the thread count.
- */
-const DW_IMAGE_GROUP = 8;
 /** Output positions per image from which threads split inside images (see imageChunks). */
 const SPLIT_MIN_COLUMNS = 512;
 
@@ -318,10 +313,8 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
       // Small images, batch enough for groups: every chunk sums a fixed group of images (in order) into
       // its own partial dW, then the partials are added in group order. Each image's im2col is packed
       // once, and the sums do not depend on the thread count (the groups do not).
-      const groups: [number, number][] = [];
-      for (let n0 = 0; n0 < N; n0 += DW_IMAGE_GROUP) groups.push([n0, Math.min(N, n0 + DW_IMAGE_GROUP)]);
-      const Aps = rt.alloc(groups.length * aSize), parts = rt.alloc((groups.length - 1) * K * ckk);
-      const partAt = (i: number) => (i === 0 ? dwt : parts + 4 * (i - 1) * K * ckk);
+      const { groups, partAt, addPartials } = imageGroupPartials(rt, N, K * ckk, dwt);
+      const Aps = rt.alloc(groups.length * aSize);
       for (let n = 0; n < N; n++) for (let g = 0; g < G; g++) prm(n, g);
       rt.run(groups.map(([n0, n1], i) => {
         const Ap = Aps + 4 * i * aSize, out: Call[] = [];
@@ -333,7 +326,7 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
         }
         return out;
       }));
-      rt.run([groups.slice(1).map((_, i): Call => ['addTo', dwt, partAt(i + 1), K * ckk])]);
+      addPartials();
     } else if (images) {
       // Small images, small batch: every chunk owns a block of dW (columns, else rows) and runs all
       // images into it, so each dW element sums the images in order, whatever the thread count.

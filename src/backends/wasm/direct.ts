@@ -36,7 +36,7 @@ export function directGeometry(C: number, H: number, W: number, kh: number, kw: 
 }
 
 /** Byte offsets of taps (c, ky, kx) in a padded image, padded with zeros to a multiple of `multiple` entries. */
-function tapOffsets(Cg: number, kh: number, kw: number, dh: number, dw: number, g: DirectGeometry, multiple: number): number[] {
+export function tapOffsets(Cg: number, kh: number, kw: number, dh: number, dw: number, g: DirectGeometry, multiple: number): number[] {
   const offs: number[] = [];
   for (let c = 0; c < Cg; c++) {
     for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) offs.push(4 * (c * g.Hp * g.Wp + ky * dh * g.Wp + kx * dw));

@@ -5,13 +5,31 @@
  * dW per group; the partials are added in group order, so the result does not depend on the thread
  * count. When there are fewer groups than chunks, threads split each group's filter pairs too.
  */
-import type { ConvSizes, DirectGeometry } from './direct.js';
+import { tapOffsets, type ConvSizes, type DirectGeometry } from './direct.js';
 import { splitRange, type Call, type WasmRuntime } from './runtime.js';
 
-/** Images per partial sum (fixed: the order of the sums must not depend on the thread count). */
-const IMAGE_GROUP = 8;
+/**
+ * Images per partial filter gradient: fixed, not per thread, so the order of the sums, and the result,
+ * does not depend on the thread count.
+ */
+export const DW_IMAGE_GROUP = 8;
 /** Taps per accumulator block (asm/filtergrad.ts's TAPS). */
 const TAPS = 5;
+
+/** Fixed groups of DW_IMAGE_GROUP images, each summing into its own partial dW of `floats` floats (group 0's is `out`). */
+export function imageGroupPartials(rt: WasmRuntime, N: number, floats: number, out: number): {
+  groups: [number, number][]; partAt: (i: number) => number; addPartials: () => void;
+} {
+  const groups: [number, number][] = [];
+  for (let n0 = 0; n0 < N; n0 += DW_IMAGE_GROUP) groups.push([n0, Math.min(N, n0 + DW_IMAGE_GROUP)]);
+  const parts = rt.alloc((groups.length - 1) * floats);
+  const partAt = (i: number) => (i === 0 ? out : parts + 4 * (i - 1) * floats);
+  // The partials are added in group order.
+  const addPartials = () => {
+    if (groups.length > 1) rt.run([groups.slice(1).map((_, i): Call => ['addTo', out, partAt(i + 1), floats])]);
+  };
+  return { groups, partAt, addPartials };
+}
 
 export interface FewFilterGrad extends ConvSizes {
   /** Arena pointers: input [N][G*Cg][H][W], dy [N][G*Kg][OH][OW]; output dW [G*Kg][Cg][kh][kw]. */
@@ -20,32 +38,19 @@ export interface FewFilterGrad extends ConvSizes {
   out: number;
 }
 
-/** Byte offsets of taps (c, ky, kx) in a padded image, zero-padded to whole blocks of TAPS. */
-function blockOffsets(c: ConvSizes, g: DirectGeometry): number[] {
-  const offs: number[] = [];
-  for (let ch = 0; ch < c.Cg; ch++) {
-    for (let ky = 0; ky < c.kh; ky++) for (let kx = 0; kx < c.kw; kx++) offs.push(4 * (ch * g.Hp * g.Wp + ky * c.dh * g.Wp + kx * c.dw));
-  }
-  while (offs.length % TAPS !== 0) offs.push(0);
-  return offs;
-}
-
 /** dW = sum over images of x (*) dy, stride 1, written to c.out. */
 export function runFewFilterGrad(rt: WasmRuntime, c: FewFilterGrad, geo: DirectGeometry): void {
   const { N, G, Cg, Kg, H, W, kh, kw } = c;
   const ckk = Cg * kh * kw, OH = geo.OH, OW = geo.OW, P = OH * OW;
-  const offsList = blockOffsets(c, geo), nb = offsList.length / TAPS, pairs = Math.ceil(Kg / 2);
+  const offsList = tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, TAPS), nb = offsList.length / TAPS, pairs = Math.ceil(Kg / 2);
   const offs = rt.alloc(offsList.length);
   rt.setI32(offs, offsList);
   // Unpadded images are read in place when no row ends in a partial vector (those read past the row).
   const inPlace = c.pads.every((p) => p === 0) && OW % 4 === 0;
-  const groups: [number, number][] = [];
-  for (let n0 = 0; n0 < N; n0 += IMAGE_GROUP) groups.push([n0, Math.min(N, n0 + IMAGE_GROUP)]);
+  const { groups, partAt, addPartials } = imageGroupPartials(rt, N, G * Kg * ckk, c.out);
   const S = rt.chunksFor(N * G * Kg * ckk * P);
   const pairRanges = splitRange(pairs, Math.max(1, Math.ceil(S / groups.length)), 1);
   const accFloats = G * pairs * nb * 40, accs = rt.alloc(groups.length * accFloats);
-  const parts = rt.alloc((groups.length - 1) * G * Kg * ckk);
-  const partAt = (i: number) => (i === 0 ? c.out : parts + 4 * (i - 1) * G * Kg * ckk);
   const chunks: Call[][] = [];
   groups.forEach(([n0, n1], i) => {
     for (const [p0, p1] of pairRanges) {
@@ -64,5 +69,5 @@ export function runFewFilterGrad(rt: WasmRuntime, c: FewFilterGrad, geo: DirectG
     }
   });
   rt.run(S > 1 ? chunks : [chunks.flat()]);
-  if (groups.length > 1) rt.run([groups.slice(1).map((_, i): Call => ['addTo', c.out, partAt(i + 1), G * Kg * ckk])]);
+  addPartials();
 }

@@ -159,6 +159,12 @@ function padPlane(at: (n: number) => number, n0: number, n1: number, channels: n
   return calls;
 }
 
+/** The input transform of `rows` tile rows of C padded planes at xpad into V (T tiles a row of V, xi rows vStride apart). */
+function inputTransform(L: WinogradLayout, xpad: number, C: number, Hp: number, Wp: number, rows: number, V: number, T: number, vStride: number): Call {
+  return L.m === 4 ? ['wino4Input', xpad, C, Hp, Wp, rows, L.TW, L.tpi, L.slot, V, T, vStride, MY_TMP]
+    : ['winoInput', xpad, C, Hp, Wp, rows, L.TW, V, T, vStride, MY_TMP];
+}
+
 /** Splits a list of independent calls into at most `parts` chunks. */
 const spread = (calls: Call[], parts: number): Call[][] => splitRange(calls.length, parts, 1).map(([a, b]) => calls.slice(a, b));
 
@@ -214,8 +220,7 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   /** Input transform of block b for channels [c0, c1). */
   const input = (b: number, s: Scratch, c0: number, c1: number): Call => {
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
-    return m === 4 ? ['wino4Input', s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, L.tpi, L.slot, s.V + 4 * c0 * tb, tb, vStride, MY_TMP]
-      : ['winoInput', s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, TW, s.V + 4 * c0 * tb, tb, vStride, MY_TMP];
+    return inputTransform(L, s.xpad + 4 * (c0 * Hp + m * ty0) * Wp, c1 - c0, Hp, Wp, ty1 - ty0, s.V + 4 * c0 * tb, tb, vStride);
   };
   /** Output transform of block b for filters [k0, k1). */
   const output = (b: number, s: Scratch, k0: number, k1: number): Call => {
@@ -348,8 +353,7 @@ export function runWinogradFilterGrad(rt: WasmRuntime, c: WinogradFilterGrad): n
     const [ty0, ty1] = blocks[b], tb = (ty1 - ty0) * TW;
     const grad = [dy + 4 * m * ty0 * Wd, Kg, Hd, Wd, ty1 - ty0, TW, s.Z, tb, zStride];
     return [
-      m === 4 ? ['wino4Input', s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, L.tpi, L.slot, s.V, tb, vStride, MY_TMP]
-        : ['winoInput', s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, TW, s.V, tb, vStride, MY_TMP],
+      inputTransform(L, s.xpad + 4 * m * ty0 * Wp, Cg, Hp, Wp, ty1 - ty0, s.V, tb, vStride),
       m === 4 ? ['wino4GradTransform', ...grad, MY_TMP] : ['winoGradTransform', ...grad],
     ];
   };
