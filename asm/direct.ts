@@ -31,10 +31,13 @@ export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, H
 const KC: i32 = 256;
 
 /**
- * Virtual output columns [8*t0, 8*t1) of every 4-row panel: yv[row][p] = sum_k Ap[row][k] * xpad[off[k] + p].
- * Ap: packA of the [rows x ckk] weights; yv has `ldy` floats per row and ceil(rows/4)*4 rows.
+ * Output tiles [t0, t1) of every 4-row panel: yv[row][8t + j] = sum_k Ap[row][k] * xpad[off[k] + o_t + j].
+ * Tile t starts at o_t = 8t of the virtual output (tpr = 0), or, when output rows are whole tiles (tpr
+ * tiles a row), at row t / tpr, column 8 * (t % tpr) of the padded planes (Wp floats a row): then no
+ * column is wasted and yv is the compact output. Ap: packA of the [rows x ckk] weights; yv has `ldy`
+ * floats per row and ceil(rows/4)*4 rows.
  */
-export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i32, yv: usize, ldy: i32, t0: i32, t1: i32): void {
+export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i32, yv: usize, ldy: i32, t0: i32, t1: i32, tpr: i32, Wp: i32): void {
   const ldc = <usize>ldy << 2;
   // Balanced tap blocks of at most KC (blocks are summed in order: results do not depend on t0, t1).
   const nk = (ckk + KC - 1) / KC;
@@ -43,7 +46,7 @@ export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i3
     const kc = min(kcb, ckk - pc);
     const o = offs + (<usize>pc << 2);
     for (let t = t0; t < t1; t++) {
-      const x = xpad + (<usize>t << 5);
+      const x = xpad + (tpr == 0 ? <usize>t << 5 : <usize>((t / tpr) * Wp + (t % tpr) * 8) << 2);
       for (let i = 0; i < rows; i += 4) {
         const a = Ap + ((<usize>(i >> 2) * <usize>ckk + <usize>pc) << 4), c = yv + <usize>i * ldc + (<usize>t << 5);
         // Rows past `rows` are zero weights: a last panel of 1-2 real rows skips the other two.

@@ -127,7 +127,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
   const path = isDense(H, W, kh, kw, a) ? 'dense' : Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise'
     : convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH) ? 'winograd'
-    : chooseDirect(a, direct, up(Kg, 4) * (direct?.tiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
+    : chooseDirect(a, direct, up(Kg, 4) * (direct?.convTiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
   const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk);
   const layout = path === 'winograd' ? winogradPlan(N, H, W, a.pads) : null;
   took('Conv2D', layout?.m === 4 ? 'winograd4' : path);
@@ -213,7 +213,7 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
     return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W
-    && chooseDirect(a, direct, up(Cg, 4) * direct.tiles * 8 * Kg, Cg * P * (Kg + PACK_COST))) {
+    && chooseDirect(a, direct, up(Cg, 4) * direct.convTiles * 8 * Kg, Cg * P * (Kg + PACK_COST))) {
     took('Conv2DBackpropInput', 'direct');
     const wt = rt.put(flipTranspose(w.values as Float32Array, G, Kg, Cg, kh, kw));
     runDirectConv(rt, { x: dyp, w: wt, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: adj }, direct);

@@ -23,6 +23,12 @@ export interface DirectGeometry {
   tiles: number;
   /** Floats of one padded image (plus the slack the last tile reads past the planes). */
   padFloats: number;
+  /**
+   * Tiles per output row when rows are whole 8-column tiles (OW % 8 == 0), else 0. Then the forward
+   * computes outputs only (convTiles tiles, no wasted columns) and, unpadded, reads the image in place.
+   */
+  rowTiles: number;
+  convTiles: number;
 }
 
 /** Geometry of a stride-1 convolution of C-channel H x W images; null when padding would crop. */
@@ -31,8 +37,8 @@ export function directGeometry(C: number, H: number, W: number, kh: number, kw: 
   const Hp = H + pads[0] + pads[1], Wp = W + pads[2] + pads[3];
   const OH = Hp - dh * (kh - 1), OW = Wp - dw * (kw - 1);
   if (OH < 1 || OW < 1) return null;
-  const Pv = OH * Wp, tiles = Math.ceil(Pv / 8);
-  return { Hp, Wp, OH, OW, Pv, tiles, padFloats: C * Hp * Wp + dw * (kw - 1) + 8 };
+  const Pv = OH * Wp, tiles = Math.ceil(Pv / 8), rowTiles = OW % 8 === 0 ? OW / 8 : 0;
+  return { Hp, Wp, OH, OW, Pv, tiles, padFloats: C * Hp * Wp + dw * (kw - 1) + 8, rowTiles, convTiles: rowTiles ? OH * rowTiles : tiles };
 }
 
 /** Byte offsets of taps (c, ky, kx) in a padded image, padded with zeros to a multiple of `multiple` entries. */
@@ -73,36 +79,41 @@ export interface DirectConv extends ConvSizes {
 /** y = conv(x, w) + bias (then ReLU), stride 1, on the arena (the geometry must come from directGeometry). */
 export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometry): void {
   const { N, G, Cg, Kg, H, W, kh, kw } = c;
-  const ckk = Cg * kh * kw, P = geo.OH * geo.OW, ldy = geo.tiles * 8, rows = Math.ceil(Kg / 4) * 4;
+  const ckk = Cg * kh * kw, P = geo.OH * geo.OW, tiles = geo.convTiles, ldy = tiles * 8, rows = Math.ceil(Kg / 4) * 4;
+  // Row tiles read only the planes themselves: an unpadded image is read where it is.
+  const inPlace = geo.rowTiles > 0 && c.pads.every((p) => p === 0);
   const offs = rt.alloc(ckk);
   rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
   const aSize = packedASize(Kg, ckk), Ap = rt.alloc(G * aSize);
   for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
-  const pad = (n: number, g: number, xpad: number): Call =>
-    ['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats];
+  const image = (n: number, g: number) => c.x + 4 * (n * G + g) * Cg * H * W;
+  const pad = (n: number, g: number, xpad: number): Call[] =>
+    inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats]];
   const taps = (g: number, xpad: number, yv: number, t0: number, t1: number): Call =>
-    ['convTaps', xpad, offs, ckk, Ap + 4 * g * aSize, Kg, yv, ldy, t0, t1];
+    ['convTaps', xpad, offs, ckk, Ap + 4 * g * aSize, Kg, yv, ldy, t0, t1, geo.rowTiles, geo.Wp];
+  // yv rows are virtual rows of Wp floats, or compact rows of OW with row tiles.
   const epilogue = (n: number, g: number, yv: number): Call =>
-    ['convEpilogue', yv, ldy, Kg, geo.Wp, geo.OH, geo.OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0];
-  const S = rt.chunksFor(N * G * Kg * ckk * geo.Pv);
+    ['convEpilogue', yv, ldy, Kg, geo.rowTiles ? geo.OW : geo.Wp, geo.OH, geo.OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0];
+  const S = rt.chunksFor(N * G * Kg * ckk * tiles * 8);
   if (N * G >= S) {
     const chunks = splitRange(N * G, S, 1);
-    const scratch = chunks.map(() => [rt.alloc(geo.padFloats), rt.alloc(rows * ldy)]);
+    const scratch = chunks.map(() => [inPlace ? 0 : rt.alloc(geo.padFloats), rt.alloc(rows * ldy)]);
     rt.run(chunks.map(([i0, i1], i): Call[] => {
       const [xpad, yv] = scratch[i], calls: Call[] = [];
       for (let j = i0; j < i1; j++) {
-        const n = Math.floor(j / G), g = j % G;
-        calls.push(pad(n, g, xpad), taps(g, xpad, yv, 0, geo.tiles), epilogue(n, g, yv));
+        const n = Math.floor(j / G), g = j % G, xn = inPlace ? image(n, g) : xpad;
+        calls.push(...pad(n, g, xpad), taps(g, xn, yv, 0, tiles), epilogue(n, g, yv));
       }
       return calls;
     }));
   } else {
     // Fewer images than threads: split each image's tiles instead.
-    const xpad = rt.alloc(geo.padFloats), yv = rt.alloc(rows * ldy), tiles = splitRange(geo.tiles, S, 1);
+    const xpad = inPlace ? 0 : rt.alloc(geo.padFloats), yv = rt.alloc(rows * ldy), parts = splitRange(tiles, S, 1);
     for (let n = 0; n < N; n++) {
       for (let g = 0; g < G; g++) {
-        rt.run([[pad(n, g, xpad)]]);
-        rt.run(tiles.map(([t0, t1]): Call[] => [taps(g, xpad, yv, t0, t1)]));
+        const xn = inPlace ? image(n, g) : xpad;
+        if (!inPlace) rt.run([pad(n, g, xpad)]);
+        rt.run(parts.map(([t0, t1]): Call[] => [taps(g, xn, yv, t0, t1)]));
         rt.run([[epilogue(n, g, yv)]]);
       }
     }
