@@ -50,8 +50,8 @@ export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i3
       for (let i = 0; i < rows; i += 4) {
         const a = Ap + ((<usize>(i >> 2) * <usize>ckk + <usize>pc) << 4), c = yv + <usize>i * ldc + (<usize>t << 5);
         // Rows past `rows` are zero weights: a last panel of 1-2 real rows skips the other two.
-        if (rows - i <= 2) micro4x8(kc, a, x, o, c, ldc, pc > 0, true, true);
-        else micro4x8(kc, a, x, o, c, ldc, pc > 0, false, true);
+        if (rows - i <= 2) micro4x8(kc, a, x, o, 0, c, ldc, pc > 0, true, true);
+        else micro4x8(kc, a, x, o, 0, c, ldc, pc > 0, false, true);
       }
     }
   }
@@ -164,6 +164,35 @@ export function convFilterTaps(
         const x = xpad + <usize>n * <usize>xStride;
         const b = Bp + <usize>n * <usize>bStride + (<usize>((q >> 3) * Pv) << 5);
         microRows(Pv, x + o0, x + o1, x + o2, x + o3, b, c, ldc, n > 0);
+      }
+    }
+  }
+}
+
+/**
+ * Input gradient of an unpadded stride-1 convolution whose dy rows are whole 8-column tiles, with col2im
+ * fused into the GEMM: for each dy tile t (dy floats 8t..8t+7, one row) and each panel of 4 taps, the
+ * 4 x 8 products (W^T . dy) are added straight into dx at the taps' origins, never stored as columns.
+ * dy: Kg planes kStep bytes apart; Ap: packA of W^T [ckk x Kg]; tapOffs[tap]: byte offset
+ * of the tap's dx origin (c*H*W + ky*dh*W + kx*dw floats); dx (dxFloats, rows of W) is zeroed here.
+ * Sums run in one fixed order per image. tmp: 128 bytes of scratch.
+ */
+export function convAdjointTiles(
+  dy: usize, kStep: usize, Kg: i32, Ap: usize, ckk: i32, tapOffs: usize, OWd: i32, tiles: i32, W: i32, dx: usize, dxFloats: i32, tmp: usize,
+): void {
+  memory.fill(dx, 0, <usize>dxFloats << 2);
+  for (let t = 0; t < tiles; t++) {
+    const p = t << 3, oy = p / OWd, ox = p - oy * OWd;
+    const b = dy + (<usize>p << 2), at = dx + (<usize>(oy * W + ox) << 2);
+    for (let i = 0; i < ckk; i += 4) {
+      const a = Ap + (<usize>(i >> 2) * <usize>Kg << 4), rows = min(4, ckk - i);
+      // Rows past ckk are zero weights: a last panel of 1-2 real rows skips the other two.
+      if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false);
+      else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false);
+      for (let r = 0; r < rows; r++) {
+        const d = at + <usize>load<i32>(tapOffs + (<usize>(i + r) << 2)), s = tmp + (<usize>r << 5);
+        v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
+        v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
       }
     }
   }

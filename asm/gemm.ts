@@ -64,11 +64,11 @@ export function gemm(
             const ap = Ap + ((<usize>((ic + ir) >> 2) * <usize>K + <usize>pc) << 4);
             const cp = C + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
             if (mr == 4 && nr == 8) {
-              micro4x8(kc, ap, bp, 0, cp, ldcb, acc, false, false);
+              micro4x8(kc, ap, bp, 0, 32, cp, ldcb, acc, false, false);
             } else {
               // Edge tiles go through tmp; one of 1-2 real rows skips the zero rows.
-              if (mr <= 2) micro4x8(kc, ap, bp, 0, tmp, 32, false, true, false);
-              else micro4x8(kc, ap, bp, 0, tmp, 32, false, false, false);
+              if (mr <= 2) micro4x8(kc, ap, bp, 0, 32, tmp, 32, false, true, false);
+              else micro4x8(kc, ap, bp, 0, 32, tmp, 32, false, false, false);
               for (let i = 0; i < mr; i++) {
                 const crow = cp + <usize>i * ldcb, trow = tmp + (<usize>i << 5);
                 for (let j = 0; j < nr; j++) {

@@ -4,12 +4,12 @@
 import { madd } from './fma';
 
 /**
- * C[4 x 8] (+)= A-panel[kc x 4]^T . B[kc x 8]; ldc in bytes. The kc rows of B are a packed panel at `b`
- * (32 bytes apart), or with `taps` 8 floats at b + offs[p] (byte offsets, i32, from `offs`). With `half`
+ * C[4 x 8] (+)= A-panel[kc x 4]^T . B[kc x 8]; ldc in bytes. The kc rows of B are 8 floats `bStep` bytes
+ * apart from `b` (32: a packed panel), or with `taps` at b + offs[p] (byte offsets, i32, from `offs`). With `half`
  * only rows 0-1 of A and C: an edge panel whose other rows are zero padding.
  */
 // @ts-ignore: decorator
-@inline export function micro4x8(kc: i32, a: usize, b: usize, offs: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool): void {
+@inline export function micro4x8(kc: i32, a: usize, b: usize, offs: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -33,7 +33,7 @@ import { madd } from './fma';
     }
     a += 16;
     if (taps) offs += 4;
-    else b += 32;
+    else b += bStep;
   }
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));

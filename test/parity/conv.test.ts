@@ -55,6 +55,7 @@ const CASES: Case[] = [
   { name: 'threaded direct: FuaNet conv2 (row tiles, image read in place)', N: 16, C: 10, H: 12, W: 12, K: 20, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'direct, row tiles on padded planes: 5 x 5, pad 2, 16 x 16', N: 3, C: 6, H: 16, W: 16, K: 10, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
   { name: 'direct, row tiles in place: groups 2, dilation 2, two tiles a row', N: 2, C: 8, H: 11, W: 20, K: 14, groups: 2, kh: 3, kw: 3, dilation: [2, 2] },
+  { name: 'row tiles, input gradient: 9-tap panels end on 1 row, 1 x 3 kernel', N: 4, C: 3, H: 6, W: 10, K: 8, groups: 1, kh: 1, kw: 3 },
   { name: 'threaded direct, row tiles: one image, tiles split', N: 1, C: 8, H: 36, W: 36, K: 16, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'Winograd 3x3: 16 -> 20 channels, odd height', N: 2, C: 16, H: 11, W: 16, K: 20, groups: 1, kh: 3, kw: 3, pads: [1, 1, 1, 1] },
   { name: 'Winograd 3x3: asymmetric pads, groups 2', N: 1, C: 32, H: 9, W: 16, K: 32, groups: 2, kh: 3, kw: 3, pads: [0, 1, 2, 0] },
@@ -148,13 +149,14 @@ describe('filter gradient in image groups', () => {
 });
 
 describe('conv paths', () => {
-  it('every wasm path (dense GEMM, depthwise, Winograd, direct, im2col) ran for every conv kernel', () => {
+  it('every wasm path (dense GEMM, depthwise, Winograd, direct, im2col; few filters, row tiles) ran for every conv kernel', () => {
     for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
       for (const path of ['dense', 'depthwise', 'winograd', 'winograd4', 'direct', 'im2col']) {
         expect(convPaths.get(`${kernel}:${path}`) ?? 0, `${kernel} via ${path}`).toBeGreaterThan(0);
       }
     }
     expect(convPaths.get('Conv2DBackpropFilter:fewFilters') ?? 0, 'filter gradient with few filters').toBeGreaterThan(0);
+    expect(convPaths.get('Conv2DBackpropInput:rowTiles') ?? 0, 'input gradient by row tiles').toBeGreaterThan(0);
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { packA, packedASize } from './gemm.js';
-import { splitRange, type Call, type WasmRuntime } from './runtime.js';
+import { MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
 
 type Pads = readonly [number, number, number, number];
 
@@ -118,6 +118,41 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
       }
     }
   }
+}
+
+export interface AdjointTiles {
+  /** Arena pointers: dy [N][G*Kg][OH][OW], weights [G*Kg][Cg][kh][kw], dx [N][G*Cg][H][W]. */
+  dy: number;
+  w: number;
+  dx: number;
+  N: number; G: number; Cg: number; Kg: number; H: number; W: number; kh: number; kw: number; dh: number; dw: number;
+  /** dy's plane; OW must be a multiple of 8. */
+  OH: number;
+  OW: number;
+}
+
+/**
+ * dx of an unpadded stride-1 convolution whose dy rows are whole 8-column tiles (asm convAdjointTiles:
+ * W^T . dy added straight into dx, no columns stored or folded), chunks of whole images and groups.
+ */
+export function runAdjointTiles(rt: WasmRuntime, c: AdjointTiles, chunks: readonly [number, number][]): void {
+  const { N, G, Cg, Kg, H, W, kh, kw } = c, ckk = Cg * kh * kw, P = c.OH * c.OW;
+  const aSize = packedASize(ckk, Kg), Ap = rt.alloc(G * aSize);
+  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: 1, cs: ckk }, ckk, Kg, Ap + 4 * g * aSize);
+  const tapOffs = rt.alloc(ckk), taps: number[] = [];
+  for (let ch = 0; ch < Cg; ch++) {
+    for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) taps.push(4 * (ch * H * W + ky * c.dh * W + kx * c.dw));
+  }
+  rt.setI32(tapOffs, taps);
+  rt.run(chunks.map(([i0, i1]): Call[] => {
+    const calls: Call[] = [];
+    for (let j = i0; j < i1; j++) {
+      const n = Math.floor(j / G), g = j % G;
+      calls.push(['convAdjointTiles', c.dy + 4 * (n * G + g) * Kg * P, 4 * P, Kg, Ap + 4 * g * aSize, ckk, tapOffs, c.OW, P / 8, W,
+        c.dx + 4 * (n * G + g) * Cg * H * W, Cg * H * W, MY_TMP]);
+    }
+    return calls;
+  }));
 }
 
 /** Weights of the input-gradient convolution: wt[g*Cg + c][k][kh-1-ky][kw-1-kx] = w[g*Kg + k][c][ky][kx]. */
