@@ -111,6 +111,12 @@ export interface KernelSpecs {
   BatchNormTrain: { eps: number };
   /** inputs [dy, x, mean, var, weight] -> [dx, dweight [C], dbias [C]]. */
   BatchNormTrainGrad: { eps: number };
+  /**
+   * One SGD step on one parameter, fused (optim.SGD's rule, every operation rounded to the dtype as the
+   * separate ops round it): inputs [p, grad] or [p, grad, momentum buffer] -> [p'] (momentum 0) or
+   * [p', buffer'] (the buffer starts as the step's gradient when it is not given).
+   */
+  SGDStep: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; maximize: boolean };
 }
 
 export type KernelName = keyof KernelSpecs;

@@ -1,6 +1,6 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch 1.13's rule). */
-import type { Tensor } from '../tensor/tensor.js';
-import { add, clone, mul, neg } from '../ops/elementwise.js';
+import { Tensor } from '../tensor/tensor.js';
+import { runKernel } from '../ops/kernel.js';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 export interface SGDOptions {
@@ -37,21 +37,17 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  /** One fused kernel per parameter (SGDStep: the rule above, each operation rounded as separate ops round it). */
   protected updateParam(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>, state: ParamState): void {
-    let d = g.maximize ? neg(grad) : grad;
-    if (g.weightDecay !== 0) d = add(d, mul(p, g.weightDecay));
-    if (g.momentum !== 0) {
-      const existing = state.momentumBuffer;
-      let buf: Tensor;
-      if (existing === undefined || typeof existing === 'number') {
-        buf = this.buffer(clone(d));
-        state.momentumBuffer = buf;
-      } else {
-        // d * 1 is d exactly: skip that kernel in the common dampening = 0 case.
-        buf = existing.assign(add(mul(existing, g.momentum), g.dampening === 0 ? d : mul(d, 1 - g.dampening)));
-      }
-      d = g.nesterov ? add(d, mul(buf, g.momentum)) : buf;
+    const existing = state.momentumBuffer;
+    const buffer = g.momentum !== 0 && existing instanceof Tensor ? existing : undefined;
+    const [next, nextBuffer] = runKernel('SGDStep', buffer ? [p, grad, buffer] : [p, grad], {
+      lr: g.lr, momentum: g.momentum, dampening: g.dampening, weightDecay: g.weightDecay, nesterov: g.nesterov, maximize: g.maximize,
+    });
+    if (nextBuffer) {
+      if (buffer) buffer.assign(nextBuffer);
+      else state.momentumBuffer = this.buffer(nextBuffer);
     }
-    p.assign(add(p, mul(d, -g.lr)));
+    p.assign(next);
   }
 }

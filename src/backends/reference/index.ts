@@ -12,6 +12,7 @@ import { poolKernels } from './pool.js';
 import { resizeKernels } from './resize.js';
 import { padKernels } from './pad.js';
 import { normKernels } from './norm.js';
+import { optimKernels } from './optim.js';
 
 export const referenceKernels = {
   ...elementwiseKernels,
@@ -23,6 +24,7 @@ export const referenceKernels = {
   ...resizeKernels,
   ...padKernels,
   ...normKernels,
+  ...optimKernels,
 } satisfies RefKernelTable;
 
 /**

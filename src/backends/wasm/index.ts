@@ -22,6 +22,7 @@ import { Resize2D, Resize2DGrad } from './resize.js';
 import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
 import { normKernels } from './norm.js';
+import { optimKernels } from './optim.js';
 import { sizeOfShape, type OutBuf, type WasmKernel, type WasmKernelTable } from './types.js';
 import { noExtra, show } from '../../ops/args.js';
 import { NeocogError } from '../../ops/validate.js';
@@ -33,7 +34,7 @@ export { simdSupport, threadSupport } from './features.js';
 export const wasmKernels = {
   BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane,
   AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, Resize2D, Resize2DGrad,
-  ...elementwiseKernels, ...reduceKernels, ...normKernels,
+  ...elementwiseKernels, ...reduceKernels, ...normKernels, ...optimKernels,
 } satisfies WasmKernelTable;
 
 export interface WasmOptions {
