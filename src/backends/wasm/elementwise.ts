@@ -70,12 +70,6 @@ function float32Result(inputs: Buf[], exactInts: boolean): string | null {
 /** Parameter block words (asm/elementwise.ts `rows`): dims, 3 stride sets, 4 shifts (0: whole operands), c's address, then 4 f64 attributes. */
 const PRM_WORDS = 32, PRM_C = 20, PRM_ATTRS = 24;
 
-/** f64 values as little-endian i32 word pairs (the parameter block is written as i32). */
-function f64Words(values: readonly number[]): number[] {
-  const words = new Int32Array(new Float64Array(values).buffer);
-  return Array.from(words);
-}
-
 /**
  * Runs op code `op` over the broadcast output grid of `outShape`. Operands: [a, b, c] (the asm kernel's
  * roles; unary ops repeat a, binary ops pass a as c); their int32 values convert to float32. Returns
@@ -93,7 +87,7 @@ function runGrid(
   const prm = rt.alloc(PRM_WORDS), out = rt.output(n);
   rt.setI32(prm, [...dims, ...sa, ...sb, ...sc, 0, 0, 0, 0]);
   rt.setI32(prm + 4 * PRM_C, [ptr.get(c)!]);
-  rt.setI32(prm + 4 * PRM_ATTRS, f64Words([0, 1, 2, 3].map((i) => attrs[i] ?? 0)));
+  rt.setF64(prm + 4 * PRM_ATTRS, [attrs[0] ?? 0, attrs[1] ?? 0, attrs[2] ?? 0, attrs[3] ?? 0]);
   const call = (r0: number, r1: number, c0: number, c1: number): Call[] => [['binary', op, ptr.get(a)!, ptr.get(b)!, out, prm, r0, r1, c0, c1]];
   rt.run(S <= 1 ? [call(0, rows, 0, cols)]
     : rows >= S ? splitRange(rows, S, 1).map(([r0, r1]) => call(r0, r1, 0, cols))

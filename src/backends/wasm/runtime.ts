@@ -90,6 +90,7 @@ export class WasmRuntime {
   private preparedBlocks = new Set<number>();
   private preparedBytes = 0;
   private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
   private i32 = new Int32Array(0);
   private pool: ThreadPool | null = null;
   /**
@@ -363,8 +364,9 @@ export class WasmRuntime {
   }
 
   /** Writes float64 values at ptr (8-aligned). */
+  /** Writes f64 values at `ptr` (8-aligned). */
   setF64(ptr: number, values: readonly number[]): void {
-    new Float64Array(this.memory.buffer, ptr, values.length).set(values);
+    this.f64.set(values, ptr >> 3);
   }
 
   /**
@@ -417,6 +419,7 @@ export class WasmRuntime {
   private refresh(): void {
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
   }
 }
 
