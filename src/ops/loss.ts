@@ -80,11 +80,15 @@ interface ClassTargets {
   x: Tensor;
   /** Target with ignored entries replaced by class 0, shaped [N, 1, d1, ...] for gather. */
   index: Tensor;
-  /** 1 where the target counts, 0 where it equals ignoreIndex ([N, d1, ...], int32 and input dtype). */
-  validMask: Tensor;
-  valid: Tensor;
-  /** Per-element class weight (0 where ignored), [N, d1, ...]. */
-  sampleWeight: Tensor;
+  /**
+   * null when every target counts and there are no class weights (the mask and the unit weights would
+   * change no bit of the loss or its gradient, so they are skipped); else validMask: 1 where the target
+   * counts, 0 where it equals ignoreIndex ([N, d1, ...], int32), sampleWeight: per-element class weight
+   * (0 where ignored).
+   */
+  mask: { validMask: Tensor; sampleWeight: Tensor } | null;
+  /** Targets (all of them when mask is null). */
+  count: number;
   unbatched: boolean;
 }
 
@@ -115,6 +119,7 @@ function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor 
   const safe = new Int32Array(t.length);
   const validInt = new Int32Array(t.length);
   const validF = allocArray(x.dtype, t.length);
+  let counted = 0;
   for (let i = 0; i < t.length; i++) {
     const v = t[i];
     if (v === ignoreIndex) continue;
@@ -124,21 +129,25 @@ function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor 
     safe[i] = v;
     validInt[i] = 1;
     validF[i] = 1;
+    counted++;
   }
   const index = fromArray(safe, [want[0], 1, ...want.slice(1)]);
-  const validMask = fromArray(validInt, want);
+  if (counted === t.length && !weight) return { x, index, mask: null, count: counted, unbatched };
   const valid = fromArray(validF, want);
   const sampleWeight = weight ? mul(reshape(gather(weight, 0, fromArray(safe.slice(), [safe.length])), want), valid) : valid;
-  return { x, index, validMask, valid, sampleWeight, unbatched };
+  return { x, index, mask: { validMask: fromArray(validInt, want), sampleWeight }, count: counted, unbatched };
 }
+
+/** The denominator of 'mean': the summed weights of the targets that count. */
+const meanWeight = (ct: ClassTargets): Tensor | number => (ct.mask ? sum(ct.mask.sampleWeight) : ct.count);
 
 /** The per-element (reduction 'none') or reduced weighted NLL of log-probabilities `logp`. */
 function nllCore(ct: ClassTargets, logp: Tensor, reduction: Reduction): Tensor {
   const picked = squeeze(gather(logp, 1, ct.index), 1);
-  const loss = where(ct.validMask, neg(mul(picked, ct.sampleWeight)), 0);
+  const loss = ct.mask ? where(ct.mask.validMask, neg(mul(picked, ct.mask.sampleWeight)), 0) : neg(picked);
   if (reduction === 'none') return ct.unbatched ? reshape(loss, []) : loss;
   if (reduction === 'sum') return sum(loss);
-  return div(sum(loss), sum(ct.sampleWeight));
+  return div(sum(loss), meanWeight(ct));
 }
 
 /**
@@ -171,10 +180,10 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: LossArg<CrossE
   if (labelSmoothing === 0) return nll;
   const C = ct.x.shape[1];
   const weighted = weight ? mul(logp, reshape(weight, ct.x.shape.map((d, i) => (i === 1 ? d : 1)))) : logp;
-  let smooth = where(ct.validMask, neg(sum(weighted, 1)), 0);
+  let smooth = ct.mask ? where(ct.mask.validMask, neg(sum(weighted, 1)), 0) : neg(sum(weighted, 1));
   if (ct.unbatched && r === 'none') smooth = reshape(smooth, []);
   // 'mean' divides by the same denominator as the NLL term: the summed weights of counted targets.
-  const s = r === 'none' ? smooth : r === 'sum' ? sum(smooth) : div(sum(smooth), sum(ct.sampleWeight));
+  const s = r === 'none' ? smooth : r === 'sum' ? sum(smooth) : div(sum(smooth), meanWeight(ct));
   return add(mul(nll, 1 - labelSmoothing), mul(s, labelSmoothing / C));
 }
 

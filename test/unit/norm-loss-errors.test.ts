@@ -104,3 +104,25 @@ describe('unbatched class losses', () => {
     expect(F.crossEntropy(x, t, { reduction: 'none' }).shape).toEqual([]);
   });
 });
+
+describe('class losses without ignored targets or class weights', () => {
+  // They skip the validity mask and unit weights: the result must be the masked computation's, bit for bit.
+  test('nllLoss and crossEntropy equal the masked path (a weight of ones) in value and gradient', () => {
+    const logits = nc.randn([6, 5, 3]);
+    const target = nc.randint(0, 5, [6, 3]);
+    const ones = nc.ones([5]);
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      for (const [name, loss] of [['nllLoss', F.nllLoss], ['crossEntropy', F.crossEntropy]] as const) {
+        const run = (weight: nc.Tensor | null, labelSmoothing = 0) => {
+          const x = logits.clone().requiresGrad_();
+          const opts = name === 'crossEntropy' ? { weight, reduction, labelSmoothing } : { weight, reduction };
+          const l = loss(x, target, opts);
+          l.sum().backward();
+          return [Array.from(l.dataSync()), Array.from(x.grad!.dataSync())];
+        };
+        expect(run(null), `${name} ${reduction}`).toEqual(run(ones));
+        if (name === 'crossEntropy') expect(run(null, 0.2), `${name} ${reduction} smoothing`).toEqual(run(ones, 0.2));
+      }
+    }
+  });
+});
