@@ -2,6 +2,7 @@
 // (8 accumulators: V8 gives wasm SIMD 15 xmm registers, see ../shared/bench/KERNELS.md).
 // All memory is owned by the JS side (no static data, no allocator): pointers are byte addresses;
 // strides and leading dimensions are in elements. Panel layouts: pack.ts.
+import { madd } from './fma';
 import { micro4x8 } from './micro';
 import { packB, packIm2col, packIm2colT } from './pack';
 
@@ -88,4 +89,43 @@ export function gemm(
 /** Fills n floats at ptr with zeros. */
 export function zero(ptr: usize, n: i32): void {
   memory.fill(ptr, 0, <usize>n << 2);
+}
+
+/**
+ * One image's dense layer, a matrix-vector product: y[r] = sum_k Ap[r][k] * x[k] (+ bias[r] when bias != 0,
+ * then ReLU when relu != 0) for rows [r0, r1), r0 a multiple of 4. Ap: packA's 4-row panels of the
+ * [rows x K] weights. Four accumulators per panel hide the multiply-add latency. tmp: 16 bytes.
+ */
+export function gemvPanels(Ap: usize, K: i32, rows: i32, x: usize, y: usize, bias: usize, relu: i32, r0: i32, r1: i32, tmp: usize): void {
+  const zero = f32x4.splat(0);
+  for (let i = r0; i < r1; i += 4) {
+    let a = Ap + (<usize>(i >> 2) * <usize>K << 4);
+    let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const xk = x + (<usize>k << 2);
+      s0 = madd(v128.load(a), v128.load32_splat(xk), s0);
+      s1 = madd(v128.load(a, 16), v128.load32_splat(xk, 4), s1);
+      s2 = madd(v128.load(a, 32), v128.load32_splat(xk, 8), s2);
+      s3 = madd(v128.load(a, 48), v128.load32_splat(xk, 12), s3);
+      a += 64;
+    }
+    for (; k < K; k++) {
+      s0 = madd(v128.load(a), v128.load32_splat(x + (<usize>k << 2)), s0);
+      a += 16;
+    }
+    const n = min(4, rows - i), at = y + (<usize>i << 2);
+    let s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    if (n == 4) {
+      if (bias != 0) s = f32x4.add(s, v128.load(bias + (<usize>i << 2)));
+      v128.store(at, relu != 0 ? f32x4.max(s, zero) : s);
+    } else {
+      v128.store(tmp, s);
+      for (let l = 0; l < n; l++) {
+        let v = load<f32>(tmp + (<usize>l << 2));
+        if (bias != 0) v += load<f32>(bias + (<usize>(i + l) << 2));
+        store<f32>(at + (<usize>l << 2), relu != 0 ? max<f32>(v, 0) : v);
+      }
+    }
+  }
 }

@@ -69,15 +69,16 @@ function prepare(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null 
   const [N, C] = xs;
   const spatial = xs.slice(2);
   const kernel = w.shape.slice(2);
-  const shapes = `(input ${fmtShape(x.shape)}, weight ${fmtShape(w.shape)})`;
+  // Built only for an error message: this runs on every call.
+  const shapes = () => `(input ${fmtShape(x.shape)}, weight ${fmtShape(w.shape)})`;
   if (kernel.some((k) => k < 1)) fail(op, `kernel sizes must be positive, got weight ${fmtShape(w.shape)}`);
-  if (C % groups !== 0) fail(op, `input has ${C} channels, which groups=${groups} does not divide ${shapes}`, 'input channels must be a multiple of groups');
+  if (C % groups !== 0) fail(op, `input has ${C} channels, which groups=${groups} does not divide ${shapes()}`, 'input channels must be a multiple of groups');
   const wIn = transposed ? w.shape[0] : w.shape[1] * groups;
   if (C !== wIn) {
     const hint = transposed ? `weight is [${wLayout}]` : groups === 1 ? `weight is [${wLayout}]; check inChannels` : `weight is [${wLayout}] with groups=${groups}`;
-    fail(op, `input has ${C} channels but weight expects ${wIn} ${shapes}`, hint);
+    fail(op, `input has ${C} channels but weight expects ${wIn} ${shapes()}`, hint);
   }
-  if (!transposed && w.shape[0] % groups !== 0) fail(op, `weight has ${w.shape[0]} output channels, which groups=${groups} does not divide ${shapes}`, 'output channels must be a multiple of groups');
+  if (!transposed && w.shape[0] % groups !== 0) fail(op, `weight has ${w.shape[0]} output channels, which groups=${groups} does not divide ${shapes()}`, 'output channels must be a multiple of groups');
   const outC = transposed ? w.shape[1] * groups : w.shape[0];
   if (b != null && b.shape[0] !== outC) fail(op, `bias must be [${outC}] (one per output channel), got ${fmtShape(b.shape)} (weight ${fmtShape(w.shape)}${groups > 1 ? `, groups=${groups}` : ''})`);
   const x4 = x.ndim === 4 ? x : reshape(x, [N, C, ...dimsOf(dims, spatial)]);

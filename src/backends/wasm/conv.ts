@@ -81,6 +81,9 @@ function biasEpilogue(rt: WasmRuntime, y: number, bias: Buf | undefined, relu: b
   }));
 }
 
+/** Images below which a dense convolution (a fully connected layer) runs as matrix-vector products. */
+const GEMV_MAX_N = 4;
+
 /**
  * Groups with one input channel run the direct kernels only below this many filters per group: from 4
  * filters on, a GEMM with one 4-row panel per group beats per-row SIMD taps.
@@ -136,12 +139,21 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   if (layout) {
     const m = layout.m;
     prepared = rt.resident(w.key, `winograd${m}:${G}:${Kg}:${Cg}`, G * winogradOperands(m) * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.ptrOf(w), G, Cg, Kg }, m, Ap));
-  } else if (path === 'im2col') {
+  } else if (path === 'im2col' || (path === 'dense' && N < GEMV_MAX_N)) {
     prepared = rt.resident(w.key, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.ptrOf(w), G, Kg, ckk, aSize, Ap));
   }
   const xp = rt.ptrOf(x), wp = prepared >= 0 ? 0 : rt.ptrOf(w), y = rt.output(N * K * P);
   let epilogueDone = false;
-  if (path === 'dense') {
+  if (path === 'dense' && N < GEMV_MAX_N) {
+    // One matrix-vector product per image on the prepared filter panels (a GEMM would pack the filters
+    // as B blocks every call and fill 4-row panels with 1-2 images).
+    let Ap = prepared;
+    if (Ap < 0) packFilters(rt, wp, 1, K, ckk, aSize, (Ap = rt.alloc(aSize)));
+    const bp = bias ? rt.ptrOf(bias) : 0;
+    rt.run(splitRange(Math.ceil(K / 4), rt.chunksFor(N * K * ckk), 1).map(([p0, p1]): Call[] => Array.from({ length: N }, (_, n): Call =>
+      ['gemvPanels', Ap, ckk, K, xp + 4 * n * ckk, y + 4 * n * K, bp, relu ? 1 : 0, 4 * p0, Math.min(K, 4 * p1), MY_TMP])));
+    epilogueDone = true;
+  } else if (path === 'dense') {
     gemm(rt, N, K, ckk, { ptr: xp, rs: ckk, cs: 1 }, { ptr: wp, rs: 1, cs: ckk }, y, K, false, rt.alloc(packedASize(N, ckk)));
   } else if (path === 'depthwise') {
     const S = rt.chunksFor(N * K * P * kh * kw);
