@@ -139,7 +139,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   if (layout) {
     const m = layout.m;
     prepared = rt.resident(w.key, `winograd${m}:${G}:${Kg}:${Cg}`, G * winogradOperands(m) * packedASize(Kg, Cg), (Ap) => winogradFilters(rt, { w: rt.ptrOf(w), G, Cg, Kg }, m, Ap));
-  } else if (path === 'im2col' || (path === 'dense' && N < GEMV_MAX_N)) {
+  } else if (path === 'im2col' || path === 'direct' || (path === 'dense' && N < GEMV_MAX_N)) {
     prepared = rt.resident(w.key, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.ptrOf(w), G, Kg, ckk, aSize, Ap));
   }
   const xp = rt.ptrOf(x), wp = prepared >= 0 ? 0 : rt.ptrOf(w), y = rt.output(N * K * P);
@@ -165,7 +165,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     epilogueDone = true;
   } else if (path === 'direct') {
     const bp = bias ? rt.ptrOf(bias) : 0;
-    runDirectConv(rt, { x: xp, w: wp, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, direct!);
+    runDirectConv(rt, { x: xp, w: wp, filters: prepared >= 0 ? prepared : undefined, bias: bp, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, direct!);
     epilogueDone = true;
   } else {
     let Ap = prepared;

@@ -70,6 +70,8 @@ export interface DirectConv extends ConvSizes {
   /** Arena pointers: input [N][G*Cg][H][W], weights [G*Kg][Cg][kh][kw], bias [G*Kg] or 0, output [N][G*Kg][OH][OW]. */
   x: number;
   w: number;
+  /** The weights already packed as GEMM A panels per group (packA of [Kg][Cg*kh*kw]), else packed from w here. */
+  filters?: number;
   bias: number;
   y: number;
   /** ReLU after the bias (Conv2D's activation). */
@@ -84,8 +86,8 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   const inPlace = geo.rowTiles > 0 && c.pads.every((p) => p === 0);
   const offs = rt.alloc(ckk);
   rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
-  const aSize = packedASize(Kg, ckk), Ap = rt.alloc(G * aSize);
-  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+  const aSize = packedASize(Kg, ckk), Ap = c.filters ?? rt.alloc(G * aSize);
+  if (c.filters === undefined) for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
   const image = (n: number, g: number) => c.x + 4 * (n * G + g) * Cg * H * W;
   const pad = (n: number, g: number, xpad: number): Call[] =>
     inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats]];
