@@ -20,7 +20,7 @@ const SGDStep: WasmKernel<'SGDStep'> = (rt, inputs, a) => {
     | (buf ? HAS_BUFFER : 0) | (a.dampening !== 0 ? DAMPENING : 0) | (a.nesterov ? NESTEROV : 0);
   const pp = rt.ptrOf(p), gp = rt.ptrOf(g), bp = buf ? rt.ptrOf(buf) : 0;
   const outP = rt.output(n), outB = a.momentum !== 0 ? rt.output(n) : 0;
-  // The scalars go through memory: call arguments -1 and -2 name per-thread scratch (MY_BP, MY_TMP).
+  // The scalars go through memory as f64: the kernel rounds them to f32 as the separate ops round theirs.
   const prm = rt.alloc(8);
   rt.setF64(prm, [a.weightDecay, a.momentum, 1 - a.dampening, -a.lr]);
   rt.run(splitRange(n, n >= 2 * SPLIT_AT ? rt.chunksFor(n) : 1, 4).map(([i0, i1]): Call[] =>

@@ -19,8 +19,11 @@ import { spawnWorker, type SpawnedWorker } from './spawn.js';
 
 /** One kernel call: an export name and its numeric arguments (MY_BP / MY_TMP name per-thread scratch). */
 export type Call = readonly [name: string, ...args: number[]];
-/** Argument sentinels replaced by the executing thread's own scratch addresses. */
-export const MY_BP = -1, MY_TMP = -2;
+/**
+ * Argument sentinels replaced by the executing thread's own scratch addresses: values no kernel argument
+ * takes (an i32 argument of -1 or -2, or a small negative float, must reach the kernel as it is).
+ */
+export const MY_BP = -0x7ffffff0, MY_TMP = -0x7fffffef;
 
 /**
  * Control words (Int32): [0] the claim word of the dispatch in progress, (tag << 16) | next chunk, or
