@@ -59,24 +59,40 @@ export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i3
 
 /**
  * Keeps the OW valid columns of each virtual output row: y[r][oy][ox] = yv[r][oy*Wp + ox] (+ bias[r] when
- * bias != 0, then ReLU when relu != 0), for rows [0, rows).
+ * bias != 0, then ReLU when relu != 0), for rows [0, rows); y's rows are ldo floats apart (its planes OH*ldo).
  */
-export function convEpilogue(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, bias: usize, y: usize, relu: i32): void {
-  if (relu != 0) epilogueRows(yv, ldy, rows, Wp, OH, OW, bias, y, true);
-  else epilogueRows(yv, ldy, rows, Wp, OH, OW, bias, y, false);
+export function convEpilogue(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, ldo: i32, bias: usize, y: usize, relu: i32): void {
+  if (relu != 0) epilogueRows(yv, ldy, rows, Wp, OH, OW, ldo, bias, y, true);
+  else epilogueRows(yv, ldy, rows, Wp, OH, OW, ldo, bias, y, false);
+}
+
+/**
+ * The output columns [c0, c0 + cols) that row tiles leave, gathered as a GEMM B matrix:
+ * col[k][oy*cols + j] = xpad[off[k] + oy*Wp + c0 + j] for taps k < ckk (rows ldc floats apart).
+ */
+export function gatherColumns(xpad: usize, offs: usize, ckk: i32, Wp: i32, OH: i32, c0: i32, cols: i32, col: usize, ldc: i32): void {
+  for (let k = 0; k < ckk; k++) {
+    const src = xpad + <usize>load<i32>(offs + (<usize>k << 2)) + (<usize>c0 << 2);
+    let dst = col + (<usize>(k * ldc) << 2);
+    for (let oy = 0; oy < OH; oy++) {
+      const s = src + (<usize>(oy * Wp) << 2);
+      for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j << 2), load<f32>(s + (<usize>j << 2)));
+      dst += <usize>cols << 2;
+    }
+  }
 }
 
 /** ReLU as the Relu kernel: wasm's max keeps NaN and turns -0 into +0. */
 // @ts-ignore: decorator
-@inline function epilogueRows(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, bias: usize, y: usize, relu: bool): void {
+@inline function epilogueRows(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, ldo: i32, bias: usize, y: usize, relu: bool): void {
   const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const b = bias != 0 ? load<f32>(bias + (<usize>r << 2)) : <f32>0;
     const bv = f32x4.splat(b);
     const src = yv + (<usize>(r * ldy) << 2);
-    const dst = y + (<usize>(r * OH * OW) << 2);
+    const dst = y + (<usize>(r * OH * ldo) << 2);
     for (let oy = 0; oy < OH; oy++) {
-      const s = src + (<usize>(oy * Wp) << 2), d = dst + (<usize>(oy * OW) << 2);
+      const s = src + (<usize>(oy * Wp) << 2), d = dst + (<usize>(oy * ldo) << 2);
       let ox = 0;
       for (; ox + 4 <= OW; ox += 4) {
         const o = <usize>ox << 2;

@@ -74,7 +74,7 @@ function biasEpilogue(rt: WasmRuntime, y: number, bias: Buf | undefined, relu: b
     const calls: Call[] = [];
     for (let r = r0; r < r1;) {
       const k = r % K, rows = Math.min(r1 - r, K - k), at = y + 4 * r * P;
-      calls.push(['convEpilogue', at, P, rows, P, 1, P, bp ? bp + 4 * k : 0, at, relu ? 1 : 0]);
+      calls.push(['convEpilogue', at, P, rows, P, 1, P, P, bp ? bp + 4 * k : 0, at, relu ? 1 : 0]);
       r += rows;
     }
     return calls;
@@ -127,7 +127,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const why = check(inputs, [N, C, H, W, K, OH, OW]);
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a), relu = a.activation === 'relu';
-  const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
+  const direct = directGeometry(Cg, Kg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
   const path = isDense(H, W, kh, kw, a) ? 'dense' : Cg === 1 && Kg < DIRECT_MAX_KG ? 'depthwise'
     : convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH) ? 'winograd'
     : chooseDirect(a, direct, up(Kg, 4) * (direct?.convTiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
@@ -206,7 +206,7 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a);
   const dyp = rt.ptrOf(dy), dx = rt.output(N * C * H * W);
-  const adj = adjointPads(kh, kw, a), direct = directGeometry(Kg, OH, OW, kh, kw, a.dilation[0], a.dilation[1], adj);
+  const adj = adjointPads(kh, kw, a), direct = directGeometry(Kg, Cg, OH, OW, kh, kw, a.dilation[0], a.dilation[1], adj);
   if (isDense(H, W, kh, kw, a)) {
     took('Conv2DBackpropInput', 'dense');
     const ckk = C * kh * kw, wp = rt.ptrOf(w);
@@ -290,7 +290,7 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, ckk = Cg * kh * kw, g10 = geo(H, W, kh, kw, a);
   const xp = rt.ptrOf(x), dyp = rt.ptrOf(dy);
-  const direct = directGeometry(Cg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
+  const direct = directGeometry(Cg, Kg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
   if (isDense(H, W, kh, kw, a)) {
     took('Conv2DBackpropFilter', 'dense');
     const dwd = rt.output(K * ckk);

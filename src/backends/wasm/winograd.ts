@@ -240,7 +240,7 @@ export function runWinograd(rt: WasmRuntime, c: WinogradConv): void {
   const epilogues = (p: number, g: number, s: Scratch): Call[] => {
     const n0 = p * L.per, n1 = Math.min(N, n0 + L.per), calls: Call[] = [];
     for (let n = n0; n < n1; n++) {
-      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.outSlot, yvFloats, Kg, m * TW, OH, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
+      calls.push(['convEpilogue', s.yv + 4 * (n - n0) * L.outSlot, yvFloats, Kg, m * TW, OH, OW, OW, c.bias ? c.bias + 4 * g * Kg : 0, c.y + 4 * (n * G + g) * Kg * P, c.relu ? 1 : 0]);
     }
     return calls;
   };
