@@ -48,6 +48,11 @@ export function augmentation(name: AugmentName, imageShape: readonly number[], g
   throw new CliError(`unknown augmentation '${name as string}' (expected ${AUGMENTATIONS.join(' or ')})`);
 }
 
+/** Checks the dataset's files are named and present before anything else runs (a data folder for the IDX datasets). */
+export function checkDatasetArgs(opts: DatasetOptions): void {
+  if (opts.dataset === 'mnist' || opts.dataset === 'fashion-mnist') checkDataDir(opts);
+}
+
 function checkDataDir(opts: DatasetOptions): string {
   const dir = opts.dataDir;
   if (!dir) throw new CliError(`--dataset ${opts.dataset} needs --data-dir <folder with the four IDX files> (or use --dataset embedded-mnist, which needs no files)`);

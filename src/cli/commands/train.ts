@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import * as models from '../../models/index.js';
-import { AUGMENTATIONS, DATASETS } from '../datasets.js';
+import { AUGMENTATIONS, DATASETS, checkDatasetArgs, type DatasetOptions } from '../datasets.js';
 import { CliError } from '../errors.js';
 import { modelArg, modelSlug } from '../model-ref.js';
 import { type CliIO, println } from '../io.js';
@@ -100,6 +100,8 @@ Examples:
         }
         cfg.out = flags.out ?? (existsSync(join(flags.resume, 'checkpoints')) ? flags.resume : (prev.out as string | undefined) ?? flags.resume);
       }
+      // Argument errors before the state of the output folder.
+      checkDatasetArgs(cfg as unknown as DatasetOptions);
       if (cfg.out === undefined) {
         // eval and predict read the default folder: a second plain `train` must not replace a trained model unasked.
         cfg.out = join('.neocog', modelSlug(cfg.model as string));
