@@ -121,7 +121,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   const tailCalls = (n: number, g: number, xpad: number, [col, prm, yt]: number[]): Call[] => tail === 0 ? [] : [
     ['gatherColumns', xpad, offs, ckk, Wp, OH, 8 * rowTiles, tail, col, tailCols],
     ['gemm', B_MATRIX, prm, Kg, tailCols, ckk, 0, Ap + 4 * g * aSize, yt, tailCols, 0, MY_BP, MY_TMP],
-    ['convEpilogue', yt, tailCols, Kg, tail, OH, tail, OW, bias(g), out(n, g) + 32 * rowTiles, c.relu ? 1 : 0],
+    ['convEpilogue', yt, tailCols, Kg, tail, OH, tail, OW, bias(g), out(n, g) + 4 * 8 * rowTiles, c.relu ? 1 : 0],
   ];
   const tailScratch = (): number[] => {
     if (tail === 0) return [0, 0, 0];
