@@ -15,4 +15,4 @@ export { extremeRows, extremeMiddle, extremeAxes, argRows, argMiddle } from './r
 export { adaptiveAvgPool, adaptiveAvgPoolGrad, adaptiveMaxPool } from './pool';
 export { resize2D, resize2DGrad } from './resize';
 export { bnTrain, bnTrainGrad } from './norm';
-export { sgdStep } from './optim';
+export { sgdStep, adamStep } from './optim';

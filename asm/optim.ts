@@ -46,3 +46,72 @@ export function sgdStep(p: usize, g: usize, buf: usize, outP: usize, outB: usize
     store<f32>(outP + o, pv + d * step);
   }
 }
+
+/** adamStep flags. */
+const ADAM_MAXIMIZE = 1, ADAM_WEIGHT_DECAY = 2, ADAM_DECOUPLED = 4, ADAM_AMSGRAD = 8;
+
+/** max(a, b) as the Maximum kernel's reference: NaN if either is NaN, else a > b ? a : b. */
+// @ts-ignore: decorator
+@inline function maxNaN(a: v128, b: v128): v128 {
+  return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
+}
+
+/**
+ * Elements [i0, i1) of one Adam / AdamW step, each operation an f32 one as optim.Adam's separate ops:
+ * d = (maximize ? -g : g) (+ wd * p, or p *= decay when decoupled); m = b1 * m + k1 * d; v = b2 * v + k2 * d * d;
+ * vmax = max(vmax, v) (amsgrad); p' = p + step * (m / (sqrt(v or vmax) / bc2Sqrt + eps)). prm: f64
+ * [wd, decay, b1, k1, b2, k2, bc2Sqrt, eps, step], rounded to f32 here. Writes p', m', v' (and vmax').
+ */
+export function adamStep(
+  p: usize, g: usize, m: usize, v: usize, vmax: usize, outP: usize, outM: usize, outV: usize, outX: usize, flags: i32, prm: usize, i0: i32, i1: i32,
+): void {
+  const wd = <f32>load<f64>(prm), decay = <f32>load<f64>(prm, 8), b1 = <f32>load<f64>(prm, 16), k1 = <f32>load<f64>(prm, 24);
+  const b2 = <f32>load<f64>(prm, 32), k2 = <f32>load<f64>(prm, 40), bc2 = <f32>load<f64>(prm, 48), eps = <f32>load<f64>(prm, 56);
+  const step = <f32>load<f64>(prm, 64);
+  const maximize = (flags & ADAM_MAXIMIZE) != 0, decayOn = (flags & ADAM_WEIGHT_DECAY) != 0;
+  const decoupled = (flags & ADAM_DECOUPLED) != 0, amsgrad = (flags & ADAM_AMSGRAD) != 0;
+  const wdv = f32x4.splat(wd), dv = f32x4.splat(decay), b1v = f32x4.splat(b1), k1v = f32x4.splat(k1);
+  const b2v = f32x4.splat(b2), k2v = f32x4.splat(k2), bcv = f32x4.splat(bc2), ev = f32x4.splat(eps), sv = f32x4.splat(step);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    let pv = v128.load(p + o), d = v128.load(g + o);
+    if (maximize) d = f32x4.neg(d);
+    if (decayOn) {
+      if (decoupled) pv = f32x4.mul(pv, dv);
+      else d = f32x4.add(d, f32x4.mul(pv, wdv));
+    }
+    const mi = f32x4.add(f32x4.mul(v128.load(m + o), b1v), f32x4.mul(d, k1v));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + o), b2v), f32x4.mul(f32x4.mul(d, d), k2v));
+    let second = vi;
+    if (amsgrad) {
+      second = maxNaN(v128.load(vmax + o), vi);
+      v128.store(outX + o, second);
+    }
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(second), bcv), ev);
+    v128.store(outM + o, mi);
+    v128.store(outV + o, vi);
+    v128.store(outP + o, f32x4.add(pv, f32x4.mul(f32x4.div(mi, denom), sv)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    let pv = load<f32>(p + o), d = load<f32>(g + o);
+    if (maximize) d = -d;
+    if (decayOn) {
+      if (decoupled) pv = pv * decay;
+      else d = d + pv * wd;
+    }
+    const mi = load<f32>(m + o) * b1 + d * k1;
+    const vi = load<f32>(v + o) * b2 + (d * d) * k2;
+    let second = vi;
+    if (amsgrad) {
+      const x = load<f32>(vmax + o);
+      second = x != x || vi != vi ? NaN : x > vi ? x : vi;
+      store<f32>(outX + o, second);
+    }
+    const denom = sqrt<f32>(second) / bc2 + eps;
+    store<f32>(outM + o, mi);
+    store<f32>(outV + o, vi);
+    store<f32>(outP + o, pv + (mi / denom) * step);
+  }
+}

@@ -30,6 +30,7 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   BatchNormTrain: 'per-channel f64 sums (four f64x2 chains: within the reduction tolerance of the reference), the affine step in f64 rounded once; threads split channels',
   BatchNormTrainGrad: 'per-channel f64 sums of dy and dy * (x - mean) (within the reduction tolerance), dx in f64 rounded once; threads split channels',
   SGDStep: 'bit-identical (f32x4 mul and add, each rounded as the separate ops round them; no fused multiply-add); one pass over the parameter, its gradient and its momentum buffer; threads split parameters of 512K elements and more',
+  AdamStep: 'bit-identical (f32x4 mul, add, div and sqrt, each rounded as the separate ops round them; AMSGrad\'s maximum with the reference\'s NaN rule); one pass over the parameter, its gradient and its moment buffers; threads split parameters of 512K elements and more',
   Relu: 'bit-identical (f32x4.max)',
   ReluGrad: 'bit-identical (f32x4 compare and mask)',
   Exp: 'Cephes-style f32x4 polynomial with 2^n scaling, within 4 ulp of the reference (test/parity/transcendental.test.ts)',

@@ -117,6 +117,13 @@ export interface KernelSpecs {
    * [p', buffer'] (the buffer starts as the step's gradient when it is not given).
    */
   SGDStep: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; maximize: boolean };
+  /**
+   * One Adam / AdamW step on one parameter, fused as SGDStep is (optim.Adam's rule and roundings; `step` counts
+   * from 1): inputs [p, grad, expAvg, expAvgSq] (+ maxExpAvgSq with amsgrad) -> [p', expAvg', expAvgSq'] (+ max').
+   */
+  AdamStep: {
+    lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; amsgrad: boolean; maximize: boolean; step: number;
+  };
 }
 
 export type KernelName = keyof KernelSpecs;

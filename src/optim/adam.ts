@@ -1,7 +1,7 @@
 /** Adam and AdamW (decoupled weight decay), PyTorch 1.13's update rules, with AMSGrad. */
 import type { Tensor } from '../tensor/tensor.js';
+import { runKernel } from '../ops/kernel.js';
 import { zerosLike } from '../tensor/creation.js';
-import { add, div, maximum, mul, neg, sqrt } from '../ops/elementwise.js';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { show } from '../ops/args.js';
 
@@ -31,28 +31,21 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     this.checkBoolean('maximize', g.maximize);
   }
 
+  /** One fused kernel per parameter (AdamStep: the rule below, each operation rounded as separate ops round it). */
   protected updateParam(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
     const [beta1, beta2] = g.betas;
     const expAvg = this.stateTensor(state, 'expAvg', () => zerosLike(p));
     const expAvgSq = this.stateTensor(state, 'expAvgSq', () => zerosLike(p));
+    const maxSq = g.amsgrad ? this.stateTensor(state, 'maxExpAvgSq', () => zerosLike(p)) : null;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
-    let d = g.maximize ? neg(grad) : grad;
-    if (g.weightDecay !== 0) {
-      if (this.decoupled) p.assign(mul(p, 1 - g.lr * g.weightDecay));
-      else d = add(d, mul(p, g.weightDecay));
-    }
-    expAvg.assign(add(mul(expAvg, beta1), mul(d, 1 - beta1)));
-    expAvgSq.assign(add(mul(expAvgSq, beta2), mul(mul(d, d), 1 - beta2)));
-    const biasCorrection1 = 1 - beta1 ** step;
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-    let second = expAvgSq;
-    if (g.amsgrad) {
-      const maxSq = this.stateTensor(state, 'maxExpAvgSq', () => zerosLike(p));
-      second = maxSq.assign(maximum(maxSq, expAvgSq));
-    }
-    const denom = add(div(sqrt(second), biasCorrection2Sqrt), g.eps);
-    p.assign(add(p, mul(div(expAvg, denom), -g.lr / biasCorrection1)));
+    const [next, m, v, vmax] = runKernel('AdamStep', maxSq ? [p, grad, expAvg, expAvgSq, maxSq] : [p, grad, expAvg, expAvgSq], {
+      lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupled: this.decoupled, amsgrad: g.amsgrad, maximize: g.maximize, step,
+    });
+    expAvg.assign(m);
+    expAvgSq.assign(v);
+    maxSq?.assign(vmax);
+    p.assign(next);
   }
 }
 

@@ -25,7 +25,7 @@ export const KERNEL_EXPORTS = [
   'reluGrad', 'sumMiddle', 'addTo', 'expf', 'tanhf', 'sigmoidf',
   'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',
   'adaptiveAvgPool', 'adaptiveAvgPoolGrad', 'adaptiveMaxPool', 'resize2D', 'resize2DGrad',
-  'bnTrain', 'bnTrainGrad', 'sgdStep',
+  'bnTrain', 'bnTrainGrad', 'sgdStep', 'adamStep',
 ] as const;
 export type KernelExport = (typeof KERNEL_EXPORTS)[number];
 type Fn = (...args: number[]) => number;
