@@ -10,6 +10,10 @@ import { referenceKernels } from '../../src/backends/reference/index.js';
 import type { Buf } from '../../src/backends/reference/types.js';
 import { closeBackends, expectClose, prng, randBuf, runBoth, wasmBackend, SIMD_BUILDS } from './harness.js';
 
+/** Thread counts and SIMD builds; lengths with every SIMD tail, and one of ~1K vectors. */
+const BUILDS = [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b] as const));
+const LENGTHS = [1, 3, 4, 7, 37, 4099];
+
 type SGDAttrs = KernelSpecs['SGDStep'];
 type AdamAttrs = KernelSpecs['AdamStep'];
 const ADAM: AdamAttrs = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, maximize: false, step: 1 };
@@ -67,12 +71,12 @@ function adamInputs(rand: () => number, n: number, amsgrad: boolean, dtype: 'flo
   return amsgrad ? [p, g, m, v, x] : [p, g, m, v];
 }
 
-for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b] as const))) {
+for (const [threads, simd] of BUILDS) {
   describe(`AdamStep parity, ${threads} thread(s), ${simd} SIMD`, () => {
     it('every option combination, bit for bit', async () => {
       const be = await wasmBackend(threads, simd);
       const rand = prng(17 + threads);
-      for (const n of [1, 3, 4, 7, 37, 4099]) {
+      for (const n of LENGTHS) {
         for (const options of ADAM_OPTIONS) {
           const a = { ...ADAM, ...options };
           expectClose(runBoth(be, 'AdamStep', adamInputs(rand, n, a.amsgrad), a), 0, `n ${n} ${JSON.stringify(options)}`);
@@ -107,12 +111,12 @@ describe('AdamStep reference', () => {
   });
 });
 
-for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b] as const))) {
+for (const [threads, simd] of BUILDS) {
   describe(`SGDStep parity, ${threads} thread(s), ${simd} SIMD`, () => {
     it('every option combination, with and without a momentum buffer, bit for bit', async () => {
       const be = await wasmBackend(threads, simd);
       const rand = prng(7 + threads);
-      for (const n of [1, 3, 4, 7, 37, 4099]) {
+      for (const n of LENGTHS) {
         for (const options of OPTIONS) {
           const a = { ...BASE, ...options }, p = randBuf(rand, [n]), g = randBuf(rand, [n]), buf = randBuf(rand, [n]);
           for (const inputs of a.momentum !== 0 ? [[p, g], [p, g, buf]] : [[p, g]]) {
