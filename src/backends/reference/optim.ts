@@ -14,12 +14,17 @@ function checkOperands(op: string, p: Buf, others: readonly Buf[], names: readon
   if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new Error(`${op}: parameters must be float32 or float64, got ${p.dtype}`);
 }
 
+/** The scalars of an SGD step as the separate ops see them: JS numbers, rounded to the dtype by the kernel. */
+export function sgdScalars(a: KernelSpecs['SGDStep']): number[] {
+  return [a.weightDecay, a.momentum, 1 - a.dampening, -a.lr];
+}
+
 const SGDStep: RefKernel<'SGDStep'> = (inputs, a) => {
   const [p, g, buf] = inputs;
   checkOperands('SGDStep', p, inputs.slice(1), ['grad', 'momentum buffer']);
   // Scalars become tensors of the parameter's dtype in the separate ops: round them the same way.
   const r = p.dtype === 'float32' ? Math.fround : (v: number) => v;
-  const wd = r(a.weightDecay), m = r(a.momentum), keep = r(1 - a.dampening), step = r(-a.lr);
+  const [wd, m, keep, step] = sgdScalars(a).map(r);
   const n = p.values.length, pv = p.values, gv = g.values, bv = buf?.values;
   const outP = allocArray(p.dtype, n), outB = a.momentum !== 0 ? allocArray(p.dtype, n) : null;
   for (let i = 0; i < n; i++) {
