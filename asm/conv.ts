@@ -30,9 +30,10 @@ export function col2im(
 ): void {
   const plane = <usize>H * <usize>W;
   const P = <usize>OH * <usize>OW;
+  // One fill for the whole range: a memory.fill per plane costs a call out of wasm each.
+  memory.fill(dx + (<usize>c0 * plane << 2), 0, <usize>(c1 - c0) * plane << 2);
   for (let c = c0; c < c1; c++) {
     const dp = dx + (<usize>c * plane << 2);
-    memory.fill(dp, 0, plane << 2);
     for (let ky = 0; ky < kh; ky++) {
       const offY = ky * dh - pt;
       const oyLo = tapLo(offY, sh), oyHi = tapHi(offY, sh, H, OH, oyLo);
@@ -67,11 +68,12 @@ export function dwConv(
   sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, p0: i32, p1: i32,
 ): void {
   const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  // One fill for the whole range: a memory.fill per plane costs a call out of wasm each.
+  memory.fill(y + (<usize>p0 * oplane << 2), 0, <usize>(p1 - p0) * oplane << 2);
   for (let p = p0; p < p1; p++) {
     const n = p / K, k = p - n * K, c = k / Kg;
     const yp = y + (<usize>p * oplane << 2);
     const xp = x + ((<usize>n * <usize>C + <usize>c) * plane << 2);
-    memory.fill(yp, 0, oplane << 2);
     for (let ky = 0; ky < kh; ky++) {
       const offY = ky * dh - pt;
       const oyLo = tapLo(offY, sh), oyHi = tapHi(offY, sh, H, OH, oyLo);
@@ -103,10 +105,11 @@ export function dwConvBackpropInput(
   sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, p0: i32, p1: i32,
 ): void {
   const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  // One fill for the whole range: a memory.fill per plane costs a call out of wasm each.
+  memory.fill(dx + (<usize>p0 * plane << 2), 0, <usize>(p1 - p0) * plane << 2);
   for (let p = p0; p < p1; p++) {
     const n = p / C, c = p - n * C;
     const dp = dx + (<usize>p * plane << 2);
-    memory.fill(dp, 0, plane << 2);
     for (let k = c * Kg; k < (c + 1) * Kg; k++) {
       const gp = dy + ((<usize>n * <usize>K + <usize>k) * oplane << 2);
       for (let ky = 0; ky < kh; ky++) {

@@ -5,16 +5,16 @@
 // (fraction (Wp - OW) / Wp) and dropped by the epilogue. Offset tables hold byte offsets.
 
 import { madd } from './fma';
+import { copyFloats } from './mem';
 import { micro4x8 } from './micro';
 
 /** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
 export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
   memory.fill(dst, 0, <usize>total << 2);
-  const rowBytes = <usize>W << 2;
   for (let c = 0; c < C; c++) {
     const s = src + (<usize>(c * H * W) << 2);
     const d = dst + (<usize>((c * Hp + pt) * Wp + pl) << 2);
-    for (let y = 0; y < H; y++) memory.copy(d + (<usize>(y * Wp) << 2), s + (<usize>(y * W) << 2), rowBytes);
+    for (let y = 0; y < H; y++) copyFloats(d + (<usize>(y * Wp) << 2), s + (<usize>(y * W) << 2), W);
   }
 }
 

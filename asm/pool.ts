@@ -293,16 +293,17 @@ export function avgPoolGrad(
     // Windows tile the plane without overlap; an odd last row or column gets no gradient.
     const divisor: f64 = divisorOverride != 0 ? divisorOverride : 4;
     const tiled = 2 * OH == H && 2 * OW == W;
+    if (!tiled) memory.fill(dx + (<usize>p0 * plane << 2), 0, <usize>(p1 - p0) * plane << 2);
     for (let p = p0; p < p1; p++) {
       const dp = dx + (<usize>p * plane << 2);
-      if (!tiled) memory.fill(dp, 0, plane << 2);
       avgPoolGrad2x2(dy + (<usize>p * oplane << 2), dp, W, OH, OW, divisor);
     }
     return;
   }
+  // One fill for the whole range: a memory.fill per plane costs a call out of wasm each.
+  memory.fill(dx + (<usize>p0 * plane << 2), 0, <usize>(p1 - p0) * plane << 2);
   for (let p = p0; p < p1; p++) {
     const dp = dx + (<usize>p * plane << 2);
-    memory.fill(dp, 0, plane << 2);
     let g = dy + (<usize>p * oplane << 2);
     for (let oh = 0; oh < OH; oh++) {
       const h0 = winLo(oh, sH, pH), h1 = min(winEnd(oh, sH, pH, kH, H), H);
@@ -329,9 +330,10 @@ export function avgPoolGrad(
  * skipped and sets the i32 at `bad` to 1, so the caller can raise the reference's error.
  */
 export function scatterPlane(src: usize, idx: usize, out: usize, per: i32, plane: i32, p0: i32, p1: i32, bad: usize): void {
+  // One fill for the whole range: a memory.fill per plane costs a call out of wasm each.
+  memory.fill(out + (<usize>p0 * <usize>plane << 2), 0, <usize>(p1 - p0) * <usize>plane << 2);
   for (let p = p0; p < p1; p++) {
     const op = out + (<usize>p * <usize>plane << 2);
-    memory.fill(op, 0, <usize>plane << 2);
     const base = <usize>p * <usize>per << 2;
     for (let i = 0; i < per; i++) {
       const o = <usize>i << 2;
@@ -438,9 +440,10 @@ export function adaptiveAvgPoolGrad(dy: usize, dx: usize, win: usize, H: i32, W:
     return;
   }
   const hLo = win, hHi = hLo + (<usize>OH << 2), wLo = hHi + (<usize>OH << 2), wHi = wLo + (<usize>OW << 2);
+  // One fill for the whole range: a memory.fill per plane costs a call out of wasm each.
+  memory.fill(dx + (<usize>p0 * plane << 2), 0, <usize>(p1 - p0) * plane << 2);
   for (let p = p0; p < p1; p++) {
     const dp = dx + (<usize>p * plane << 2);
-    memory.fill(dp, 0, plane << 2);
     let g = dy + (<usize>p * oplane << 2);
     for (let oh = 0; oh < OH; oh++) {
       const h0 = load<i32>(hLo + (<usize>oh << 2)), h1 = load<i32>(hHi + (<usize>oh << 2));

@@ -4,6 +4,7 @@
 // `wts` f64 [hl0[OH], hl1[OH], wl0[OW], wl1[OW]] (their weights). Bilinear math stays in f64 with the
 // reference's operation order; nearest copies values.
 import { gather4 } from './reduce';
+import { copyFloats } from './mem';
 
 const NEAREST = 0;
 
@@ -42,7 +43,7 @@ function nearestPlane(xp: usize, op: usize, idx: usize, W: i32, OH: i32, OW: i32
     const src = load<i32>(idx + (<usize>oh << 2));
     const o = op + <usize>oh * rowBytes;
     if (src == prev) {
-      memory.copy(o, o - rowBytes, rowBytes);
+      copyFloats(o, o - rowBytes, OW);
       continue;
     }
     const xrow = xp + (<usize>(src * W) << 2);
