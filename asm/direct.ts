@@ -6,7 +6,7 @@
 
 import { madd } from './fma';
 import { copyFloats } from './mem';
-import { micro4x8 } from './micro';
+import { micro4x8, ROW, TAIL2, TAIL4 } from './micro';
 
 /** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
 export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
@@ -53,6 +53,58 @@ export function convTaps(xpad: usize, offs: usize, ckk: i32, Ap: usize, rows: i3
         if (rows - i <= 2) micro4x8(kc, a, x, o, 0, c, ldc, pc > 0, true, true);
         else micro4x8(kc, a, x, o, 0, c, ldc, pc > 0, false, true);
       }
+    }
+  }
+}
+
+/**
+ * Tiles [t0, t1) of a stride-1 convolution with at most KC taps, finished in registers: the sums get the
+ * bias (bias != 0) and ReLU (relu != 0) and go straight to y ([Kg][OH][OW]), with no tile buffer and no
+ * epilogue pass. Tiles t < OH*rowTiles are row tiles (8 columns of one row, at 8*(t % rowTiles)); the
+ * rest are tail tiles of the `tail` (2 or 4) columns past them, 8/tail rows each, whose inputs are read
+ * from the rows as 64- or 128-bit pieces. Sums and their rounding are convTaps' then convEpilogue's.
+ */
+export function convTilesOut(
+  xpad: usize, offs: usize, ckk: i32, Ap: usize, Kg: i32, y: usize, OH: i32, OW: i32, Wp: i32, rowTiles: i32, tail: i32,
+  t0: i32, t1: i32, bias: usize, relu: i32,
+): void {
+  if (relu != 0) tilesOut(xpad, offs, ckk, Ap, Kg, y, OH, OW, Wp, rowTiles, tail, t0, t1, bias, true);
+  else tilesOut(xpad, offs, ckk, Ap, Kg, y, OH, OW, Wp, rowTiles, tail, t0, t1, bias, false);
+}
+
+// @ts-ignore: decorator
+@inline function tilesOut(
+  xpad: usize, offs: usize, ckk: i32, Ap: usize, Kg: i32, y: usize, OH: i32, OW: i32, Wp: i32, rowTiles: i32, tail: i32,
+  t0: i32, t1: i32, bias: usize, relu: bool,
+): void {
+  const rowT = OH * rowTiles, plane = <usize>(OH * OW) << 2, inRow = <usize>Wp << 2, outRow = <usize>OW << 2;
+  const c0 = rowTiles << 3, R = tail == 4 ? 2 : 4;
+  for (let t = t0; t < t1; t++) {
+    let x: usize, out: usize, last = 0;
+    if (t < rowT) {
+      const oy = t / rowTiles, ox = (t - oy * rowTiles) << 3;
+      x = xpad + (<usize>(oy * Wp + ox) << 2);
+      out = y + (<usize>(oy * OW + ox) << 2);
+    } else {
+      const oy = (t - rowT) * R;
+      // Rows past the output (a last, partial tile) repeat its last row; their lanes are not stored.
+      last = min(R, OH - oy) - 1;
+      x = xpad + (<usize>(oy * Wp + c0) << 2);
+      out = y + (<usize>(oy * OW + c0) << 2);
+    }
+    const s1 = <usize>min(1, last) * inRow, s2 = <usize>min(2, last) * inRow, s3 = <usize>min(3, last) * inRow;
+    for (let i = 0; i < Kg; i += 4) {
+      const a = Ap + (<usize>(i >> 2) * <usize>ckk << 4), o = out + <usize>i * plane, nr = min(4, Kg - i);
+      const b = bias != 0 ? bias + (<usize>i << 2) : 0;
+      // A last panel of 1-2 real rows skips the other two (zero weights).
+      if (t < rowT) {
+        if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, ROW, 0, 0, 0, true, nr, outRow, last, b, relu);
+        else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, ROW, 0, 0, 0, true, nr, outRow, last, b, relu);
+      } else if (tail == 4) {
+        if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL4, s1, 0, 0, true, nr, outRow, last, b, relu);
+        else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL4, s1, 0, 0, true, nr, outRow, last, b, relu);
+      } else if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL2, s1, s2, s3, true, nr, outRow, last, b, relu);
+      else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL2, s1, s2, s3, true, nr, outRow, last, b, relu);
     }
   }
 }

@@ -3,20 +3,39 @@
 // every call site, so each inlined copy keeps only its own branches.
 import { madd } from './fma';
 
+/** B rows of 8 floats (ROW), or of 2 rows of 4 (TAIL4) or 4 rows of 2 (TAIL2) floats; see micro4x8. */
+export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
+
 /**
  * C[4 x 8] (+)= A-panel[kc x 4]^T . B[kc x 8]; ldc in bytes. The kc rows of B are 8 floats `bStep` bytes
  * apart from `b` (32: a packed panel), or with `taps` at b + offs[p] (byte offsets, i32, from `offs`). With `half`
  * only rows 0-1 of A and C: an edge panel whose other rows are zero padding.
+ * `mode` TAIL4 / TAIL2 (taps only) reads each B row as 2 rows of 4 floats at + 0 and s1 bytes, or 4 rows of
+ * 2 at + 0, s1, s2, s3. With `out`, C is not stored: rows r < nr, plus bias[r] (bias != 0) and ReLU,
+ * go to c + r*ldc as storeOut places them (`outRow`, `last`).
  */
 // @ts-ignore: decorator
-@inline export function micro4x8(kc: i32, a: usize, b: usize, offs: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool): void {
+@inline export function micro4x8(
+  kc: i32, a: usize, b: usize, offs: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool,
+  mode: i32 = ROW, s1: usize = 0, s2: usize = 0, s3: usize = 0, out: bool = false, nr: i32 = 4, outRow: usize = 0, last: i32 = 0, bias: usize = 0, relu: bool = false,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const row = taps ? b + <usize>load<i32>(offs) : b;
-    const b0 = v128.load(row), b1 = v128.load(row, 16);
+    let b0: v128, b1: v128;
+    if (mode == TAIL4) {
+      b0 = v128.load(row);
+      b1 = v128.load(row + s1);
+    } else if (mode == TAIL2) {
+      b0 = v128.load64_lane(row + s1, v128.load64_zero(row), 1);
+      b1 = v128.load64_lane(row + s3, v128.load64_zero(row + s2), 1);
+    } else {
+      b0 = v128.load(row);
+      b1 = v128.load(row, 16);
+    }
     const a0 = v128.load32_splat(a);
     c00 = madd(a0, b0, c00);
     c01 = madd(a0, b1, c01);
@@ -35,6 +54,15 @@ import { madd } from './fma';
     if (taps) offs += 4;
     else b += bStep;
   }
+  if (out) {
+    storeOut(c00, c01, c, mode, outRow, last, bias, relu);
+    if (nr > 1) storeOut(c10, c11, c + ldc, mode, outRow, last, bias != 0 ? bias + 4 : 0, relu);
+    if (!half) {
+      if (nr > 2) storeOut(c20, c21, c + 2 * ldc, mode, outRow, last, bias != 0 ? bias + 8 : 0, relu);
+      if (nr > 3) storeOut(c30, c31, c + 3 * ldc, mode, outRow, last, bias != 0 ? bias + 12 : 0, relu);
+    }
+    return;
+  }
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
     c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
@@ -48,5 +76,32 @@ import { madd } from './fma';
   if (!half) {
     v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
     v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+  }
+}
+
+/**
+ * One filter's 8 outputs, plus its bias (the direct epilogue's order: sum, + bias, then ReLU), stored at o:
+ * 8 floats (ROW), 2 rows of 4 or 4 rows of 2 `outRow` bytes apart (TAIL4 / TAIL2), rows past `last` skipped.
+ */
+// @ts-ignore: decorator
+@inline function storeOut(v0: v128, v1: v128, o: usize, mode: i32, outRow: usize, last: i32, bias: usize, relu: bool): void {
+  const bv = f32x4.splat(bias != 0 ? load<f32>(bias) : <f32>0), zero = f32x4.splat(0);
+  v0 = f32x4.add(v0, bv);
+  v1 = f32x4.add(v1, bv);
+  if (relu) {
+    v0 = f32x4.max(v0, zero);
+    v1 = f32x4.max(v1, zero);
+  }
+  if (mode == TAIL4) {
+    v128.store(o, v0);
+    if (last > 0) v128.store(o + outRow, v1);
+  } else if (mode == TAIL2) {
+    v128.store64_lane(o, v0, 0);
+    if (last > 0) v128.store64_lane(o + outRow, v0, 1);
+    if (last > 1) v128.store64_lane(o + 2 * outRow, v1, 0);
+    if (last > 2) v128.store64_lane(o + 3 * outRow, v1, 1);
+  } else {
+    v128.store(o, v0);
+    v128.store(o, v1, 16);
   }
 }

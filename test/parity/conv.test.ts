@@ -55,9 +55,13 @@ const CASES: Case[] = [
   { name: 'threaded direct: FuaNet conv2 (row tiles, image read in place)', N: 16, C: 10, H: 12, W: 12, K: 20, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'direct, row tiles on padded planes: 5 x 5, pad 2, 16 x 16', N: 3, C: 6, H: 16, W: 16, K: 10, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
   { name: 'direct, row tiles in place: groups 2, dilation 2, two tiles a row', N: 2, C: 8, H: 11, W: 20, K: 14, groups: 2, kh: 3, kw: 3, dilation: [2, 2] },
-  { name: 'threaded direct, row tiles and a gathered tail: LeNet-5 conv2 (rows of 10)', N: 12, C: 6, H: 14, W: 14, K: 16, groups: 1, kh: 5, kw: 5, threaded: true },
-  { name: 'direct, row tiles and a gathered tail on padded planes (rows of 10)', N: 2, C: 3, H: 12, W: 10, K: 16, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
-  { name: 'direct, rows of 28 in padded rows of 32: virtual tiles (a tail would cost more)', N: 2, C: 1, H: 28, W: 28, K: 6, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
+  { name: 'threaded direct, row and tail tiles stored in place: LeNet-5 conv2 (rows of 10, a last tail tile of 2 rows)', N: 12, C: 6, H: 14, W: 14, K: 16, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'direct, row and tail tiles on padded planes (rows of 10)', N: 2, C: 3, H: 12, W: 10, K: 16, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
+  { name: 'direct, LeNet-5 conv1: rows of 28 in padded rows of 32, tails of 4, 6 filters (a last panel of 2)', N: 2, C: 1, H: 28, W: 28, K: 6, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
+  { name: 'direct, tails of 4 over 11 rows (a last tail tile of 1 row), 7 filters (a last panel of 3)', N: 3, C: 2, H: 15, W: 16, K: 7, groups: 1, kh: 5, kw: 5 },
+  { name: 'direct, tails of 2 over 9 rows (a last tail tile of 1 row), 5 filters (a last panel of 1)', N: 2, C: 3, H: 13, W: 14, K: 5, groups: 1, kh: 5, kw: 5 },
+  { name: 'threaded direct, one image: row and tail tiles split (rows of 26)', N: 1, C: 4, H: 30, W: 30, K: 12, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'direct, 300 taps (more than one block): row tiles and a gathered tail of 2', N: 2, C: 12, H: 14, W: 14, K: 8, groups: 1, kh: 5, kw: 5 },
   { name: 'threaded direct, one image: tiles split, the tail a chunk of its own (rows of 33)', N: 1, C: 8, H: 37, W: 37, K: 13, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'row tiles, input gradient: 9-tap panels end on 1 row, 1 x 3 kernel', N: 4, C: 3, H: 6, W: 10, K: 8, groups: 1, kh: 1, kw: 3 },
   { name: 'threaded direct, row tiles: one image, tiles split', N: 1, C: 8, H: 36, W: 36, K: 16, groups: 1, kh: 5, kw: 5, threaded: true },
@@ -164,6 +168,7 @@ describe('conv paths', () => {
     }
     expect(convPaths.get('Conv2DBackpropFilter:fewFilters') ?? 0, 'filter gradient with few filters').toBeGreaterThan(0);
     expect(convPaths.get('Conv2DBackpropInput:rowTiles') ?? 0, 'input gradient by row tiles').toBeGreaterThan(0);
+    expect(convPaths.get('Conv2D:rowTiles') ?? 0, 'forward by row and tail tiles stored in place').toBeGreaterThan(0);
   });
 });
 
@@ -202,12 +207,15 @@ describe('conv fallbacks', () => {
 });
 
 describe('direct geometry', () => {
-  it('row tiles where rows are whole tiles; a gathered tail only where it saves more than it costs', async () => {
+  it('row tiles where rows are whole tiles; a tail only where it saves more than it costs', async () => {
     const { directGeometry } = await import('../../src/backends/wasm/direct.js');
     const none = [0, 0, 0, 0] as const, two = [2, 2, 2, 2] as const;
     expect(directGeometry(10, 20, 12, 12, 5, 5, 1, 1, none)).toMatchObject({ rowTiles: 1, tail: 0, convTiles: 8 });
     expect(directGeometry(6, 16, 14, 14, 5, 5, 1, 1, none)).toMatchObject({ rowTiles: 1, tail: 2, convTiles: 13 });
-    expect(directGeometry(1, 6, 28, 28, 5, 5, 1, 1, two)).toMatchObject({ rowTiles: 0, tail: 0, convTiles: 112 });
+    // Tails of 2 or 4 cost nothing to gather; a tail of 4 in rows of 28 saves the virtual tiles' 4 wasted columns of 32.
+    expect(directGeometry(1, 6, 28, 28, 5, 5, 1, 1, two)).toMatchObject({ rowTiles: 3, tail: 4, convTiles: 98 });
+    // A tail of 6 is gathered and packed: rows of 30 in 34 keep virtual tiles.
+    expect(directGeometry(1, 6, 30, 30, 5, 5, 1, 1, two)).toMatchObject({ rowTiles: 0, tail: 0 });
     expect(directGeometry(3, 16, 12, 10, 5, 5, 1, 1, two)).toMatchObject({ rowTiles: 1, tail: 2 });
   });
 });

@@ -12,7 +12,7 @@
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
-import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad } from './direct.js';
+import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace } from './direct.js';
 import { DW_IMAGE_GROUP, imageGroupPartials, runFewFilterGrad } from './filtergrad.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -47,8 +47,14 @@ function chooseDirect(a: Conv2DAttrs, geo: DirectGeometry | null, directCost: nu
 }
 /** Element packing or folding, in multiply-adds (see chooseDirect). */
 const PACK_COST = 8;
-/** The filter-gradient microkernel (4 strided row loads per step) runs ~1.3x slower per multiply-add than the others. */
-const FILTER_DIRECT_COST = 1.3;
+/**
+ * The filter-gradient microkernel (4 strided row loads per step) runs ~1.3x slower per multiply-add than
+ * the others; with few filters, im2col's packing is shared by so few GEMM rows that its cost exceeds
+ * PACK_COST's estimate. Measured alone, batch 64, 2 threads (ms, im2col -> direct): 6 -> 16 filters of
+ * 5x5 on 14x14 0.74 -> 0.61, on 28x28 padded 6.8 -> 3.5; 10 -> 20 on 12x12 0.87 -> 0.96; 64 -> 64 of
+ * 5x5 on 16x16 20.7 -> 23.0; 1x1 64 -> 128 on 16x16 1.53 -> 2.5.
+ */
+const filterDirectCost = (Kg: number) => (Kg <= 16 ? 0.85 : 1.3);
 const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Calls per path and kernel (tests use it to prove every path ran). */
@@ -133,7 +139,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     : chooseDirect(a, direct, up(Kg, 4) * (direct?.convTiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
   const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk);
   const layout = path === 'winograd' ? winogradPlan(N, H, W, a.pads) : null;
-  took('Conv2D', layout?.m === 4 ? 'winograd4' : path);
+  took('Conv2D', layout?.m === 4 ? 'winograd4' : path === 'direct' && tilesInPlace(direct!, ckk) ? 'rowTiles' : path);
   // Weights in the layout the path's GEMMs read, prepared once per weight tensor (-1: not kept, prepare below).
   let prepared = -1;
   if (layout) {
@@ -310,7 +316,7 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW
-    && chooseDirect(a, direct, FILTER_DIRECT_COST * up(Kg, 8) * up(ckk, 4) * direct.Pv, ckk * P * (up(Kg, 4) + PACK_COST))) {
+    && chooseDirect(a, direct, filterDirectCost(Kg) * up(Kg, 8) * up(ckk, 4) * direct.Pv, ckk * P * (up(Kg, 4) + PACK_COST))) {
     took('Conv2DBackpropFilter', 'direct');
     const values = runDirectFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
     return [{ values, shape: [...a.filterShape], dtype: 'float32' }];

@@ -25,8 +25,9 @@ export interface DirectGeometry {
   padFloats: number;
   /**
    * Whole 8-column tiles per output row (0 when OW < 8): the forward computes them without wasted columns
-   * and, unpadded, reads the image in place. The `tail` columns a row has past them (OW % 8) are gathered
-   * and run as a small GEMM. convTiles: the 8-column tiles the forward computes, either way.
+   * and, unpadded, reads the image in place. The `tail` columns a row has past them (OW % 8) run as tiles
+   * of 8/tail rows when tail is 2 or 4 (asm convTilesOut), else are gathered and run as a small GEMM.
+   * convTiles: the 8-column tiles the forward computes, either way.
    */
   rowTiles: number;
   tail: number;
@@ -43,16 +44,23 @@ export function directGeometry(C: number, K: number, H: number, W: number, kh: n
   const OH = Hp - dh * (kh - 1), OW = Wp - dw * (kw - 1);
   if (OH < 1 || OW < 1) return null;
   const Pv = OH * Wp, tiles = Math.ceil(Pv / 8), whole = Math.floor(OW / 8), tail = OW % 8;
-  // Row tiles with a gathered tail, where the virtual columns they save outweigh gathering and packing
-  // the tail (measured: LeNet-5's rows of 10 in 14 gain 5-7%; rows of 28 in 32 lose 20%).
-  const tailTiles = Math.ceil((OH * tail) / 8);
-  const withTail = 8 * Math.ceil(K / 4) * 4 * (OH * whole + tailTiles) + 2 * TAIL_PACK_COST * OH * tail < 8 * Math.ceil(K / 4) * 4 * tiles;
+  // Row tiles with a tail, where the virtual columns they save outweigh gathering and packing the tail
+  // (measured: LeNet-5's rows of 10 in 14 gain 5-7%; rows of 28 in 32 lose 20%). Tails of 2 or 4 columns
+  // are read in place as tiles of 8/tail rows, at no extra cost.
+  const tailTiles = Math.ceil((OH * tail) / 8), tailCost = tailInPlace(tail) ? 0 : 2 * TAIL_PACK_COST * OH * tail;
+  const withTail = 8 * Math.ceil(K / 4) * 4 * (OH * whole + tailTiles) + tailCost < 8 * Math.ceil(K / 4) * 4 * tiles;
   const rowTiles = whole > 0 && (tail === 0 || withTail) ? whole : 0;
   const convTiles = rowTiles ? OH * rowTiles + (tail ? tailTiles : 0) : tiles;
   return { Hp, Wp, OH, OW, Pv, tiles, padFloats: C * Hp * Wp + dw * (kw - 1) + 8, rowTiles, tail: rowTiles ? tail : 0, convTiles };
 }
 /** Gathering or packing one tail element, in multiply-adds of one filter panel row. */
 const TAIL_PACK_COST = 8;
+/** Taps convTilesOut takes (asm/direct.ts KC: one block of taps, so every tile's sums finish in registers). */
+const TILE_TAPS_MAX = 256;
+/** Tails convTilesOut reads in place: tiles of 4 rows of 2 or 2 rows of 4 columns. */
+const tailInPlace = (tail: number) => tail === 2 || tail === 4;
+/** Whether runDirectConv stores every tile in place (asm convTilesOut) rather than through a tile buffer. */
+export const tilesInPlace = (geo: DirectGeometry, ckk: number) => geo.rowTiles > 0 && ckk <= TILE_TAPS_MAX && (geo.tail === 0 || tailInPlace(geo.tail));
 
 /** Byte offsets of taps (c, ky, kx) in a padded image, padded with zeros to a multiple of `multiple` entries. */
 export function tapOffsets(Cg: number, kh: number, kw: number, dh: number, dw: number, g: DirectGeometry, multiple: number): number[] {
@@ -117,6 +125,35 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   // yv rows are virtual rows of Wp floats, or compact rows of 8*rowTiles columns with row tiles.
   const epilogue = (n: number, g: number, yv: number): Call =>
     ['convEpilogue', yv, ldy, Kg, rowTiles ? 8 * rowTiles : Wp, OH, rowTiles ? 8 * rowTiles : OW, OW, bias(g), out(n, g), c.relu ? 1 : 0];
+  const S = rt.chunksFor(N * G * Kg * ckk * geo.convTiles * 8);
+  if (tilesInPlace(geo, ckk)) {
+    // Every tile finished in registers and stored into y (asm convTilesOut): no tile buffer, no epilogue.
+    const allTiles = geo.convTiles, relu = c.relu ? 1 : 0;
+    const tilesOut = (n: number, g: number, xn: number, t0: number, t1: number): Call =>
+      ['convTilesOut', xn, offs, ckk, Ap + 4 * g * aSize, Kg, out(n, g), OH, OW, Wp, rowTiles, tail, t0, t1, bias(g), relu];
+    if (N * G >= S) {
+      const chunks = splitRange(N * G, S, 1), pads = chunks.map(() => (inPlace ? 0 : rt.alloc(geo.padFloats)));
+      rt.run(chunks.map(([i0, i1], i): Call[] => {
+        const calls: Call[] = [];
+        for (let j = i0; j < i1; j++) {
+          const n = Math.floor(j / G), g = j % G, xn = inPlace ? image(n, g) : pads[i];
+          calls.push(...pad(n, g, pads[i]), tilesOut(n, g, xn, 0, allTiles));
+        }
+        return calls;
+      }));
+    } else {
+      // Fewer images than threads: split each image's tiles.
+      const xpad = inPlace ? 0 : rt.alloc(geo.padFloats), parts = splitRange(allTiles, S, 1);
+      for (let n = 0; n < N; n++) {
+        for (let g = 0; g < G; g++) {
+          const xn = inPlace ? image(n, g) : xpad;
+          if (!inPlace) rt.run([pad(n, g, xpad)]);
+          rt.run(parts.map(([t0, t1]): Call[] => [tilesOut(n, g, xn, t0, t1)]));
+        }
+      }
+    }
+    return;
+  }
   /** The tail columns: gathered (col, with its B_MATRIX parameters at prm), multiplied into yt, then cropped into y. */
   const tailCalls = (n: number, g: number, xpad: number, [col, prm, yt]: number[]): Call[] => tail === 0 ? [] : [
     ['gatherColumns', xpad, offs, ckk, Wp, OH, 8 * rowTiles, tail, col, tailCols],
@@ -129,7 +166,6 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
     rt.setI32(prm, [col, tailCols, 1]);
     return [col, prm, rt.alloc(Kg * tailCols)];
   };
-  const S = rt.chunksFor(N * G * Kg * ckk * geo.convTiles * 8);
   if (N * G >= S) {
     const chunks = splitRange(N * G, S, 1);
     const scratch = chunks.map(() => [inPlace ? 0 : rt.alloc(geo.padFloats), rt.alloc(rows * ldy), ...tailScratch()]);
