@@ -238,29 +238,61 @@ export function convFilterTaps(
 }
 
 /**
- * Input gradient of an unpadded stride-1 convolution whose dy rows are whole 8-column tiles, with col2im
- * fused into the GEMM: for each dy tile t (dy floats 8t..8t+7, one row) and each panel of 4 taps, the
- * 4 x 8 products (W^T . dy) are added straight into dx at the taps' origins, never stored as columns.
- * dy: Kg planes kStep bytes apart; Ap: packA of W^T [ckk x Kg]; tapOffs[tap]: byte offset
+ * Input gradient of an unpadded stride-1 convolution, with col2im fused into the GEMM: for each dy tile
+ * and each panel of 4 taps, the 4 x 8 products (W^T . dy) are added straight into dx at the taps'
+ * origins, never stored as columns. Tiles as convTilesOut's: OH*rowTiles row tiles of 8 columns, then
+ * tiles of the `tail` (0, 2 or 4) columns past them, 8/tail rows each.
+ * dy: Kg planes kStep bytes apart, rows of OWd; Ap: packA of W^T [ckk x Kg]; tapOffs[tap]: byte offset
  * of the tap's dx origin (c*H*W + ky*dh*W + kx*dw floats); dx (dxFloats, rows of W) is zeroed here.
  * Sums run in one fixed order per image. tmp: 128 bytes of scratch.
  */
 export function convAdjointTiles(
-  dy: usize, kStep: usize, Kg: i32, Ap: usize, ckk: i32, tapOffs: usize, OWd: i32, tiles: i32, W: i32, dx: usize, dxFloats: i32, tmp: usize,
+  dy: usize, kStep: usize, Kg: i32, Ap: usize, ckk: i32, tapOffs: usize, OH: i32, OWd: i32, rowTiles: i32, tail: i32, W: i32,
+  dx: usize, dxFloats: i32, tmp: usize,
 ): void {
   memory.fill(dx, 0, <usize>dxFloats << 2);
+  const rowT = OH * rowTiles, tiles = rowT + ((OH * tail + 7) >> 3), inRow = <usize>OWd << 2, outRow = <usize>W << 2;
+  const c0 = rowTiles << 3, R = tail == 4 ? 2 : 4;
   for (let t = 0; t < tiles; t++) {
-    const p = t << 3, oy = p / OWd, ox = p - oy * OWd;
-    const b = dy + (<usize>p << 2), at = dx + (<usize>(oy * W + ox) << 2);
+    let oy: i32, ox: i32, last = 0;
+    if (t < rowT) {
+      oy = t / rowTiles;
+      ox = (t - oy * rowTiles) << 3;
+    } else {
+      oy = (t - rowT) * R;
+      ox = c0;
+      // Rows past dy (a last, partial tile) repeat its last row; their lanes are not added.
+      last = min(R, OH - oy) - 1;
+    }
+    const s1 = <usize>min(1, last) * inRow, s2 = <usize>min(2, last) * inRow, s3 = <usize>min(3, last) * inRow;
+    const b = dy + (<usize>(oy * OWd + ox) << 2), at = dx + (<usize>(oy * W + ox) << 2);
     for (let i = 0; i < ckk; i += 4) {
       const a = Ap + (<usize>(i >> 2) * <usize>Kg << 4), rows = min(4, ckk - i);
       // Rows past ckk are zero weights: a last panel of 1-2 real rows skips the other two.
-      if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false);
-      else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false);
+      if (t < rowT) {
+        if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false);
+        else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false);
+      } else if (tail == 4) {
+        if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false, TAIL4, s1);
+        else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false, TAIL4, s1);
+      } else if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false, TAIL2, s1, s2, s3);
+      else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false, TAIL2, s1, s2, s3);
       for (let r = 0; r < rows; r++) {
         const d = at + <usize>load<i32>(tapOffs + (<usize>(i + r) << 2)), s = tmp + (<usize>r << 5);
-        v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
-        v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
+        if (t < rowT) {
+          v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
+          v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
+        } else if (tail == 4) {
+          v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
+          if (last > 0) v128.store(d + outRow, f32x4.add(v128.load(d + outRow), v128.load(s, 16)));
+        } else {
+          // Pairs of lanes, one per dx row (the last pair-rows skipped past dy's end).
+          for (let q = 0; q <= last; q++) {
+            const e = d + <usize>q * outRow, f = s + (<usize>q << 3);
+            store<f32>(e, load<f32>(e) + load<f32>(f));
+            store<f32>(e, load<f32>(e, 4) + load<f32>(f, 4), 4);
+          }
+        }
       }
     }
   }

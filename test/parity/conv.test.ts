@@ -55,7 +55,7 @@ const CASES: Case[] = [
   { name: 'threaded direct: FuaNet conv2 (row tiles, image read in place)', N: 16, C: 10, H: 12, W: 12, K: 20, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'direct, row tiles on padded planes: 5 x 5, pad 2, 16 x 16', N: 3, C: 6, H: 16, W: 16, K: 10, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
   { name: 'direct, row tiles in place: groups 2, dilation 2, two tiles a row', N: 2, C: 8, H: 11, W: 20, K: 14, groups: 2, kh: 3, kw: 3, dilation: [2, 2] },
-  { name: 'threaded direct, row and tail tiles stored in place: LeNet-5 conv2 (rows of 10, a last tail tile of 2 rows)', N: 12, C: 6, H: 14, W: 14, K: 16, groups: 1, kh: 5, kw: 5, threaded: true },
+  { name: 'threaded direct, row and tail tiles stored in place (input gradient: added in place): LeNet-5 conv2 (rows of 10, a last tail tile of 2 rows)', N: 12, C: 6, H: 14, W: 14, K: 16, groups: 1, kh: 5, kw: 5, threaded: true },
   { name: 'direct, row and tail tiles on padded planes (rows of 10)', N: 2, C: 3, H: 12, W: 10, K: 16, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
   { name: 'direct, LeNet-5 conv1: rows of 28 in padded rows of 32, tails of 4, 6 filters (a last panel of 2)', N: 2, C: 1, H: 28, W: 28, K: 6, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2] },
   { name: 'direct, tails of 4 over 11 rows (a last tail tile of 1 row), 7 filters (a last panel of 3)', N: 3, C: 2, H: 15, W: 16, K: 7, groups: 1, kh: 5, kw: 5 },

@@ -12,7 +12,7 @@
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
-import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace } from './direct.js';
+import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace, adjointTilesFit } from './direct.js';
 import { DW_IMAGE_GROUP, imageGroupPartials, runFewFilterGrad } from './filtergrad.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -230,10 +230,10 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
     runWinograd(rt, { x: dyp, w: filters >= 0 ? 0 : rt.ptrOf(w), filters: filters >= 0 ? filters : undefined, adjoint: true, layout, bias: 0, y: dx, N, G, Cg: Kg, Kg: Cg, H: OH, W: OW, pads: adj });
     return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
-  // An unpadded stride-1 convolution whose dy rows are whole tiles: W^T . dy added straight into dx,
-  // the GEMM's multiply-adds without packing or folding columns (chunks of whole images).
+  // An unpadded stride-1 convolution whose dy rows are 8-column tiles and a tail of 0, 2 or 4: W^T . dy
+  // added straight into dx, the GEMM's multiply-adds without packing or folding columns (chunks of whole images).
   const tileChunks = rt.chunksFor(N * G * Kg * Cg * kh * kw * P);
-  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && a.stride.every((s) => s === 1) && a.pads.every((p) => p === 0) && OW % 8 === 0
+  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && a.stride.every((s) => s === 1) && a.pads.every((p) => p === 0) && adjointTilesFit(OW)
     && N * G >= tileChunks && (convPathOverride.direct ?? true)) {
     took('Conv2DBackpropInput', 'rowTiles');
     const chunks = splitRange(N * G, tileChunks, 1);

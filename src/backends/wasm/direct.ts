@@ -199,13 +199,16 @@ export interface AdjointTiles {
   w: number;
   dx: number;
   N: number; G: number; Cg: number; Kg: number; H: number; W: number; kh: number; kw: number; dh: number; dw: number;
-  /** dy's plane; OW must be a multiple of 8. */
+  /** dy's plane; OW % 8 must be 0, 2 or 4 (see adjointTilesFit). */
   OH: number;
   OW: number;
 }
 
+/** Whether convAdjointTiles takes dy rows of OW: whole 8-column tiles, then a tail of 0, 2 or 4 columns. */
+export const adjointTilesFit = (OW: number) => OW % 8 === 0 || tailInPlace(OW % 8);
+
 /**
- * dx of an unpadded stride-1 convolution whose dy rows are whole 8-column tiles (asm convAdjointTiles:
+ * dx of an unpadded stride-1 convolution whose dy rows are 8-column tiles and a tail of 2 or 4 (asm convAdjointTiles:
  * W^T . dy added straight into dx, no columns stored or folded), chunks of whole images and groups.
  */
 export function runAdjointTiles(rt: WasmRuntime, c: AdjointTiles, chunks: readonly [number, number][]): void {
@@ -221,8 +224,8 @@ export function runAdjointTiles(rt: WasmRuntime, c: AdjointTiles, chunks: readon
     const calls: Call[] = [];
     for (let j = i0; j < i1; j++) {
       const n = Math.floor(j / G), g = j % G;
-      calls.push(['convAdjointTiles', c.dy + 4 * (n * G + g) * Kg * P, 4 * P, Kg, Ap + 4 * g * aSize, ckk, tapOffs, c.OW, P / 8, W,
-        c.dx + 4 * (n * G + g) * Cg * H * W, Cg * H * W, MY_TMP]);
+      calls.push(['convAdjointTiles', c.dy + 4 * (n * G + g) * Kg * P, 4 * P, Kg, Ap + 4 * g * aSize, ckk, tapOffs, c.OH, c.OW,
+        Math.floor(c.OW / 8), c.OW % 8, W, c.dx + 4 * (n * G + g) * Cg * H * W, Cg * H * W, MY_TMP]);
     }
     return calls;
   }));
