@@ -134,6 +134,35 @@ export function gatherColumns(xpad: usize, offs: usize, ckk: i32, Wp: i32, OH: i
   }
 }
 
+/**
+ * A dense layer's epilogue in place: y[r][c] += bias[c] (bias != 0), then ReLU (relu != 0), for rows
+ * [r0, r1) of `cols` floats: the bias runs along the rows' vectors (convEpilogue's runs per row, one
+ * value each when a row is one output).
+ */
+export function denseEpilogue(y: usize, cols: i32, r0: i32, r1: i32, bias: usize, relu: i32): void {
+  if (relu != 0) denseRows(y, cols, r0, r1, bias, true);
+  else denseRows(y, cols, r0, r1, bias, false);
+}
+
+// @ts-ignore: decorator
+@inline function denseRows(y: usize, cols: i32, r0: i32, r1: i32, bias: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
+  for (let r = r0; r < r1; r++) {
+    const row = y + (<usize>r * <usize>cols << 2);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const o = <usize>c << 2;
+      const v = f32x4.add(v128.load(row + o), bias != 0 ? v128.load(bias + o) : zero);
+      v128.store(row + o, relu ? f32x4.max(v, zero) : v);
+    }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2;
+      const v = load<f32>(row + o) + (bias != 0 ? load<f32>(bias + o) : <f32>0);
+      store<f32>(row + o, relu ? max<f32>(v, 0) : v);
+    }
+  }
+}
+
 /** ReLU as the Relu kernel: wasm's max keeps NaN and turns -0 into +0. */
 // @ts-ignore: decorator
 @inline function epilogueRows(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, ldo: i32, bias: usize, y: usize, relu: bool): void {

@@ -161,6 +161,12 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     epilogueDone = true;
   } else if (path === 'dense') {
     gemm(rt, N, K, ckk, { ptr: xp, rs: ckk, cs: 1 }, { ptr: wp, rs: 1, cs: ckk }, y, K, false, rt.alloc(packedASize(N, ckk)));
+    if (bias || relu) {
+      // y is [N][K]: the bias runs along each image's row (biasEpilogue would take K rows of one value).
+      const bp = bias ? rt.ptrOf(bias) : 0;
+      rt.run(splitRange(N, rt.chunksFor(4 * N * K), 1).map(([r0, r1]): Call[] => [['denseEpilogue', y, K, r0, r1, bp, relu ? 1 : 0]]));
+    }
+    epilogueDone = true;
   } else if (path === 'depthwise') {
     const S = rt.chunksFor(N * K * P * kh * kw);
     rt.run(splitRange(N * K, S, 1).map(([p0, p1]): Call[] =>
