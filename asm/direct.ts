@@ -190,80 +190,79 @@ export function denseEpilogue(y: usize, cols: i32, r0: i32, r1: i32, bias: usize
 }
 
 /**
- * Packs dy of one image and group ([K][OH][OW]) into 8-filter panels over virtual positions,
- * Bp[panel][p][8] for p < Pv (= OH*Wp): column j of panel q is filter 8q+j, zero at wasted columns
- * (ox >= OW), at p >= OH*Wp and for filters >= K.
+ * Packs dy of one image and group ([K][OH][OW]) into 8-filter panels, Bp[panel][p][8] for the P = OH*OW
+ * positions p = oy*OW + ox: column j of panel q is filter 8q+j, zero for filters >= K.
  */
-export function packDyPanels(dy: usize, K: i32, OH: i32, OW: i32, Wp: i32, Pv: i32, Bp: usize): void {
+export function packDyPanels(dy: usize, K: i32, P: i32, Bp: usize): void {
   const panels = (K + 7) >> 3;
-  memory.fill(Bp, 0, <usize>(panels * Pv) << 5);
+  if (K & 7) memory.fill(Bp + (<usize>((panels - 1) * P) << 5), 0, <usize>P << 5);
   for (let k = 0; k < K; k++) {
-    const panel = Bp + (<usize>((k >> 3) * Pv) << 5) + (<usize>(k & 7) << 2);
-    const src = dy + (<usize>(k * OH * OW) << 2);
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        store<f32>(panel + (<usize>(oy * Wp + ox) << 5), load<f32>(src + (<usize>(oy * OW + ox) << 2)));
-      }
-    }
+    const panel = Bp + (<usize>((k >> 3) * P) << 5) + (<usize>(k & 7) << 2);
+    const src = dy + (<usize>(k * P) << 2);
+    for (let p = 0; p < P; p++) store<f32>(panel + (<usize>p << 5), load<f32>(src + (<usize>p << 2)));
   }
-}
-
-/** C[4 x 8] (+)= sum_q splat(rows_i[q]) * Bp[q][0..8) for q < n, where row i starts at x + off_i; ldc in bytes. */
-// @ts-ignore: decorator
-@inline function microRows(n: i32, r0: usize, r1: usize, r2: usize, r3: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = <usize>n << 2;
-  for (let q: usize = 0; q < end; q += 4) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(r0 + q);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(r1 + q);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(r2 + q);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(r3 + q);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
-    b += 32;
-  }
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-    c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
-    c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
-  }
-  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
- * Filter gradient, transposed: dwt[tap][k] = sum_n sum_{p < Pv} xpad_n[off[tap] + p] * Bp_n[k panel][p][k % 8],
- * for tap panels [i0, i1) (4 taps each; offs padded to a multiple of 4 entries). Images are summed in
- * order 0..N-1, so each element's sum order does not depend on how tap panels are split across threads.
- * xpad images are `xStride` bytes apart, dy panels `bStride` bytes apart; dwt has ceil(K/8)*8 columns.
+ * Filter gradient, transposed: dwt[tap][k] = sum_n sum_{oy < OH, ox < OW} x_n[off[tap] + oy*Wp + ox] *
+ * Bp_n[k panel][oy*OW + ox][k % 8], for tap panels [i0, i1) (4 taps each; offs padded to a multiple of 4
+ * entries). x images (padded planes, or the input itself when unpadded: rows of Wp floats) are `xStride`
+ * bytes apart, dy panels (packDyPanels) `bStride`; dwt has ceil(K/8)*8 columns. Every element sums its
+ * images in order 0..N-1 in registers, so the result does not depend on how tap panels are split.
  */
 export function convFilterTaps(
-  xpad: usize, xStride: i32, N: i32, offs: usize, Bp: usize, bStride: i32, K: i32, Pv: i32, dwt: usize, i0: i32, i1: i32,
+  x: usize, xStride: i32, N: i32, offs: usize, Bp: usize, bStride: i32, K: i32, OH: i32, OW: i32, Wp: i32, dwt: usize, i0: i32, i1: i32,
 ): void {
-  const Kp = ((K + 7) >> 3) << 3;
+  const Kp = ((K + 7) >> 3) << 3, P = OH * OW;
   const ldc = <usize>Kp << 2;
   for (let i = i0; i < i1; i++) {
     const o = offs + (<usize>i << 4);
     const o0 = <usize>load<i32>(o), o1 = <usize>load<i32>(o, 4), o2 = <usize>load<i32>(o, 8), o3 = <usize>load<i32>(o, 12);
     for (let q = 0; q < Kp; q += 8) {
       const c = dwt + (<usize>i << 2) * ldc + (<usize>q << 2);
-      for (let n = 0; n < N; n++) {
-        const x = xpad + <usize>n * <usize>xStride;
-        const b = Bp + <usize>n * <usize>bStride + (<usize>((q >> 3) * Pv) << 5);
-        microRows(Pv, x + o0, x + o1, x + o2, x + o3, b, c, ldc, n > 0);
-      }
+      microRows(N, OH, OW, Wp, x + o0, x + o1, x + o2, x + o3, <usize>xStride, Bp + (<usize>((q >> 3) * P) << 5), <usize>bStride, c, ldc);
     }
   }
+}
+
+/**
+ * C[4 x 8] = sum over images n < N and positions (oy, ox) of splat(row_i[n*xStride + (oy*Wp + ox)*4]) *
+ * B_n[oy*OW + ox][0..8), B_n at b + n*bStride (8 floats a position); row i starts at r_i; ldc in bytes.
+ */
+// @ts-ignore: decorator
+@inline function microRows(N: i32, OH: i32, OW: i32, Wp: i32, r0: usize, r1: usize, r2: usize, r3: usize, xStride: usize, b: usize, bStride: usize, c: usize, ldc: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const rowEnd = <usize>OW << 2, skip = <usize>(Wp - OW) << 2;
+  for (let n = 0; n < N; n++) {
+    let bp = b;
+    // q: the byte offset of (oy, ox) in the image's rows; each row ends at q + rowEnd.
+    let q: usize = 0;
+    for (let oy = 0; oy < OH; oy++) {
+      for (const end = q + rowEnd; q < end; q += 4) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        const a0 = v128.load32_splat(r0 + q);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        const a1 = v128.load32_splat(r1 + q);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        const a2 = v128.load32_splat(r2 + q);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        const a3 = v128.load32_splat(r3 + q);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+        bp += 32;
+      }
+      q += skip;
+    }
+    r0 += xStride; r1 += xStride; r2 += xStride; r3 += xStride;
+    b += bStride;
+  }
+  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**

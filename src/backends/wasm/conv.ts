@@ -48,13 +48,12 @@ function chooseDirect(a: Conv2DAttrs, geo: DirectGeometry | null, directCost: nu
 /** Element packing or folding, in multiply-adds (see chooseDirect). */
 const PACK_COST = 8;
 /**
- * The filter-gradient microkernel (4 strided row loads per step) runs ~1.3x slower per multiply-add than
- * the others; with few filters, im2col's packing is shared by so few GEMM rows that its cost exceeds
- * PACK_COST's estimate. Measured alone, batch 64, 2 threads (ms, im2col -> direct): 6 -> 16 filters of
- * 5x5 on 14x14 0.74 -> 0.61, on 28x28 padded 6.8 -> 3.5; 10 -> 20 on 12x12 0.87 -> 0.96; 64 -> 64 of
- * 5x5 on 16x16 20.7 -> 23.0; 1x1 64 -> 128 on 16x16 1.53 -> 2.5.
+ * The filter-gradient microkernel (4 strided broadcasts per step) per multiply-add, against the GEMM's.
+ * Fitted to (alone, batch 64 unless noted, 2 threads, ms, im2col -> direct): 6 -> 16 filters of 5x5 on
+ * 14x14 0.67 -> 0.40, on 28x28 padded 5.5 -> 2.8; 10 -> 20 on 12x12 0.74 -> 0.59; 32 -> 64 of 5x5 on
+ * 16x16 padded 20.4 -> 17.9; 1x1 64 -> 128 on 16x16, batch 32, 1.48 -> 2.0-2.2.
  */
-const filterDirectCost = (Kg: number) => (Kg <= 16 ? 0.85 : 1.3);
+const FILTER_DIRECT_COST = 1.1;
 const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Calls per path and kernel (tests use it to prove every path ran). */
@@ -96,12 +95,14 @@ const GEMV_MAX_N = 4;
  */
 const DIRECT_MAX_KG = 4;
 /**
- * Filters per group up to which stride-1 filter gradients of one input channel (first layers) run
- * asm/filtergrad.ts's kernel. Measured alone, batch 64, 5x5 (ms, GEMM on im2col -> this kernel, 2
- * threads): 1 -> 10 channels on 28x28 0.71-0.90 -> 0.52-0.64, 1 -> 6 with padding 2 0.53-0.61 ->
- * 0.44-0.49. With more channels the GEMM wins (10 -> 20 on 12x12: 0.85-0.90 vs 0.92-0.94).
+ * Whether a stride-1 filter gradient of one input channel per group (first layers) runs
+ * asm/filtergrad.ts's kernel (filter pairs, blocks of 5 taps) rather than the direct one (8-filter
+ * columns, 4-tap panels): by the padding each wastes, the former ~1.15x slower per multiply-add.
+ * Measured alone, batch 64, 28x28, 2 threads (ms, few filters vs direct): 10 filters of 5x5 0.62 vs
+ * 0.70; 6, padding 2, 0.44 vs 0.42; 16 0.77 vs 0.61; 20 1.10 vs 1.02; 24 1.13 vs 0.90; 32 1.39 vs
+ * 1.17; 16 of 3x3, padding 1, 0.43 vs 0.57.
  */
-const FEW_FILTERS = 32;
+const fewFilters = (Cg: number, Kg: number, ckk: number) => Cg === 1 && Kg * up(ckk, 5) * 1.15 < up(Kg, 8) * up(ckk, 4);
 
 /**
  * Image ranges when each image is too small to split (every chunk then runs whole images, one thread
@@ -315,14 +316,14 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     const dw = runWinogradFilterGrad(rt, { x: xp, dy: dyp, layout, N, G, Cg, Kg, H, W, pads: a.pads });
     return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
-  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW && (convPathOverride.fewFilters ?? (Cg === 1 && Kg <= FEW_FILTERS))) {
+  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW && (convPathOverride.fewFilters ?? fewFilters(Cg, Kg, ckk))) {
     took('Conv2DBackpropFilter', 'fewFilters');
     const dw = rt.output(K * ckk);
     runFewFilterGrad(rt, { x: xp, dy: dyp, out: dw, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
     return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW
-    && chooseDirect(a, direct, filterDirectCost(Kg) * up(Kg, 8) * up(ckk, 4) * direct.Pv, ckk * P * (up(Kg, 4) + PACK_COST))) {
+    && chooseDirect(a, direct, FILTER_DIRECT_COST * up(Kg, 8) * up(ckk, 4) * P, ckk * P * (up(Kg, 4) + PACK_COST))) {
     took('Conv2DBackpropFilter', 'direct');
     const values = runDirectFilterGrad(rt, { x: xp, dy: dyp, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);
     return [{ values, shape: [...a.filterShape], dtype: 'float32' }];

@@ -263,21 +263,25 @@ export function runDirectFilterGrad(rt: WasmRuntime, c: DirectFilterGrad, geo: D
   const ckk = Cg * kh * kw, P = geo.OH * geo.OW, Kp = Math.ceil(Kg / 8) * 8, panels = Math.ceil(ckk / 4);
   const offs = rt.alloc(panels * 4);
   rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 4));
-  const xStride = geo.padFloats + ((16 - (geo.padFloats % 16)) % 16), bStride = Kp * geo.Pv;
-  const xpads = rt.alloc(N * xStride), bps = rt.alloc(N * bStride), dwt = rt.alloc(panels * 4 * Kp);
+  // Taps read rows of the output's width only: an unpadded input is read where it is.
+  const inPlace = c.pads.every((p) => p === 0);
+  const padStride = geo.padFloats + ((16 - (geo.padFloats % 16)) % 16), bStride = Kp * P;
+  const xpads = inPlace ? 0 : rt.alloc(N * padStride), bps = rt.alloc(N * bStride), dwt = rt.alloc(panels * 4 * Kp);
+  const xStride = inPlace ? G * Cg * H * W : padStride;
   const out = new Float32Array(G * Kg * ckk);
-  const S = rt.chunksFor(N * Kg * ckk * geo.Pv);
+  const S = rt.chunksFor(N * Kg * ckk * P);
   for (let g = 0; g < G; g++) {
     rt.run(splitRange(N, S, 1).map(([n0, n1]): Call[] => {
       const calls: Call[] = [];
       for (let n = n0; n < n1; n++) {
-        calls.push(['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpads + 4 * n * xStride, geo.padFloats]);
-        calls.push(['packDyPanels', c.dy + 4 * (n * G + g) * Kg * P, Kg, geo.OH, geo.OW, geo.Wp, geo.Pv, bps + 4 * n * bStride]);
+        if (!inPlace) calls.push(['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpads + 4 * n * padStride, geo.padFloats]);
+        calls.push(['packDyPanels', c.dy + 4 * (n * G + g) * Kg * P, Kg, P, bps + 4 * n * bStride]);
       }
       return calls;
     }));
+    const x = inPlace ? c.x + 4 * g * Cg * H * W : xpads;
     rt.run(splitRange(panels, S, 1).map(([i0, i1]): Call[] =>
-      [['convFilterTaps', xpads, 4 * xStride, N, offs, bps, 4 * bStride, Kg, geo.Pv, dwt, i0, i1]]));
+      [['convFilterTaps', x, 4 * xStride, N, offs, bps, 4 * bStride, Kg, geo.OH, geo.OW, geo.Wp, dwt, i0, i1]]));
     const t = rt.takeF32(dwt, panels * 4 * Kp);
     for (let k = 0; k < Kg; k++) {
       const row = (g * Kg + k) * ckk;
