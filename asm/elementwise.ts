@@ -276,34 +276,29 @@ export function sumAxes(x: usize, out: usize, acc: usize, nOut: i32, prm: usize)
 /**
  * Sum of x viewed as [A, B, K] over A and K (the bias gradient of NCHW: A = N, B = C, K = H*W), in the
  * reference's order: each channel's f64 sum is one sequential chain over (a, k). The chains of channel
- * pairs (c, c+1) share the two lanes of an f64x2, and the pairs are interleaved so their latencies overlap.
- * x may come in slices of A: acc (2 * ceil(B / 2) f64) carries the sums between calls; `first` zeroes
- * it, `last` rounds it into out.
+ * pairs (c, c+1) share the two lanes of an f64x2; out gets the channels of pairs [p0, p1). Three pairs
+ * at a time keep their chains in registers, so their latencies overlap (the chains themselves cannot
+ * be split without changing the sums). acc: 2 * ceil(B / 2) f64 of scratch, for rows of K % 4 != 0.
  */
-export function sumMiddle(x: usize, out: usize, acc: usize, A: i32, B: i32, K: i32, first: i32, last: i32): void {
-  const pairs = (B + 1) >> 1, K4 = K & ~3;
-  const plane = <usize>K << 2;
-  if (first) memory.fill(acc, 0, <usize>pairs << 4);
+export function sumMiddle(x: usize, out: usize, acc: usize, A: i32, B: i32, K: i32, p0: i32, p1: i32): void {
+  if ((K & 3) == 0) {
+    let p = p0;
+    for (; p + 3 <= p1; p += 3) pairChains(x, out, A, B, K, p, 3);
+    if (p + 2 == p1) pairChains(x, out, A, B, K, p, 2);
+    else if (p + 1 == p1) pairChains(x, out, A, B, K, p, 1);
+    return;
+  }
+  const K4 = K & ~3, plane = <usize>K << 2;
+  memory.fill(acc + (<usize>p0 << 4), 0, <usize>(p1 - p0) << 4);
   for (let a = 0; a < A; a++) {
     const xa = x + <usize>a * <usize>B * plane;
     for (let k = 0; k < K4; k += 4) {
-      const ko = <usize>k << 2;
-      for (let p = 0; p < pairs; p++) {
-        const c = p << 1;
-        const p0 = xa + <usize>c * plane + ko;
-        const p1 = c + 1 < B ? p0 + plane : p0; // odd B: the last lane 1 is a discarded copy
-        const v0 = v128.load(p0), v1 = v128.load(p1);
-        const lo = v128.shuffle<i32>(v0, v1, 0, 4, 1, 5), hi = v128.shuffle<i32>(v0, v1, 2, 6, 3, 7);
+      for (let p = p0; p < p1; p++) {
         const t = acc + (<usize>p << 4);
-        let s = v128.load(t);
-        s = f64x2.add(s, f64x2.promote_low_f32x4(lo));
-        s = f64x2.add(s, f64x2.promote_low_f32x4(v128.shuffle<i32>(lo, lo, 2, 3, 2, 3)));
-        s = f64x2.add(s, f64x2.promote_low_f32x4(hi));
-        s = f64x2.add(s, f64x2.promote_low_f32x4(v128.shuffle<i32>(hi, hi, 2, 3, 2, 3)));
-        v128.store(t, s);
+        v128.store(t, addPair(v128.load(t), xa, p << 1, B, plane, <usize>k << 2));
       }
     }
-    for (let c = 0; c < B; c++) {
+    for (let c = p0 << 1; c < min(B, p1 << 1); c++) {
       const xc = xa + <usize>c * plane;
       const t = acc + (<usize>c << 3);
       let s = load<f64>(t);
@@ -311,7 +306,44 @@ export function sumMiddle(x: usize, out: usize, acc: usize, A: i32, B: i32, K: i
       store<f64>(t, s);
     }
   }
-  if (last) for (let c = 0; c < B; c++) store<f32>(out + (<usize>c << 2), <f32>load<f64>(acc + (<usize>c << 3)));
+  for (let c = p0 << 1; c < min(B, p1 << 1); c++) store<f32>(out + (<usize>c << 2), <f32>load<f64>(acc + (<usize>c << 3)));
+}
+
+/** The chains of pairs [p, p + n) (n = 1..3, K % 4 == 0) in registers, rounded into out. */
+// @ts-ignore: decorator
+@inline function pairChains(x: usize, out: usize, A: i32, B: i32, K: i32, p: i32, n: i32): void {
+  const plane = <usize>K << 2, rowEnd = plane, c = p << 1;
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0);
+  for (let a = 0; a < A; a++) {
+    const xa = x + <usize>a * <usize>B * plane;
+    for (let ko: usize = 0; ko < rowEnd; ko += 16) {
+      s0 = addPair(s0, xa, c, B, plane, ko);
+      if (n > 1) s1 = addPair(s1, xa, c + 2, B, plane, ko);
+      if (n > 2) s2 = addPair(s2, xa, c + 4, B, plane, ko);
+    }
+  }
+  storePair(out, c, B, s0);
+  if (n > 1) storePair(out, c + 2, B, s1);
+  if (n > 2) storePair(out, c + 4, B, s2);
+}
+
+/** s + the 4 values at k..k+3 (byte offset ko) of channels c and c+1 (c + 1 == B: a discarded copy of c), in order of k. */
+// @ts-ignore: decorator
+@inline function addPair(s: v128, xa: usize, c: i32, B: i32, plane: usize, ko: usize): v128 {
+  const q0 = xa + <usize>c * plane + ko;
+  const q1 = c + 1 < B ? q0 + plane : q0;
+  const v0 = v128.load(q0), v1 = v128.load(q1);
+  const lo = v128.shuffle<i32>(v0, v1, 0, 4, 1, 5), hi = v128.shuffle<i32>(v0, v1, 2, 6, 3, 7);
+  s = f64x2.add(s, f64x2.promote_low_f32x4(lo));
+  s = f64x2.add(s, f64x2.promote_low_f32x4(v128.shuffle<i32>(lo, lo, 2, 3, 2, 3)));
+  s = f64x2.add(s, f64x2.promote_low_f32x4(hi));
+  return f64x2.add(s, f64x2.promote_low_f32x4(v128.shuffle<i32>(hi, hi, 2, 3, 2, 3)));
+}
+
+// @ts-ignore: decorator
+@inline function storePair(out: usize, c: i32, B: i32, s: v128): void {
+  store<f32>(out + (<usize>c << 2), <f32>f64x2.extract_lane(s, 0));
+  if (c + 1 < B) store<f32>(out + (<usize>(c + 1) << 2), <f32>f64x2.extract_lane(s, 1));
 }
 
 /** dst[i] += src[i] for i < n: partial sums folded in a fixed order (the filter gradient's image groups). */

@@ -178,6 +178,9 @@ for (const threads of [1, 2]) {
         // slices larger than a stream window, many windows.
         [[1, 6, 5, 5], [0, 2, 3]], [[3, 7, 5, 3], [0, 2, 3]], [[2, 1, 9, 9], [0, 2, 3]], [[1, 3, 101, 99], [0, 2, 3]],
         [[64, 6, 28, 28], [0, 2, 3]], [[9, 5, 1, 1], [0, 2, 3]], [[3, 4, 2, 5], [0, 3]], [[2, 4, 6], [0, 2]],
+        // Blocks of 3 channel pairs in registers, the last block of 1 or 2 pairs, an odd channel count;
+        // enough work that 2 threads split the pairs.
+        [[8, 13, 8, 8], [0, 2, 3]], [[4, 9, 4, 4], [0, 2, 3]], [[64, 16, 24, 24], [0, 2, 3]],
       ];
       for (const [shape, axes] of cases) {
         expectClose(runBoth(be, 'Sum', [randBuf(rand, shape)], { axes }), 0, `Sum [${shape}] axes [${axes}]`);

@@ -226,9 +226,12 @@ const Sum: WasmKernel<'Sum'> = (rt, inputs, { axes }) => {
   const nOut = sizeOf(outShape);
   const xp = rt.ptrOf(x), out = rt.output(nOut), acc = rt.alloc(2 * nOut + 2);
   if (os[0] === 0 && os[1] === 0 && os[2] === 1 && os[3] === 0) {
-    // [A, B, K] reduced over A and K (conv bias gradients, row sums): channel chains run side by side
-    // (one thread: the f64 chains keep the reference's order).
-    rt.run([[['sumMiddle', xp, out, acc, dims[0] * dims[1], dims[2], dims[3], 1, 1]]]);
+    // [A, B, K] reduced over A and K (conv bias gradients, row sums): channel chains run side by side,
+    // threads split whole chains (blocks of 3 channel pairs, which the kernel keeps in registers), so
+    // every sum keeps the reference's order.
+    const [A, B, K] = [dims[0] * dims[1], dims[2], dims[3]], pairs = Math.ceil(B / 2);
+    const S = Math.min(rt.chunksFor(A * B * K) > 1 ? rt.threads : 1, Math.ceil(pairs / 3));
+    rt.run(splitRange(pairs, S, 3).map(([p0, p1]): Call[] => [['sumMiddle', xp, out, acc, A, B, K, p0, p1]]));
   } else {
     const prm = rt.alloc(8);
     rt.setI32(prm, [...dims, ...os]);
