@@ -1,18 +1,28 @@
 /** Layout kernels: they move elements around without arithmetic (except scatter-add). */
-import { allocArray } from '../../tensor/dtype.js';
+import { allocArray, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { RefKernel, RefKernelTable } from './types.js';
 import { broadcastInto } from './broadcast.js';
 
-/** Visits every index of `shape` in row-major order, passing the source offset computed from `strides`. */
-function strided(shape: number[], strides: number[], start: number, visit: (outIndex: number, srcOffset: number) => void): void {
-  const rank = shape.length;
-  const n = sizeOf(shape);
-  const idx = new Array<number>(rank).fill(0);
+/**
+ * out[i] = v[offset of index i], for every index i of `shape` in row-major order, the offset computed
+ * from `strides` and `start`. Rows of the last dim are copied in one tight loop (contiguous ones with
+ * set()): a per-element index walk through a callback ran at ~20 ns an element.
+ */
+function stridedCopy(out: TypedArray, v: TypedArray, shape: number[], strides: number[], start: number): void {
+  const n = sizeOf(shape), rank = shape.length;
+  if (n === 0) return;
+  if (rank === 0) {
+    out[0] = v[start];
+    return;
+  }
+  const inner = shape[rank - 1], step = strides[rank - 1];
+  const idx = new Array<number>(rank - 1).fill(0);
   let off = start;
-  for (let i = 0; i < n; i++) {
-    visit(i, off);
-    for (let d = rank - 1; d >= 0; d--) {
+  for (let o = 0; o < n; o += inner) {
+    if (step === 1 && inner >= 32) out.set(v.subarray(off, off + inner), o);
+    else for (let j = 0, src = off; j < inner; j++, src += step) out[o + j] = v[src];
+    for (let d = rank - 2; d >= 0; d--) {
       idx[d]++;
       off += strides[d];
       if (idx[d] < shape[d]) break;
@@ -26,8 +36,7 @@ const Transpose: RefKernel<'Transpose'> = ([x], { perm }) => {
   const inStrides = stridesOf(x.shape);
   const outShape = perm.map((p) => x.shape[p]);
   const out = allocArray(x.dtype, x.values.length);
-  const v = x.values;
-  strided(outShape, perm.map((p) => inStrides[p]), 0, (i, src) => { out[i] = v[src]; });
+  stridedCopy(out, x.values, outShape, perm.map((p) => inStrides[p]), 0);
   return [{ values: out, shape: outShape, dtype: x.dtype }];
 };
 
@@ -35,8 +44,7 @@ const Slice: RefKernel<'Slice'> = ([x], { begin, size, step }) => {
   const inStrides = stridesOf(x.shape);
   const start = begin.reduce((acc, b, d) => acc + b * inStrides[d], 0);
   const out = allocArray(x.dtype, sizeOf(size));
-  const v = x.values;
-  strided(size, inStrides.map((s, d) => s * step[d]), start, (i, src) => { out[i] = v[src]; });
+  stridedCopy(out, x.values, [...size], inStrides.map((s, d) => s * step[d]), start);
   return [{ values: out, shape: [...size], dtype: x.dtype }];
 };
 

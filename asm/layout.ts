@@ -1,0 +1,44 @@
+// AssemblyScript: layout kernels that move 4-byte elements (float32 or int32) without arithmetic.
+
+/**
+ * out[i] = x[offset of index i] for rows [r0, r1) of a strided view: prm holds i32 [rank, shape[rank],
+ * strides[rank]] (elements; strides may be negative), rows are the last dim's runs (shape[rank-1]
+ * elements each), and out row r starts at out + r * shape[rank-1]. x points at the view's first element.
+ * tmp: 4 * (rank - 1) bytes of the calling thread's scratch (the outer index).
+ */
+export function stridedCopy(x: usize, out: usize, prm: usize, r0: i32, r1: i32, tmp: usize): void {
+  const rank = load<i32>(prm);
+  const shape = prm + 4, strides = shape + (<usize>rank << 2);
+  const inner = load<i32>(shape + (<usize>(rank - 1) << 2)), step = load<i32>(strides + (<usize>(rank - 1) << 2));
+  // The row's outer index, digit by digit (the last outer dim varies fastest), and its source offset.
+  const idx = tmp;
+  let r = r0, off = 0;
+  for (let d = rank - 2; d >= 0; d--) {
+    const n = load<i32>(shape + (<usize>d << 2)), i = r % n;
+    store<i32>(idx + (<usize>d << 2), i);
+    off += i * load<i32>(strides + (<usize>d << 2));
+    r /= n;
+  }
+  let dst = out + (<usize>r0 * <usize>inner << 2);
+  for (let row = r0; row < r1; row++) {
+    const src = x + (<usize>off << 2);
+    if (step == 1) {
+      let j = 0;
+      for (; j + 4 <= inner; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+      for (; j < inner; j++) store<i32>(dst + (<usize>j << 2), load<i32>(src + (<usize>j << 2)));
+    } else {
+      for (let j = 0; j < inner; j++) store<i32>(dst + (<usize>j << 2), load<i32>(src + (<usize>(j * step) << 2)));
+    }
+    dst += <usize>inner << 2;
+    for (let d = rank - 2; d >= 0; d--) {
+      const at = idx + (<usize>d << 2), s = load<i32>(strides + (<usize>d << 2)), i = load<i32>(at) + 1;
+      off += s;
+      if (i < load<i32>(shape + (<usize>d << 2))) {
+        store<i32>(at, i);
+        break;
+      }
+      off -= s * i;
+      store<i32>(at, 0);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Transpose and Slice on the wasm runtime (asm/layout.ts): a strided copy of 4-byte elements (float32
+ * or int32) into a new block, threads splitting its rows. The view's dims are merged first where they
+ * are contiguous, so a transpose of two dims is a copy of rank 2 or 3. Float64 runs the reference.
+ */
+import { stridesOf } from '../../tensor/shape.js';
+import { MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
+import { sizeOfShape, type Buf, type OutBuf, type WasmKernel } from './types.js';
+
+/** Dims the kernel takes after merging (its outer index lives in the thread's scratch). */
+const MAX_RANK = 8;
+
+/** The view (shape, element strides, first element) with contiguous neighbours merged and size-1 dims dropped. */
+function mergeDims(shape: readonly number[], strides: readonly number[]): [number[], number[]] {
+  const dims: number[] = [], steps: number[] = [];
+  shape.forEach((n, d) => {
+    if (n === 1) return;
+    const last = dims.length - 1;
+    if (last >= 0 && steps[last] === strides[d] * n) {
+      dims[last] *= n;
+      steps[last] = strides[d];
+    } else {
+      dims.push(n);
+      steps.push(strides[d]);
+    }
+  });
+  return dims.length ? [dims, steps] : [[1], [1]];
+}
+
+/** out = the view of x (shape, element strides, first element at `start`), or why it runs the reference. */
+function copyView(rt: WasmRuntime, x: Buf, shape: number[], strides: number[], start: number): OutBuf[] | string {
+  if (x.dtype === 'float64') return 'float64 input (4-byte elements only)';
+  const n = sizeOfShape(shape);
+  if (n === 0) return 'empty result';
+  const [dims, steps] = mergeDims(shape, strides);
+  if (dims.length > MAX_RANK) return `rank ${dims.length} after merging contiguous dims`;
+  const prm = rt.alloc(1 + 2 * dims.length), out = rt.output(n), rows = n / dims[dims.length - 1];
+  rt.setI32(prm, [dims.length, ...dims, ...steps]);
+  const xp = rt.ptrOf(x) + 4 * start;
+  rt.run(splitRange(rows, rt.chunksFor(n), 1).map(([r0, r1]): Call[] => [['stridedCopy', xp, out, prm, r0, r1, MY_TMP]]));
+  return [{ ptr: out, shape, dtype: x.dtype }];
+}
+
+export const Transpose: WasmKernel<'Transpose'> = (rt, [x], { perm }) => {
+  const inStrides = stridesOf(x.shape);
+  return copyView(rt, x, perm.map((p) => x.shape[p]), perm.map((p) => inStrides[p]), 0);
+};
+
+export const Slice: WasmKernel<'Slice'> = (rt, [x], { begin, size, step }) => {
+  const inStrides = stridesOf(x.shape);
+  const start = begin.reduce((acc, b, d) => acc + b * inStrides[d], 0);
+  return copyView(rt, x, [...size], inStrides.map((s, d) => s * step[d]), start);
+};
