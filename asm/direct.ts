@@ -314,7 +314,7 @@ export function convAdjointTiles(
           v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
           if (last > 0) v128.store(d + outRow, f32x4.add(v128.load(d + outRow), v128.load(s, 16)));
         } else {
-          // Pairs of lanes, one per dx row (the last pair-rows skipped past dy's end).
+          // A pair of lanes per dx row; rows past dy's last one are skipped.
           for (let q = 0; q <= last; q++) {
             const e = d + <usize>q * outRow, f = s + (<usize>q << 3);
             store<f32>(e, load<f32>(e) + load<f32>(f));

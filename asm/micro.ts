@@ -10,8 +10,8 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
  * C[4 x 8] (+)= A-panel[kc x 4]^T . B[kc x 8]; ldc in bytes. The kc rows of B are 8 floats `bStep` bytes
  * apart from `b` (32: a packed panel), or with `taps` at b + offs[p] (byte offsets, i32, from `offs`). With `half`
  * only rows 0-1 of A and C: an edge panel whose other rows are zero padding.
- * `mode` TAIL4 / TAIL2 (taps only) reads each B row as 2 rows of 4 floats at + 0 and s1 bytes, or 4 rows of
- * 2 at + 0, s1, s2, s3. With `out`, C is not stored: rows r < nr, plus bias[r] (bias != 0) and ReLU,
+ * `mode` TAIL4 / TAIL2 reads each B row (wherever it starts) as 2 rows of 4 floats at + 0 and s1 bytes, or
+ * 4 rows of 2 at + 0, s1, s2, s3. With `out`, C is not stored: rows r < nr, plus bias[r] (bias != 0) and ReLU,
  * go to c + r*ldc as storeOut places them (`outRow`, `last`).
  */
 // @ts-ignore: decorator

@@ -165,7 +165,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     if (bias || relu) {
       // y is [N][K]: the bias runs along each image's row (biasEpilogue would take K rows of one value).
       const bp = bias ? rt.ptrOf(bias) : 0;
-      rt.run(splitRange(N, rt.chunksFor(4 * N * K), 1).map(([r0, r1]): Call[] => [['denseEpilogue', y, K, r0, r1, bp, relu ? 1 : 0]]));
+      rt.run(splitRange(N, rt.chunksFor(N * K), 1).map(([r0, r1]): Call[] => [['denseEpilogue', y, K, r0, r1, bp, relu ? 1 : 0]]));
     }
     epilogueDone = true;
   } else if (path === 'depthwise') {
