@@ -16,4 +16,4 @@ export { adaptiveAvgPool, adaptiveAvgPoolGrad, adaptiveMaxPool } from './pool';
 export { resize2D, resize2DGrad } from './resize';
 export { bnTrain, bnTrainGrad } from './norm';
 export { sgdStep, adamStep } from './optim';
-export { stridedCopy } from './layout';
+export { stridedCopy, copyRows } from './layout';

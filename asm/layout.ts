@@ -1,5 +1,7 @@
 // AssemblyScript: layout kernels that move 4-byte elements (float32 or int32) without arithmetic.
 
+import { copyFloats } from './mem';
+
 /**
  * out[i] = x[offset of index i] for rows [r0, r1) of a strided view: prm holds i32 [rank, shape[rank],
  * strides[rank]] (elements; strides may be negative), rows are the last dim's runs (shape[rank-1]
@@ -41,4 +43,12 @@ export function stridedCopy(x: usize, out: usize, prm: usize, r0: i32, r1: i32, 
       store<i32>(at, 0);
     }
   }
+}
+
+/**
+ * Rows [r0, r1) of a block copy: len elements from src + r*srcStride to dst + r*dstStride (elements).
+ * Concat copies each input's [outer][chunk] block into its columns of the output this way.
+ */
+export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32, len: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) copyFloats(dst + (<usize>r * <usize>dstStride << 2), src + (<usize>r * <usize>srcStride << 2), len);
 }

@@ -39,6 +39,7 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   Sum: 'bit-identical (f64 accumulation in the reference order); up to 4 alternating kept/reduced dim groups; a kept middle axis (bias gradients) runs its channel chains side by side, 3 pairs of channels at a time in registers, threads splitting whole chains',
   Transpose: 'exact (a copy of 4-byte elements, float32 or int32); dims merged where contiguous, rows of the last dim copied as vectors when contiguous; threads split rows',
   Slice: 'as Transpose: steps and reversals (negative steps) are strides of the copy',
+  Concat: 'exact (4-byte elements of one dtype); each input\'s rows copied into its columns of the output, vectors for short rows, memory.copy for long ones; threads split the outer rows',
   Max: 'bit-identical (the reference NaN/-0 rules); rows (class axis, full reductions): f32x4.max with an exact rescan when the result is 0 or NaN, short rows four per lane; a middle axis (NCHW channels): one lane per output; up to 4 alternating kept/reduced dim groups in flat order',
   Min: 'as Max, with f32x4.min',
   ArgMax: 'bit-identical (first maximum, first NaN; int32 out); long rows: f32x4.max then a bitmask scan for its first match; short rows four per lane; an inner axis: one lane per output',
@@ -64,7 +65,7 @@ WASM_NOTES.Pow = 'scalar exponent 1, 2, 0.5, -1: exact shortcuts (bit-identical)
 /** Why some kernels have no wasm version. */
 const FALLBACK_NOTES: Partial<Record<KernelName, string>> = {};
 const groups: [string, KernelName[]][] = [
-  ['data movement only: a copy into wasm memory would cost what the kernel does', ['Cast', 'Concat', 'BroadcastTo', 'GatherElements', 'ScatterAddElements', 'GatherPlane', 'Pad', 'PadGrad']],
+  ['data movement only: a copy into wasm memory would cost what the kernel does', ['Cast', 'BroadcastTo', 'GatherElements', 'ScatterAddElements', 'GatherPlane', 'Pad', 'PadGrad']],
 ];
 for (const [note, names] of groups) for (const k of names) FALLBACK_NOTES[k] = note;
 

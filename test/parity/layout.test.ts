@@ -1,7 +1,8 @@
 /**
- * Transpose and Slice: the wasm strided copy must give the reference's elements exactly (float32 with
+ * Transpose, Slice and Concat: the wasm copies must give the reference's elements exactly (float32 with
  * NaN payloads and -0, int32), for permutations that merge into fewer dims or none, slices with steps
- * and reversals (flip: negative steps), size-1 dims, and rows that 2 threads split.
+ * and reversals (flip: negative steps), size-1 dims, concatenation along every axis (inputs of zero
+ * width included), and rows that 2 threads split.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Buf } from '../../src/backends/reference/types.js';
@@ -55,11 +56,30 @@ for (const threads of [1, 2]) {
       }
     });
 
+    it('Concat: every axis, several inputs, one of zero width, U-Net skip maps', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(53 + threads);
+      const cases: [number[][], number][] = [
+        [[[2, 3, 4, 5], [2, 1, 4, 5], [2, 2, 4, 5]], 1], [[[3, 4], [5, 4]], 0], [[[2, 3, 4], [2, 3, 7]], 2],
+        [[[2, 3, 4, 5], [2, 3, 4, 1], [2, 3, 4, 0], [2, 3, 4, 6]], 3], [[[7]], 0], [[[1, 1, 3], [1, 2, 3]], 1],
+        [[[4, 64, 48, 48], [4, 64, 48, 48]], 1],
+      ];
+      for (const dtype of ['float32', 'int32'] as const) {
+        for (const [shapes, axis] of cases) {
+          const r = runBoth(be, 'Concat', shapes.map((s) => withSpecials(randBuf(rand, s, dtype))), { axis });
+          expectClose(r, 0, `Concat ${dtype} [${shapes.map((s) => `[${s}]`).join(' ')}] axis ${axis}`);
+          if (threads > 1 && shapes[0][1] === 64) expect(r.threaded, 'threads split the rows').toBe(true);
+        }
+      }
+    });
+
     it('float64 and empty results run the reference', async () => {
       const be = await wasmBackend(threads);
       const rand = prng(47);
       expectClose(runBoth(be, 'Transpose', [randBuf(rand, [3, 4], 'float64')], { perm: [1, 0] }, true), 0, 'Transpose float64');
       expectClose(runBoth(be, 'Slice', [randBuf(rand, [3, 4])], { begin: [0, 0], size: [0, 4], step: [1, 1] }, true), 0, 'Slice empty');
+      expectClose(runBoth(be, 'Concat', [randBuf(rand, [2, 3], 'float64'), randBuf(rand, [2, 1], 'float64')], { axis: 1 }, true), 0, 'Concat float64');
+      expectClose(runBoth(be, 'Concat', [randBuf(rand, [0, 3]), randBuf(rand, [0, 3])], { axis: 0 }, true), 0, 'Concat empty');
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
- * Transpose and Slice on the wasm runtime (asm/layout.ts): a strided copy of 4-byte elements (float32
- * or int32) into a new block, threads splitting its rows. The view's dims are merged first where they
- * are contiguous, so a transpose of two dims is a copy of rank 2 or 3. Float64 runs the reference.
+ * Transpose, Slice and Concat on the wasm runtime (asm/layout.ts), for 4-byte elements (float32 or
+ * int32; float64 runs the reference). Transpose and Slice are a strided copy into a new block, threads
+ * splitting its rows; the view's dims are merged first where they are contiguous, so a transpose of two
+ * dims is a copy of rank 2 or 3. Concat copies each input's rows into its columns of the output.
  */
 import { stridesOf } from '../../tensor/shape.js';
 import { MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
@@ -50,4 +51,25 @@ export const Slice: WasmKernel<'Slice'> = (rt, [x], { begin, size, step }) => {
   const inStrides = stridesOf(x.shape);
   const start = begin.reduce((acc, b, d) => acc + b * inStrides[d], 0);
   return copyView(rt, x, [...size], inStrides.map((s, d) => s * step[d]), start);
+};
+
+export const Concat: WasmKernel<'Concat'> = (rt, inputs, { axis }) => {
+  const first = inputs[0];
+  if (inputs.some((t) => t.dtype === 'float64' || t.dtype !== first.dtype)) return 'float64 or mixed dtypes (4-byte elements of one dtype only)';
+  const outer = sizeOfShape(first.shape.slice(0, axis)), inner = sizeOfShape(first.shape.slice(axis + 1));
+  const total = inputs.reduce((acc, t) => acc + t.shape[axis], 0), n = outer * total * inner;
+  if (n === 0) return 'empty result';
+  const out = rt.output(n), blocks: [number, number, number][] = [];
+  let col = 0;
+  for (const t of inputs) {
+    const chunk = t.shape[axis] * inner;
+    if (chunk > 0) blocks.push([rt.ptrOf(t), chunk, out + 4 * col]);
+    col += chunk;
+  }
+  // Each chunk of output rows takes its rows of every input.
+  rt.run(splitRange(outer, rt.chunksFor(n), 1).map(([r0, r1]): Call[] =>
+    blocks.map(([src, chunk, dst]): Call => ['copyRows', src, chunk, dst, total * inner, chunk, r0, r1])));
+  const shape = [...first.shape];
+  shape[axis] = total;
+  return [{ ptr: out, shape, dtype: first.dtype }];
 };
