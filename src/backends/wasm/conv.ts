@@ -12,7 +12,7 @@
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
-import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace, adjointTilesFit } from './direct.js';
+import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace, adjointTilesFit, packAdjointFilters } from './direct.js';
 import { DW_IMAGE_GROUP, imageGroupPartials, runFewFilterGrad } from './filtergrad.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -243,8 +243,10 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && a.stride.every((s) => s === 1) && a.pads.every((p) => p === 0) && adjointTilesFit(OW)
     && N * G >= tileChunks && (convPathOverride.direct ?? true)) {
     took('Conv2DBackpropInput', 'rowTiles');
-    const chunks = splitRange(N * G, tileChunks, 1);
-    runAdjointTiles(rt, { dy: dyp, w: rt.ptrOf(w), dx, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], OH, OW }, chunks);
+    const chunks = splitRange(N * G, tileChunks, 1), ckk = Cg * kh * kw;
+    // W^T packed once per weight tensor, as the forward's panels are (not again on every call).
+    const filters = rt.resident(w.key, `adjointT:${G}:${Kg}:${ckk}`, G * packedASize(ckk, Kg), (Ap) => packAdjointFilters(rt, rt.ptrOf(w), G, Kg, ckk, Ap));
+    runAdjointTiles(rt, { dy: dyp, w: filters >= 0 ? 0 : rt.ptrOf(w), filters: filters >= 0 ? filters : undefined, dx, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], OH, OW }, chunks);
     return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === H && direct.OW === W

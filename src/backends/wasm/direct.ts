@@ -198,10 +198,18 @@ export interface AdjointTiles {
   dy: number;
   w: number;
   dx: number;
+  /** W^T already packed per group (packAdjointFilters), else packed from w here. */
+  filters?: number;
   N: number; G: number; Cg: number; Kg: number; H: number; W: number; kh: number; kw: number; dh: number; dw: number;
   /** dy's plane; OW % 8 must be 0, 2 or 4 (see adjointTilesFit). */
   OH: number;
   OW: number;
+}
+
+/** W^T of each group's [Kg][ckk] weights at w, packed as GEMM A panels at Ap (G * packedASize(ckk, Kg) floats). */
+export function packAdjointFilters(rt: WasmRuntime, w: number, G: number, Kg: number, ckk: number, Ap: number): void {
+  const aSize = packedASize(ckk, Kg);
+  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: w + 4 * g * Kg * ckk, rs: 1, cs: ckk }, ckk, Kg, Ap + 4 * g * aSize);
 }
 
 /** Whether convAdjointTiles takes dy rows of OW: whole 8-column tiles, then a tail of 0, 2 or 4 columns. */
@@ -213,8 +221,8 @@ export const adjointTilesFit = (OW: number) => OW % 8 === 0 || tailInPlace(OW % 
  */
 export function runAdjointTiles(rt: WasmRuntime, c: AdjointTiles, chunks: readonly [number, number][]): void {
   const { N, G, Cg, Kg, H, W, kh, kw } = c, ckk = Cg * kh * kw, P = c.OH * c.OW;
-  const aSize = packedASize(ckk, Kg), Ap = rt.alloc(G * aSize);
-  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: 1, cs: ckk }, ckk, Kg, Ap + 4 * g * aSize);
+  const aSize = packedASize(ckk, Kg), Ap = c.filters ?? rt.alloc(G * aSize);
+  if (c.filters === undefined) packAdjointFilters(rt, c.w, G, Kg, ckk, Ap);
   const tapOffs = rt.alloc(ckk), taps: number[] = [];
   for (let ch = 0; ch < Cg; ch++) {
     for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) taps.push(4 * (ch * H * W + ky * c.dh * W + kx * c.dw));
