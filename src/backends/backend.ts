@@ -25,6 +25,12 @@ export interface Backend {
   describe(): string;
   /** Stores `values` (the backend may keep the array itself: callers hand over ownership). */
   write(values: TypedArray, dtype: DType): DataId;
+  /**
+   * Optional: stores `length` values that `fill(dst, at)` writes into `dst` from element `at` on, now or
+   * whenever they are needed (so `fill` may only read arrays that never change). The wasm backend writes
+   * them straight into the scratch of the kernel that reads them: a dataset batch costs no fresh array.
+   */
+  writeWith?(dtype: DType, length: number, fill: (dst: TypedArray, at: number) => void): DataId;
   /** The buffer's contents; callers must not mutate the result. */
   readSync(dataId: DataId): TypedArray;
   read(dataId: DataId): Promise<TypedArray>;

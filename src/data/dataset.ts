@@ -1,6 +1,6 @@
 /** Datasets: anything with a length and an indexed get(i), plus the usual combinators. */
-import { fromArray } from '../tensor/creation.js';
-import { allocArray, type TypedArray } from '../tensor/dtype.js';
+import { filledTensor, fromArray } from '../tensor/creation.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { integer, options, show } from '../ops/args.js';
@@ -78,14 +78,12 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
   }
 
   getBatch(indices: ArrayLike<number>): Tensor[] {
+    const rows = Array.from(indices, (i) => checkIndex('TensorDataset', i, this.length));
     return this.values.map((v, k) => {
       const n = this.rowSizes[k];
-      const out = allocArray(this.tensors[k].dtype, indices.length * n);
-      for (let b = 0; b < indices.length; b++) {
-        const j = checkIndex('TensorDataset', indices[b], this.length);
-        out.set(v.subarray(j * n, (j + 1) * n), b * n);
-      }
-      return fromArray(out, [indices.length, ...this.tensors[k].shape.slice(1)]);
+      return filledTensor(this.tensors[k].dtype, [rows.length, ...this.tensors[k].shape.slice(1)], (out, at) => {
+        rows.forEach((j, b) => out.set(v.subarray(j * n, (j + 1) * n), at + b * n));
+      });
     });
   }
 }

@@ -3,7 +3,8 @@
  * label per image. get(i) gives [image float32 [C,H,W] in [0,1], label]; getBatch builds a whole
  * batch straight from the bytes (the DataLoader's fast path) instead of stacking per-image tensors.
  */
-import { fromArray } from '../tensor/creation.js';
+import { filledTensor, fromArray } from '../tensor/creation.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkIndex, type BatchDataset } from './dataset.js';
 import { checkSizes, options, show } from '../ops/args.js';
@@ -18,6 +19,10 @@ export interface ImageArrayOptions {
   classes?: readonly string[];
 }
 
+/**
+ * Images as bytes [N, C, H, W] with their labels. A batch reads the arrays when a kernel needs its values
+ * (no copy in between): do not change them while batches drawn from them are in use.
+ */
 export class ImageArrayDataset implements BatchDataset<[Tensor, number], [Tensor, Tensor]> {
   readonly length: number;
   readonly transform: ImageTransform | undefined;
@@ -60,18 +65,19 @@ export class ImageArrayDataset implements BatchDataset<[Tensor, number], [Tensor
 
   get(i: number): [Tensor, number] {
     const j = checkIndex('ImageArrayDataset', i, this.length);
-    const x = fromArray(this.toFloat(j, new Float32Array(this.pixels), 0), [...this.imageShape]);
+    const values = new Float32Array(this.pixels);
+    this.toFloat(j, values, 0);
+    const x = fromArray(values, [...this.imageShape]);
     return [this.transform ? this.transform(x) : x, this.labels[j]];
   }
 
   getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
     const n = indices.length;
-    const y = new Int32Array(n);
-    for (let b = 0; b < n; b++) y[b] = this.labels[checkIndex('ImageArrayDataset', indices[b], this.length)];
+    const rows = Array.from(indices, (i) => checkIndex('ImageArrayDataset', i, this.length));
+    const y = filledTensor('int32', [n], (out, at) => rows.forEach((j, b) => (out[at + b] = this.labels[j])));
     if (!this.transform) {
-      const x = new Float32Array(n * this.pixels);
-      for (let b = 0; b < n; b++) this.toFloat(checkIndex('ImageArrayDataset', indices[b], this.length), x, b * this.pixels);
-      return [fromArray(x, [n, ...this.imageShape]), fromArray(y, [n])];
+      const x = filledTensor('float32', [n, ...this.imageShape], (out, at) => rows.forEach((j, b) => this.toFloat(j, out, at + b * this.pixels)));
+      return [x, y];
     }
     // With a transform the output shape may differ (crops); transform each image, then copy once.
     let out: Float32Array | undefined;
@@ -87,13 +93,12 @@ export class ImageArrayDataset implements BatchDataset<[Tensor, number], [Tensor
       }
       out.set(v, b * v.length);
     }
-    return [fromArray(out ?? new Float32Array(0), [n, ...shape]), fromArray(y, [n])];
+    return [fromArray(out ?? new Float32Array(0), [n, ...shape]), y];
   }
 
-  private toFloat(j: number, out: Float32Array, offset: number): Float32Array {
+  private toFloat(j: number, out: TypedArray, offset: number): void {
     const src = this.images;
     const start = j * this.pixels;
     for (let k = 0; k < this.pixels; k++) out[offset + k] = src[start + k] / 255;
-    return out;
   }
 }

@@ -4,7 +4,7 @@
  * there is one), outside it, anywhere, or on the structure (mask = 1) for a fraction of patches.
  * Training sets draw fresh patches on every read (fresh: true); validation sets draw once (seeded).
  */
-import { fromArray } from '../tensor/creation.js';
+import { filledTensor } from '../tensor/creation.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkIndex, type BatchDataset } from '../data/dataset.js';
@@ -147,18 +147,15 @@ export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Ten
   getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
     const n = indices.length;
     const P = this.size * this.size;
-    const x = new Float32Array(n * this.channels * P);
     const t = this.targetChannels;
-    const y = new Float32Array(n * t * P);
-    for (let b = 0; b < n; b++) {
-      const p = this.patch(indices[b]);
-      x.set(p.image, b * this.channels * P);
-      for (let q = 0; q < P; q++) y[b * t * P + q] = p.mask[q];
-      if (t === 2) {
-        if (!p.weight) throw new Error('PatchDataset: the transform dropped the weight map');
-        y.set(p.weight, (b * 2 + 1) * P);
-      }
-    }
-    return [fromArray(x, [n, this.channels, this.size, this.size]), fromArray(y, [n, t, this.size, this.size])];
+    // Patches first: the tensors are then filled with plain copies (filledTensor runs no op in between).
+    const patches = Array.from(indices, (i) => this.patch(i));
+    if (t === 2 && patches.some((p) => !p.weight)) throw new Error('PatchDataset: the transform dropped the weight map');
+    const x = filledTensor('float32', [n, this.channels, this.size, this.size], (out, at) => patches.forEach((p, b) => out.set(p.image, at + b * this.channels * P)));
+    const y = filledTensor('float32', [n, t, this.size, this.size], (out, at) => patches.forEach((p, b) => {
+      for (let q = 0; q < P; q++) out[at + b * t * P + q] = p.mask[q];
+      if (t === 2) out.set(p.weight!, at + (b * 2 + 1) * P);
+    }));
+    return [x, y];
   }
 }

@@ -64,6 +64,19 @@ export function fromArray(values: TypedArray, shape: number[], opts: TensorOptio
   return t;
 }
 
+/**
+ * A new tensor whose values `fill(dst, at)` writes into `dst` from element `at` on (library use: dataset
+ * batches). It may run now or whenever the values are needed, so it must read only arrays that never
+ * change, write every element and run no tensor op.
+ */
+export function filledTensor(dtype: DType, shape: number[], fill: (dst: TypedArray, at: number) => void): Tensor {
+  const backend = getBackend(), n = sizeOf(shape);
+  if (backend.writeWith) return new Tensor({ dataId: backend.writeWith(dtype, n, fill), shape, dtype }, backend);
+  const values = allocArray(dtype, n);
+  fill(values, 0);
+  return new Tensor({ dataId: backend.write(values, dtype), shape, dtype }, backend);
+}
+
 function inferShape(data: NestedArray, op: string): number[] {
   const shape: number[] = [];
   let level: NestedArray = data;

@@ -169,3 +169,46 @@ test('when wasm memory is full, resident storage moves to JS and the kernel runs
   const expected = Float32Array.from(be.readSync(x.dataId), (v) => Math.max(0, v));
   for (const t of [...kept, ...more]) expect(Buffer.compare(bytes(be.readSync(t.dataId)), bytes(expected))).toBe(0);
 });
+
+test('values written on demand (dataset batches): kernels get them in scratch, JS once, promotion and release work', () => {
+  const be = backend(2);
+  const src = randBuf(prng(11), [6, 2, 8, 8]).values as Float32Array;
+  const rows = [4, 0, 5, 1];
+  let fills = 0;
+  const fill = (dst: Float32Array | Int32Array | Float64Array, at: number) => {
+    fills++;
+    rows.forEach((j, b) => dst.set(src.subarray(j * 128, (j + 1) * 128), at + b * 128));
+  };
+  const expected = new Float32Array(4 * 128);
+  rows.forEach((j, b) => expected.set(src.subarray(j * 128, (j + 1) * 128), b * 128));
+  const heap = heapOf(be), inUse = heap.bytesInUse;
+  const x: TensorInfo = { dataId: be.writeWith('float32', 512, fill), shape: [4, 2, 8, 8], dtype: 'float32' };
+  expect(fills).toBe(0); // nothing written, no wasm memory held
+  expect(heap.bytesInUse).toBe(inUse);
+  const y = be.runKernel('Relu', [x], {})[0];
+  expect(fills).toBe(1);
+  expect(be.readSync(y.dataId)).toEqual(expected.map((v) => Math.max(0, v)));
+  be.runKernel('Neg', [x], {});
+  be.runKernel('Exp', [x], {}); // third use: copied into wasm memory for good
+  expect(be.store.wasmCopy(x.dataId)).toEqual(expected);
+  const before = fills;
+  be.runKernel('Abs', [x], {});
+  expect(fills).toBe(before);
+  expect(be.readSync(x.dataId)).toEqual(expected);
+  be.release(x.dataId);
+  expect(() => be.readSync(x.dataId)).toThrow(/already released/);
+
+  // Read from JS first: filled once into a JS array, which kernels then copy as any JS buffer.
+  const z: TensorInfo = { dataId: be.writeWith('float32', 512, fill), shape: [4, 2, 8, 8], dtype: 'float32' };
+  expect(be.readSync(z.dataId)).toEqual(expected);
+  const n = fills;
+  expect(be.readSync(be.runKernel('Relu', [z], {})[0].dataId)).toEqual(expected.map((v) => Math.max(0, v)));
+  expect(fills).toBe(n);
+
+  // int32 on demand, read by a kernel that wants float32 (converted into scratch).
+  const labels = Int32Array.from([3, -1, 7, 2]);
+  const t: TensorInfo = { dataId: be.writeWith('int32', 4, (dst, at) => dst.set(labels, at)), shape: [4], dtype: 'int32' };
+  const f = be.runKernel('Cast', [t], { dtype: 'float32' })[0];
+  expect(Array.from(be.readSync(f.dataId))).toEqual([3, -1, 7, 2]);
+  expect(Array.from(be.readSync(t.dataId))).toEqual([3, -1, 7, 2]);
+});

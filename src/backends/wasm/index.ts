@@ -187,6 +187,9 @@ export class WasmBackend implements Backend {
   write(values: TypedArray, dtype: DType): DataId {
     return this.store.write(values, dtype);
   }
+  writeWith(dtype: DType, length: number, fill: (dst: TypedArray, at: number) => void): DataId {
+    return this.store.writeWith(dtype, length, fill);
+  }
   readSync(dataId: DataId): TypedArray {
     return this.store.readSync(dataId);
   }

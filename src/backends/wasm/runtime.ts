@@ -53,6 +53,9 @@ export interface Operand {
   readonly ptr: number;
   readonly values: TypedArray;
   readonly dtype: string;
+  readonly length: number;
+  /** Writes the values into `dst` from element `at` on (a deferred batch is written there directly). */
+  copyTo(dst: TypedArray, at: number): void;
 }
 
 export class WasmRuntime {
@@ -303,12 +306,19 @@ export class WasmRuntime {
 
   /** The operand's address: resident storage as is, else its values copied into scratch (int32 stays int32). */
   ptrOf(x: Operand): number {
-    return x.ptr >= 0 ? x.ptr : this.put(x.values);
+    return x.ptr >= 0 ? x.ptr : this.putOperand(x, x.dtype === 'int32');
   }
 
   /** The operand's address as float32: int32 operands are converted into scratch. */
   f32PtrOf(x: Operand): number {
-    return x.ptr >= 0 && x.dtype === 'float32' ? x.ptr : this.putF32(x.values);
+    return x.ptr >= 0 && x.dtype === 'float32' ? x.ptr : this.putOperand(x, false);
+  }
+
+  /** Copies an operand into fresh scratch, as int32 or as float32 (int32 values convert). */
+  private putOperand(x: Operand, asInt: boolean): number {
+    const ptr = this.alloc(x.length);
+    x.copyTo(asInt ? this.i32 : this.f32, ptr >> 2);
+    return ptr;
   }
 
   /** Copies float32 or int32 values into fresh scratch. */
@@ -326,11 +336,10 @@ export class WasmRuntime {
     return ptr;
   }
 
-  /** Copies values into a new heap block the caller owns (tensor storage). */
-  upload(values: Float32Array | Int32Array): number {
-    const ptr = this.grab(4 * values.length);
-    if (values instanceof Int32Array) this.i32.set(values, ptr >> 2);
-    else this.f32.set(values, ptr >> 2);
+  /** Copies an operand's values into a new heap block the caller owns (tensor storage). */
+  upload(x: Operand): number {
+    const ptr = this.grab(4 * x.length);
+    x.copyTo(x.dtype === 'int32' ? this.i32 : this.f32, ptr >> 2);
     return ptr;
   }
 

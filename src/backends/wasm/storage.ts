@@ -11,10 +11,11 @@
  * Nothing the allocator lists refers back to a tensor's JS values, so listing never keeps them alive.
  */
 import type { DataId, MemoryInfo } from '../backend.js';
-import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { allocArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { WasmRuntime } from './runtime.js';
 import type { Buf } from './types.js';
 import { ArrayPool } from './array-pool.js';
+import { HeapFullError } from './heap.js';
 
 /** A buffer's place in wasm memory (ptr -1: none) and its size; the allocator's lists hold these. */
 export class Residence {
@@ -22,11 +23,16 @@ export class Residence {
   constructor(readonly bytes: number) {}
 }
 
-/** A buffer's values: at `home.ptr` in wasm memory, in `js`, or both. */
+/** Writes a buffer's values into `dst` from element `at` on (dst is float32 or int32 either way). */
+export type Filler = (dst: TypedArray, at: number) => void;
+
+/** A buffer's values: at `home.ptr` in wasm memory, in `js`, or both; or still to be written by `fill`. */
 export class Block {
   readonly home: Residence;
   /** Kernel uses while JS-only (promotion counts them). */
   uses = 0;
+  /** Writes the values where they are needed, until they are in JS or wasm memory. */
+  fill: Filler | null = null;
   constructor(
     public js: TypedArray | null,
     readonly length: number,
@@ -43,13 +49,20 @@ class Operand implements Buf {
   readonly key: Residence;
   readonly ptr: number;
   readonly dtype: DType;
+  readonly length: number;
   constructor(private readonly store: WasmStore, private readonly block: Block, readonly shape: number[]) {
     this.key = block.home;
     this.ptr = block.home.ptr;
     this.dtype = block.dtype;
+    this.length = block.length;
   }
   get values(): TypedArray {
     return this.store.valuesOf(this.block);
+  }
+  copyTo(dst: TypedArray, at: number): void {
+    const fill = this.block.fill;
+    if (fill) fill(dst, at);
+    else dst.set(this.values, at);
   }
 }
 
@@ -106,6 +119,23 @@ export class WasmStore {
     return this.track(new Block(values, values.length, dtype));
   }
 
+  /**
+   * Stores `length` values that `fill` writes on demand (a dataset batch, gathered from arrays nobody
+   * changes): a kernel that reads it has them written straight into its scratch, JS gets them once when
+   * it reads them. A batch thus costs no fresh JS array (a page fault per 4 KiB) and holds no wasm memory
+   * until the garbage collector takes it. float64, or no runtime: filled into a JS array now.
+   */
+  writeWith(dtype: DType, length: number, fill: Filler): DataId {
+    if (!this.rt || dtype === 'float64' || length === 0) {
+      const values = allocArray(dtype, length);
+      fill(values, 0);
+      return this.write(values, dtype);
+    }
+    const block = new Block(null, length, dtype);
+    block.fill = fill;
+    return this.track(block);
+  }
+
   /** Makes the heap block at ptr (a kernel's output) the storage of a new buffer. */
   adopt(ptr: number, length: number, dtype: DType): DataId {
     const block = new Block(null, length, dtype);
@@ -144,6 +174,13 @@ export class WasmStore {
   valuesOf(block: Block): TypedArray {
     if (block.js) return block.js;
     const home = block.home;
+    if (block.fill && home.ptr < 0) {
+      const js = this.arrays.acquire(block.dtype === 'int32' ? Int32Array : Float32Array, block.length);
+      block.fill(js, 0);
+      block.js = js;
+      block.fill = null;
+      return js;
+    }
     block.js = this.copyOut(block);
     if (this.owned.delete(home)) {
       this.ownedBytes -= home.bytes;
@@ -181,7 +218,7 @@ export class WasmStore {
         else if (this.mirrored.delete(home)) this.mirrored.add(home);
       } else if (this.promote && this.rt && block.dtype !== 'float64' && block.length > 0 && ++block.uses >= PROMOTE_AT_USE) {
         try {
-          home.ptr = this.rt.upload(block.js as Float32Array | Int32Array);
+          home.ptr = this.rt.upload(new Operand(this, block, []));
         } catch {
           continue; // wasm memory is full: the kernel copies it into scratch, or falls back
         }
@@ -223,6 +260,7 @@ export class WasmStore {
     this.free(block.home);
     if (block.js) this.arrays.recycle(block.js);
     block.js = null;
+    block.fill = null;
   }
 
   /** The garbage collector took a buffer nobody released (its JS values went with it). */
