@@ -95,14 +95,13 @@ const GEMV_MAX_N = 4;
  */
 const DIRECT_MAX_KG = 4;
 /**
- * Whether a stride-1 filter gradient of one input channel per group (first layers) runs
- * asm/filtergrad.ts's kernel (filter pairs, blocks of 5 taps) rather than the direct one (8-filter
- * columns, 4-tap panels): by the padding each wastes, the former ~1.15x slower per multiply-add.
- * Measured alone, batch 64, 28x28, 2 threads (ms, few filters vs direct): 10 filters of 5x5 0.62 vs
- * 0.70; 6, padding 2, 0.44 vs 0.42; 16 0.77 vs 0.61; 20 1.10 vs 1.02; 24 1.13 vs 0.90; 32 1.39 vs
- * 1.17; 16 of 3x3, padding 1, 0.43 vs 0.57.
+ * Whether a stride-1 filter gradient runs asm/filtergrad.ts's kernel (filter pairs, blocks of 4 taps,
+ * no packing) rather than the direct one (8-filter columns, 4-tap panels): for one input channel per
+ * group (first layers), always. Measured alone, batch 64, 28x28, 2 threads (ms, few filters vs direct),
+ * 5x5 filters: 6 with padding 2 0.42 vs 0.63; 10 0.46 vs 0.92; 16 0.65 vs 1.11; 20 0.62 vs 1.16; 24
+ * 0.89 vs 1.43; 32 1.04 vs 1.73; 64 2.04 vs 3.80; 3x3 with padding 1: 16 0.34 vs 0.97, 64 1.15 vs 3.55.
  */
-const fewFilters = (Cg: number, Kg: number, ckk: number) => Cg === 1 && Kg * up(ckk, 5) * 1.15 < up(Kg, 8) * up(ckk, 4);
+const fewFilters = (Cg: number) => Cg === 1;
 
 /**
  * Image ranges when each image is too small to split (every chunk then runs whole images, one thread
@@ -318,7 +317,7 @@ export const Conv2DBackpropFilter: WasmKernel<'Conv2DBackpropFilter'> = (rt, inp
     const dw = runWinogradFilterGrad(rt, { x: xp, dy: dyp, layout, N, G, Cg, Kg, H, W, pads: a.pads });
     return [{ ptr: dw, shape: [...a.filterShape], dtype: 'float32' }];
   }
-  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW && (convPathOverride.fewFilters ?? fewFilters(Cg, Kg, ckk))) {
+  if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && direct && direct.OH === OH && direct.OW === OW && (convPathOverride.fewFilters ?? fewFilters(Cg))) {
     took('Conv2DBackpropFilter', 'fewFilters');
     const dw = rt.output(K * ckk);
     runFewFilterGrad(rt, { x: xp, dy: dyp, out: dw, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads }, direct);

@@ -14,7 +14,7 @@ import { splitRange, type Call, type WasmRuntime } from './runtime.js';
  */
 export const DW_IMAGE_GROUP = 8;
 /** Taps per accumulator block (asm/filtergrad.ts's TAPS). */
-const TAPS = 5;
+const TAPS = 4;
 
 /** Fixed groups of DW_IMAGE_GROUP images, each summing into its own partial dW of `floats` floats (group 0's is `out`). */
 export function imageGroupPartials(rt: WasmRuntime, N: number, floats: number, out: number): {
@@ -50,14 +50,14 @@ export function runFewFilterGrad(rt: WasmRuntime, c: FewFilterGrad, geo: DirectG
   const { groups, partAt, addPartials } = imageGroupPartials(rt, N, G * Kg * ckk, c.out);
   const S = rt.chunksFor(N * G * Kg * ckk * P);
   const pairRanges = splitRange(pairs, Math.max(1, Math.ceil(S / groups.length)), 1);
-  const accFloats = G * pairs * nb * 40, accs = rt.alloc(groups.length * accFloats);
+  const accFloats = G * pairs * nb * 8 * TAPS, accs = rt.alloc(groups.length * accFloats);
   const chunks: Call[][] = [];
   groups.forEach(([n0, n1], i) => {
     for (const [p0, p1] of pairRanges) {
       const xpad = inPlace ? 0 : rt.alloc(geo.padFloats), calls: Call[] = [];
       for (let g = 0; g < G; g++) {
-        const acc = accs + 4 * (i * accFloats + g * pairs * nb * 40);
-        calls.push(['zero', acc + 4 * p0 * nb * 40, (p1 - p0) * nb * 40]);
+        const acc = accs + 4 * (i * accFloats + g * pairs * nb * 8 * TAPS);
+        calls.push(['zero', acc + 4 * p0 * nb * 8 * TAPS, (p1 - p0) * nb * 8 * TAPS]);
         for (let n = n0; n < n1; n++) {
           const xn = c.x + 4 * (n * G + g) * Cg * H * W;
           if (!inPlace) calls.push(['padImage', xn, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats]);
