@@ -244,7 +244,7 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
     took('Conv2DBackpropInput', 'rowTiles');
     const chunks = splitRange(N * G, tileChunks, 1), ckk = Cg * kh * kw;
     // W^T packed once per weight tensor, as the forward's panels are (not again on every call).
-    const filters = rt.resident(w.key, `adjointT:${G}:${Kg}:${ckk}`, G * packedASize(ckk, Kg), (Ap) => packAdjointFilters(rt, rt.ptrOf(w), G, Kg, ckk, Ap));
+    const filters = rt.resident(w.key, `adjointT:${G}:${Kg}:${Cg}:${kh * kw}`, G * packedASize(ckk, Kg), (Ap) => packAdjointFilters(rt, rt.ptrOf(w), G, Kg, Cg, kh * kw, Ap));
     runAdjointTiles(rt, { dy: dyp, w: filters >= 0 ? 0 : rt.ptrOf(w), filters: filters >= 0 ? filters : undefined, dx, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], OH, OW }, chunks);
     return [{ ptr: dx, shape: [N, C, H, W], dtype: 'float32' }];
   }

@@ -206,10 +206,32 @@ export interface AdjointTiles {
   OW: number;
 }
 
-/** W^T of each group's [Kg][ckk] weights at w, packed as GEMM A panels at Ap (G * packedASize(ckk, Kg) floats). */
-export function packAdjointFilters(rt: WasmRuntime, w: number, G: number, Kg: number, ckk: number, Ap: number): void {
-  const aSize = packedASize(ckk, Kg);
-  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: w + 4 * g * Kg * ckk, rs: 1, cs: ckk }, ckk, Kg, Ap + 4 * g * aSize);
+/**
+ * W^T of each group's [Kg][Cg][taps] weights at w, packed as GEMM A panels at Ap (G * packedASize(ckk, Kg)
+ * floats), its rows in (tap, channel) order: the 4 rows of a panel are then mostly one tap of 4 channels,
+ * whose dx rows lie in different planes. In (channel, tap) order they were 4 neighbouring taps, and each
+ * row's read-modify-write of dx overlapped the one just stored 4 bytes before it, so no load could take its
+ * value from the store in flight (a store-forwarding stall per row).
+ */
+export function packAdjointFilters(rt: WasmRuntime, w: number, G: number, Kg: number, Cg: number, taps: number, Ap: number): void {
+  const ckk = Cg * taps, aSize = packedASize(ckk, Kg);
+  let src = w;
+  if (Cg > 1 && taps > 1) {
+    src = rt.alloc(G * Kg * ckk);
+    const prm = rt.alloc(7);
+    rt.setI32(prm, [3, G * Kg, taps, Cg, ckk, 1, taps]);
+    rt.run([[['stridedCopy', w, src, prm, 0, G * Kg * taps, MY_TMP]]]);
+  }
+  for (let g = 0; g < G; g++) packA(rt, 1, { ptr: src + 4 * g * Kg * ckk, rs: 1, cs: ckk }, ckk, Kg, Ap + 4 * g * aSize);
+}
+
+/** Byte offsets of each W^T row's dx origin, in packAdjointFilters' (tap, channel) order. */
+function adjointTapOffsets(Cg: number, kh: number, kw: number, dh: number, dw: number, H: number, W: number): number[] {
+  const offs: number[] = [];
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) for (let ch = 0; ch < Cg; ch++) offs.push(4 * (ch * H * W + ky * dh * W + kx * dw));
+  }
+  return offs;
 }
 
 /** Whether convAdjointTiles takes dy rows of OW: whole 8-column tiles, then a tail of 0, 2 or 4 columns. */
@@ -222,12 +244,9 @@ export const adjointTilesFit = (OW: number) => OW % 8 === 0 || tailInPlace(OW % 
 export function runAdjointTiles(rt: WasmRuntime, c: AdjointTiles, chunks: readonly [number, number][]): void {
   const { N, G, Cg, Kg, H, W, kh, kw } = c, ckk = Cg * kh * kw, P = c.OH * c.OW;
   const aSize = packedASize(ckk, Kg), Ap = c.filters ?? rt.alloc(G * aSize);
-  if (c.filters === undefined) packAdjointFilters(rt, c.w, G, Kg, ckk, Ap);
-  const tapOffs = rt.alloc(ckk), taps: number[] = [];
-  for (let ch = 0; ch < Cg; ch++) {
-    for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) taps.push(4 * (ch * H * W + ky * c.dh * W + kx * c.dw));
-  }
-  rt.setI32(tapOffs, taps);
+  if (c.filters === undefined) packAdjointFilters(rt, c.w, G, Kg, Cg, kh * kw, Ap);
+  const tapOffs = rt.alloc(ckk);
+  rt.setI32(tapOffs, adjointTapOffsets(Cg, kh, kw, c.dh, c.dw, H, W));
   rt.run(chunks.map(([i0, i1]): Call[] => {
     const calls: Call[] = [];
     for (let j = i0; j < i1; j++) {
