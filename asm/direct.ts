@@ -270,13 +270,14 @@ export function convFilterTaps(
  * and each panel of 4 taps, the 4 x 8 products (W^T . dy) are added straight into dx at the taps'
  * origins, never stored as columns. Tiles as convTilesOut's: OH*rowTiles row tiles of 8 columns, then
  * tiles of the `tail` (0, 2 or 4) columns past them, 8/tail rows each.
- * dy: Kg planes kStep bytes apart, rows of OWd; Ap: packA of W^T [ckk x Kg]; tapOffs[tap]: byte offset
- * of the tap's dx origin (c*H*W + ky*dh*W + kx*dw floats); dx (dxFloats, rows of W) is zeroed here.
- * Sums run in one fixed order per image. tmp: 128 bytes of scratch.
+ * dy: Kg planes kStep bytes apart, rows of OWd; Ap: packA of W^T [ckk x Kg], rows in any order (the
+ * caller's: (tap, channel)); tapOffs[row]: byte offset of that row's dx origin (c*H*W + ky*dh*W + kx*dw
+ * floats); dx (dxFloats, rows of W) is zeroed here. The microkernel adds each row's sums into dx itself.
+ * Sums run in one fixed order per image.
  */
 export function convAdjointTiles(
   dy: usize, kStep: usize, Kg: i32, Ap: usize, ckk: i32, tapOffs: usize, OH: i32, OWd: i32, rowTiles: i32, tail: i32, W: i32,
-  dx: usize, dxFloats: i32, tmp: usize,
+  dx: usize, dxFloats: i32,
 ): void {
   memory.fill(dx, 0, <usize>dxFloats << 2);
   const rowT = OH * rowTiles, tiles = rowT + ((OH * tail + 7) >> 3), inRow = <usize>OWd << 2, outRow = <usize>W << 2;
@@ -295,33 +296,17 @@ export function convAdjointTiles(
     const s1 = <usize>min(1, last) * inRow, s2 = <usize>min(2, last) * inRow, s3 = <usize>min(3, last) * inRow;
     const b = dy + (<usize>(oy * OWd + ox) << 2), at = dx + (<usize>(oy * W + ox) << 2);
     for (let i = 0; i < ckk; i += 4) {
-      const a = Ap + (<usize>(i >> 2) * <usize>Kg << 4), rows = min(4, ckk - i);
-      // Rows past ckk are zero weights: a last panel of 1-2 real rows skips the other two.
+      const a = Ap + (<usize>(i >> 2) * <usize>Kg << 4), rows = min(4, ckk - i), offs = tapOffs + (<usize>i << 2);
+      // Rows past ckk are zero weights: a last panel of 1-2 real rows skips the other two. Each row's sums
+      // are added into dx at its tap's origin.
       if (t < rowT) {
-        if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false);
-        else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false);
+        if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, at, 0, false, true, false, ROW, 0, 0, 0, true, rows, 0, 0, 0, false, offs);
+        else micro4x8(Kg, a, b, 0, kStep, at, 0, false, false, false, ROW, 0, 0, 0, true, rows, 0, 0, 0, false, offs);
       } else if (tail == 4) {
-        if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false, TAIL4, s1);
-        else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false, TAIL4, s1);
-      } else if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, true, false, TAIL2, s1, s2, s3);
-      else micro4x8(Kg, a, b, 0, kStep, tmp, 32, false, false, false, TAIL2, s1, s2, s3);
-      for (let r = 0; r < rows; r++) {
-        const d = at + <usize>load<i32>(tapOffs + (<usize>(i + r) << 2)), s = tmp + (<usize>r << 5);
-        if (t < rowT) {
-          v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
-          v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
-        } else if (tail == 4) {
-          v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
-          if (last > 0) v128.store(d + outRow, f32x4.add(v128.load(d + outRow), v128.load(s, 16)));
-        } else {
-          // A pair of lanes per dx row; rows past dy's last one are skipped.
-          for (let q = 0; q <= last; q++) {
-            const e = d + <usize>q * outRow, f = s + (<usize>q << 3);
-            store<f32>(e, load<f32>(e) + load<f32>(f));
-            store<f32>(e, load<f32>(e, 4) + load<f32>(f, 4), 4);
-          }
-        }
-      }
+        if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, at, 0, false, true, false, TAIL4, s1, 0, 0, true, rows, outRow, last, 0, false, offs);
+        else micro4x8(Kg, a, b, 0, kStep, at, 0, false, false, false, TAIL4, s1, 0, 0, true, rows, outRow, last, 0, false, offs);
+      } else if (rows <= 2) micro4x8(Kg, a, b, 0, kStep, at, 0, false, true, false, TAIL2, s1, s2, s3, true, rows, outRow, last, 0, false, offs);
+      else micro4x8(Kg, a, b, 0, kStep, at, 0, false, false, false, TAIL2, s1, s2, s3, true, rows, outRow, last, 0, false, offs);
     }
   }
 }

@@ -12,12 +12,14 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
  * only rows 0-1 of A and C: an edge panel whose other rows are zero padding.
  * `mode` TAIL4 / TAIL2 reads each B row (wherever it starts) as 2 rows of 4 floats at + 0 and s1 bytes, or
  * 4 rows of 2 at + 0, s1, s2, s3. With `out`, C is not stored: rows r < nr, plus bias[r] (bias != 0) and ReLU,
- * go to c + r*ldc as storeOut places them (`outRow`, `last`).
+ * go to c + r*ldc as storeOut places them (`outRow`, `last`). With `rowOffs` (and `out`), rows r < nr are
+ * added into c + rowOffs[r] instead (i32 byte offsets; the input gradient's col2im), placed as storeOut does.
  */
 // @ts-ignore: decorator
 @inline export function micro4x8(
   kc: i32, a: usize, b: usize, offs: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool,
   mode: i32 = ROW, s1: usize = 0, s2: usize = 0, s3: usize = 0, out: bool = false, nr: i32 = 4, outRow: usize = 0, last: i32 = 0, bias: usize = 0, relu: bool = false,
+  rowOffs: usize = 0,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -53,6 +55,15 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
     a += 16;
     if (taps) offs += 4;
     else b += bStep;
+  }
+  if (out && rowOffs != 0) {
+    addOut(c00, c01, c + <usize>load<i32>(rowOffs), mode, outRow, last);
+    if (nr > 1) addOut(c10, c11, c + <usize>load<i32>(rowOffs, 4), mode, outRow, last);
+    if (!half) {
+      if (nr > 2) addOut(c20, c21, c + <usize>load<i32>(rowOffs, 8), mode, outRow, last);
+      if (nr > 3) addOut(c30, c31, c + <usize>load<i32>(rowOffs, 12), mode, outRow, last);
+    }
+    return;
   }
   if (out) {
     storeOut(c00, c01, c, mode, outRow, last, bias, relu);
@@ -103,5 +114,22 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
   } else {
     v128.store(o, v0);
     v128.store(o, v1, 16);
+  }
+}
+
+/** One row's 8 sums added into the floats at o, placed as storeOut places them. */
+// @ts-ignore: decorator
+@inline function addOut(v0: v128, v1: v128, o: usize, mode: i32, outRow: usize, last: i32): void {
+  if (mode == TAIL4) {
+    v128.store(o, f32x4.add(v128.load(o), v0));
+    if (last > 0) v128.store(o + outRow, f32x4.add(v128.load(o + outRow), v1));
+  } else if (mode == TAIL2) {
+    v128.store64_lane(o, f32x4.add(v128.load64_zero(o), v0), 0);
+    if (last > 0) v128.store64_lane(o + outRow, f32x4.add(v128.load64_zero(o + outRow), f32x4.shuffle(v0, v0, 2, 3, 0, 1)), 0);
+    if (last > 1) v128.store64_lane(o + 2 * outRow, f32x4.add(v128.load64_zero(o + 2 * outRow), v1), 0);
+    if (last > 2) v128.store64_lane(o + 3 * outRow, f32x4.add(v128.load64_zero(o + 3 * outRow), f32x4.shuffle(v1, v1, 2, 3, 0, 1)), 0);
+  } else {
+    v128.store(o, f32x4.add(v128.load(o), v0));
+    v128.store(o, f32x4.add(v128.load(o, 16), v1), 16);
   }
 }

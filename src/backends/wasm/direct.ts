@@ -252,7 +252,7 @@ export function runAdjointTiles(rt: WasmRuntime, c: AdjointTiles, chunks: readon
     for (let j = i0; j < i1; j++) {
       const n = Math.floor(j / G), g = j % G;
       calls.push(['convAdjointTiles', c.dy + 4 * (n * G + g) * Kg * P, 4 * P, Kg, Ap + 4 * g * aSize, ckk, tapOffs, c.OH, c.OW,
-        Math.floor(c.OW / 8), c.OW % 8, W, c.dx + 4 * (n * G + g) * Cg * H * W, Cg * H * W, MY_TMP]);
+        Math.floor(c.OW / 8), c.OW % 8, W, c.dx + 4 * (n * G + g) * Cg * H * W, Cg * H * W]);
     }
     return calls;
   }));
