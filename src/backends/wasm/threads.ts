@@ -263,13 +263,13 @@ export class ThreadPool {
     for (let i = 0; i < chunks.length; i++) {
       A[1 + i] = o;
       A[o++] = chunks[i].length;
-      for (const [name, ...a] of chunks[i]) {
-        const fn = this.fnIndex.get(name);
-        if (fn === undefined) throw new Error(`wasm threads: unknown kernel export '${name}'`);
-        if (o + 2 + a.length > ARGS) return false;
+      for (const call of chunks[i]) {
+        const fn = this.fnIndex.get(call[0]), nargs = call.length - 1;
+        if (fn === undefined) throw new Error(`wasm threads: unknown kernel export '${call[0]}'`);
+        if (o + 2 + nargs > ARGS) return false;
         A[o++] = fn;
-        A[o++] = a.length;
-        for (const v of a) A[o++] = v;
+        A[o++] = nargs;
+        for (let k = 1; k <= nargs; k++) A[o++] = call[k] as number;
       }
     }
     return true;
