@@ -1,9 +1,10 @@
 /**
  * Inference-time layer fusion (what ONNX Runtime does to an exported graph), for a Conv2d followed by
- * an eval-mode BatchNorm2d and/or a ReLU, and for a Linear followed by a ReLU:
+ * an eval-mode BatchNorm2d and/or a ReLU (or a MaxPool2d then a ReLU), and for a Linear followed by a ReLU:
  * - the batch norm is a per-channel scale s and shift t on the conv's output, so it folds into the
  *   conv's weights, w' = w * s per filter and b' = b * s + t;
- * - the ReLU runs in the convolution's epilogue (Conv2D's `activation`).
+ * - the ReLU runs in the convolution's epilogue (Conv2D's `activation`); after a max pool too, since
+ *   the two commute.
  * Each saves full passes over the feature map. Only when no gradient is recorded (noGrad), the layers
  * are exactly nn.Conv2d, nn.BatchNorm2d and nn.ReLU (not subclasses that may override forward), the
  * batch norm has running statistics, and no layer has hooks; results equal the unfused layers up to
@@ -20,6 +21,7 @@ import { Linear } from './linear.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv.js';
 import { BatchNorm2d } from './normalization.js';
+import { MaxPool2d } from './pooling.js';
 import type { AnyModule } from './module.js';
 
 const exactly = (m: AnyModule | undefined, cls: { prototype: object }) => m !== undefined && Object.getPrototypeOf(m) === cls.prototype && !m.hasHooks;
@@ -42,9 +44,14 @@ export function fuseForInference(modules: readonly AnyModule[], i: number, x: Te
     ({ weight, bias } = foldedWeights(conv, bn!));
     consumed++;
   }
-  const reluAfter = exactly(modules[i + consumed], ReLU);
-  if (reluAfter) consumed++;
-  return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias, reluAfter), consumed };
+  if (exactly(modules[i + consumed], ReLU)) return { y: conv.forwardWith(x, weight, bias, true), consumed: consumed + 1 };
+  // ReLU and max pooling commute (max(relu(a), relu(b)) = relu(max(a, b))): a max pool then a ReLU
+  // (the lectures' MNIST net) puts the ReLU in the convolution's epilogue, and pools its output.
+  const pool = modules[i + consumed] as MaxPool2d | undefined;
+  if (exactly(pool, MaxPool2d) && !pool!.returnIndices && exactly(modules[i + consumed + 1], ReLU)) {
+    return { y: pool!.forward(conv.forwardWith(x, weight, bias, true)) as Tensor, consumed: consumed + 2 };
+  }
+  return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias, false), consumed };
 }
 
 /** A Linear and the ReLU after it as one GEMM with the bias and the ReLU in its epilogue. */

@@ -57,6 +57,23 @@ describe('conv + batch norm folding', () => {
     expect(convForward).toHaveBeenCalledTimes(3); // 2 unfused + the lone 1x1 conv
   });
 
+  test('Conv2d + MaxPool2d + ReLU (the lectures\' MNIST net): ReLU in the conv epilogue, then the pool (they commute)', () => {
+    nc.manualSeed(6);
+    const model = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.MaxPool2d(2), new nn.ReLU(), new nn.Conv2d(4, 2, 2), new nn.MaxPool2d(2, { padding: 1 }), new nn.ReLU());
+    const reluForward = vi.spyOn(nn.ReLU.prototype, 'forward'), poolForward = vi.spyOn(nn.MaxPool2d.prototype, 'forward');
+    const input = nc.randn([2, 3, 13, 12]);
+    const unfused = model.call(input);
+    const fused = nc.noGrad(() => model.call(input));
+    expectNear(fused, unfused);
+    expect(Math.min(...fused.dataSync())).toBeGreaterThanOrEqual(0);
+    expect(reluForward).toHaveBeenCalledTimes(2); // the unfused call's only
+    expect(poolForward).toHaveBeenCalledTimes(4); // pools run in both
+    // An average pool does not commute with ReLU: nothing fuses across it.
+    const avg = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.AvgPool2d(2), new nn.ReLU());
+    expectNear(nc.noGrad(() => avg.call(input)), avg.call(input));
+    expect(reluForward).toHaveBeenCalledTimes(4);
+  });
+
   test('the fused kernel has no gradient: it refuses inputs that require one while autograd records', () => {
     const w = nc.randn([4, 3, 3, 3], { requiresGrad: true });
     expect(() => conv2dReluInference(x(), w)).toThrow(/fused activation has no gradient/);
