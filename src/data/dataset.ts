@@ -78,14 +78,25 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
   }
 
   getBatch(indices: ArrayLike<number>): Tensor[] {
-    const rows = Array.from(indices, (i) => checkIndex('TensorDataset', i, this.length));
+    const runs = rowRuns(Array.from(indices, (i) => checkIndex('TensorDataset', i, this.length)));
     return this.values.map((v, k) => {
       const n = this.rowSizes[k];
-      return filledTensor(this.tensors[k].dtype, [rows.length, ...this.tensors[k].shape.slice(1)], (out, at) => {
-        rows.forEach((j, b) => out.set(v.subarray(j * n, (j + 1) * n), at + b * n));
+      return filledTensor(this.tensors[k].dtype, [indices.length, ...this.tensors[k].shape.slice(1)], (out, at) => {
+        for (const [j, b, count] of runs) out.set(v.subarray(j * n, (j + count) * n), at + b * n);
       });
     });
   }
+}
+
+/** Consecutive source rows as [first row, first batch position, count] runs: one copy each (a loader without shuffle: one). */
+function rowRuns(rows: readonly number[]): [number, number, number][] {
+  const runs: [number, number, number][] = [];
+  rows.forEach((j, b) => {
+    const last = runs[runs.length - 1];
+    if (last && last[0] + last[2] === j) last[2]++;
+    else runs.push([j, b, 1]);
+  });
+  return runs;
 }
 
 /** The items of `dataset` at `indices`, in that order. Keeps the fast batch path when the source has one. */

@@ -30,6 +30,12 @@ describe('TensorDataset', () => {
     expect(by.dtype).toBe('int32');
     expect(Array.from(bx.dataSync())).toEqual(Array.from(cx.dataSync()));
     expect(Array.from(by.dataSync())).toEqual(Array.from(cy.dataSync()));
+    // Runs of consecutive rows are copied whole: a run, a jump back, a repeat.
+    const order = [1, 2, 3, 0, 1, 1, -1];
+    const [rx, ry] = ds.getBatch(order);
+    const [qx, qy] = defaultCollate(order.map((i) => ds.get(i)));
+    expect(Array.from(rx.dataSync())).toEqual(Array.from(qx.dataSync()));
+    expect(Array.from(ry.dataSync())).toEqual(Array.from(qy.dataSync()));
   });
 });
 
