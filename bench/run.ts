@@ -20,7 +20,7 @@ import { select, splitOnly } from './lib/select.js';
 import { WORKLOADS, type Workload } from './lib/workloads.js';
 import { RESULT_MARKER, type BenchResult } from './lib/result.js';
 import { plan, fmtS } from './lib/protocol.js';
-import { machine, hasCommand, torchEnv, exportOnnx, pkgVersion, PYTHON, type TorchEnv } from './lib/setup-env.js';
+import { machine, hasCommand, torchEnv, exportOnnx, pkgVersion, neocogFromDist, PYTHON, type TorchEnv } from './lib/setup-env.js';
 import { fmtDur, key, renderMarkdown, terminalTables, type Results, type RunRecord } from './lib/report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +126,8 @@ interface Job {
 }
 
 let current: { pid: number } | null = null;
+/** Whether the neocog peers load dist/ (see neocogFromDist), decided once per run. */
+let fromDist = false;
 
 function childCommand(job: Job, a: Args, torch: TorchEnv, useFlock: boolean): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const common = ['--workload', job.workload.id, ...(a.quick ? ['--quick'] : []), ...(a.reps ? ['--reps', String(a.reps)] : []), '--max-call-s', String(a.maxCallS!)];
@@ -135,6 +137,7 @@ function childCommand(job: Job, a: Args, torch: TorchEnv, useFlock: boolean): { 
   const env: NodeJS.ProcessEnv = { ...process.env, ...(job.peer.lang === 'python' ? torch.env : {}) };
   // The neocog wasm backend's default thread count; the peer also calls its setter when exported.
   if (job.peer.module === 'neocog' && job.peer.threads) env.NEOCOG_THREADS = String(job.peer.threads);
+  if (job.peer.module === 'neocog') env.NEOCOG_BENCH_DIST = fromDist ? '1' : '0';
   return useFlock ? { cmd: 'flock', args: [LOCK, ...argv], env } : { cmd: argv[0], args: argv.slice(1), env };
 }
 
@@ -218,6 +221,10 @@ async function main(): Promise<void> {
   if (!useFlock) console.error('warning: flock not found, timed runs are not serialized with other benches');
   const torch: TorchEnv = needTorch ? torchEnv(CACHE, m) : { available: false, note: 'not selected', env: {}, envShown: '' };
   if (needTorch) console.error(`pytorch: ${torch.note}`);
+  fromDist = neocogFromDist(ROOT);
+  if (peers.some((p) => p.module === 'neocog')) {
+    console.error(`neocog: ${fromDist ? 'the compiled package (dist/)' : 'the sources through tsx (dist/ is missing or older than src/: npm run build)'}`);
+  }
   const preSkip = new Map<string, string>();
   if (!torch.available && needTorch) preSkip.set('torch', torch.note);
   if (peers.some((p) => p.id === 'ort')) {

@@ -126,3 +126,18 @@ export function pkgVersion(root: string, name: string): string | null {
     return null;
   }
 }
+
+/**
+ * Whether the neocog peers load the compiled package (dist/, tsc output: what `npm install neocog` runs)
+ * rather than the sources through tsx: only when dist/index.js is at least as new as every file in src/.
+ * (tsx compiles with esbuild's keepNames, which wraps every closure a kernel call creates in a naming
+ * helper: ~10% of a LeNet-5 batch-1 call.)
+ */
+export function neocogFromDist(root: string): boolean {
+  const entry = join(root, 'dist', 'index.js');
+  if (!existsSync(entry)) return false;
+  const built = statSync(entry).mtimeMs;
+  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true })
+    .reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+  return newest(join(root, 'src')) <= built;
+}

@@ -4,8 +4,16 @@
  * the model zoo (models.resnet18, models.lenet5). The natural-code rows and W5 are written as users
  * write them (no tidy, no dispose); the other rows keep the scoped idiom they have always measured.
  */
-import * as neocog from '../../src/index.js';
-import { F, nn, optim, data, models, noGrad, tidy, randn, randint, matmul, setBackend, backend, type Tensor } from '../../src/index.js';
+import type { Tensor, nn as nnTypes } from '../../src/index.js';
+
+type Module<I extends unknown[] = [Tensor], O = Tensor> = nnTypes.Module<I, O>;
+
+// The package as users run it: the compiled dist/ when the bench runner found it up to date (it says so
+// in the report), else the sources through tsx.
+const fromDist = process.env.NEOCOG_BENCH_DIST === '1';
+const neocog = (await import(fromDist ? '../../dist/index.js' : '../../src/index.js')) as typeof import('../../src/index.js');
+const { F, nn, optim, data, models, noGrad, tidy, randn, randint, matmul, setBackend, backend } = neocog;
+const SOURCE = fromDist ? 'from dist/ (the compiled package)' : 'from src/ through tsx';
 import { Skip, Unsupported } from '../lib/result.js';
 import type { Prepared, Setup } from '../lib/peer-api.js';
 import { CONV, RESNET_BATCH, SGEMM_N, W5A, W5B_SHAPE, type Workload } from '../lib/workloads.js';
@@ -54,7 +62,7 @@ async function selectBackend(name: string, threads: number | undefined): Promise
   return notes;
 }
 
-function fuaNet(): nn.Module {
+function fuaNet(): Module {
   return new nn.Sequential(
     new nn.Conv2d(1, 10, 5), new nn.MaxPool2d(2), new nn.ReLU(),
     new nn.Conv2d(10, 20, 5), new nn.MaxPool2d(2), new nn.ReLU(),
@@ -62,7 +70,7 @@ function fuaNet(): nn.Module {
   );
 }
 
-function leNet5(): nn.Module {
+function leNet5(): Module {
   return new nn.Sequential(
     new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.AvgPool2d(2),
     new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.AvgPool2d(2),
@@ -72,7 +80,7 @@ function leNet5(): nn.Module {
 }
 
 /** torchvision BasicBlock: conv3x3-BN-ReLU-conv3x3-BN (+ 1x1 conv-BN projection when the shape changes), then ReLU. */
-function basicBlock(inC: number, outC: number, stride: number): nn.Module {
+function basicBlock(inC: number, outC: number, stride: number): Module {
   const body = new nn.Sequential(
     new nn.Conv2d(inC, outC, 3, { stride, padding: 1, bias: false }), new nn.BatchNorm2d(outC), new nn.ReLU(),
     new nn.Conv2d(outC, outC, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(outC),
@@ -84,8 +92,8 @@ function basicBlock(inC: number, outC: number, stride: number): nn.Module {
 }
 
 /** ResNet-18, CIFAR variant: 3x3 stem (no max-pool), layers [2,2,2,2] at 64/128/256/512, avg pool, linear 512->10. */
-function resNet18Cifar(): nn.Module {
-  const layers: nn.Module[] = [];
+function resNet18Cifar(): Module {
+  const layers: Module[] = [];
   let inC = 64;
   for (const [outC, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]]) {
     layers.push(basicBlock(inC, outC, stride), basicBlock(outC, outC, 1));
@@ -98,7 +106,7 @@ function resNet18Cifar(): nn.Module {
   );
 }
 
-function train(model: nn.Module, lossFn: nn.Module<[Tensor, Tensor], Tensor>, batch: number): () => number {
+function train(model: Module, lossFn: Module<[Tensor, Tensor], Tensor>, batch: number): () => number {
   const x = randn([batch, 1, 28, 28]);
   const y = randint(0, 10, [batch]);
   const params = model.parameters();
@@ -155,7 +163,7 @@ class LeNet5 extends nn.Module {
  * One call = one epoch of a DataLoader over an in-memory dataset holding exactly one batch (the same
  * random batch every step, as WORKLOADS.md asks; the loader's batch copy is ~0.2 MB, noise next to a step).
  */
-function trainNatural(model: nn.Module, lossFn: (out: Tensor, y: Tensor) => Tensor, batch: number): () => number {
+function trainNatural(model: Module, lossFn: (out: Tensor, y: Tensor) => Tensor, batch: number): () => number {
   const loader = new data.DataLoader(new data.TensorDataset(randn([batch, 1, 28, 28]), randint(0, 10, [batch])), { batchSize: batch });
   const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   model.train();
@@ -173,13 +181,13 @@ function trainNatural(model: nn.Module, lossFn: (out: Tensor, y: Tensor) => Tens
 }
 
 /** W5: one image, eval mode, no autograd, output read back; plain code (what `predict` on a request does). */
-function latency(model: nn.Module, shape: readonly number[]): () => number {
+function latency(model: Module, shape: readonly number[]): () => number {
   const x = randn([...shape]);
   model.eval();
   return () => noGrad(() => model.call(x).dataSync()[0]);
 }
 
-function infer(model: nn.Module, shape: number[]): () => number {
+function infer(model: Module, shape: number[]): () => number {
   const x = randn(shape);
   model.eval();
   return () => noGrad(() => tidy(() => model.call(x).dataSync()[0]));
@@ -229,7 +237,7 @@ export const setup: Setup = async (w: Workload, peer) => {
     case 'sgemm': step = sgemm(); break;
     default: throw new Unsupported(`${w.id} is not a neocog workload`);
   }
-  const detail = backend();
+  const detail = `${backend()}; ${SOURCE}`;
   // A wasm backend that cannot start runs every kernel in reference: that is not a wasm measurement.
   if (peer.backend === 'wasm' && /every kernel falls back to reference/.test(detail)) throw new Skip(detail);
   const said = /(\d+) threads?\b/.exec(detail);
