@@ -60,8 +60,12 @@ describe('DataLoader', () => {
     const dl = new DataLoader(ds, { batchSize: 1, prefetch: 2 });
     const it = dl[Symbol.asyncIterator]();
     await it.next();
-    await new Promise((r) => setTimeout(r, 5)); // consumer "computes"
+    // The consumer "computes" (awaits) without asking for a batch: the prefetched ones get built meanwhile.
+    // Polled, not one fixed sleep: on a loaded machine a 5 ms timer can expire before the loop runs them.
+    for (let i = 0; i < 100 && built.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
     expect(built.length).toBeGreaterThanOrEqual(3); // batch 0 + 2 prefetched
+    await new Promise((r) => setTimeout(r, 5));
+    expect(built.length).toBe(3); // and no more than `prefetch` ahead
     await it.return?.(undefined);
   });
 
