@@ -385,6 +385,8 @@ export class WasmRuntime {
    */
   chunksFor(work: number): number {
     if (!this.pool || work < THREAD_MIN_WORK) return 1;
+    // A split kernel dispatches soon: sleeping workers wake while it prepares.
+    this.pool.wake();
     return this.threads * CHUNKS_PER_THREAD;
   }
 
