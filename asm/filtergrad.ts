@@ -9,7 +9,7 @@ import { madd } from './fma';
 /**
  * Taps per block. 2 filters x 4 taps = 8 accumulators; with the 2 dy and 4 x vectors, 14 registers. V8
  * loads every x vector of an iteration first, so 5 taps (17 registers) spilled two accumulators to the
- * stack, and their store-to-load round trip bounded the loop (about 3x slower).
+ * stack, and their store-to-load round trip bounded the loop (1.3-1.5x slower).
  */
 const TAPS: i32 = 4;
 /** Accumulators per block of a filter pair. */

@@ -15,7 +15,6 @@ import { allocArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import type { WasmRuntime } from './runtime.js';
 import type { Buf } from './types.js';
 import { ArrayPool } from './array-pool.js';
-import { HeapFullError } from './heap.js';
 
 /** A buffer's place in wasm memory (ptr -1: none) and its size; the allocator's lists hold these. */
 export class Residence {
