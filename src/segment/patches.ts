@@ -4,7 +4,8 @@
  * there is one), outside it, anywhere, or on the structure (mask = 1) for a fraction of patches.
  * Training sets draw fresh patches on every read (fresh: true); validation sets draw once (seeded).
  */
-import { filledTensor } from '../tensor/creation.js';
+import { filledTensor, fromArray } from '../tensor/creation.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkIndex, type BatchDataset } from '../data/dataset.js';
@@ -139,23 +140,41 @@ export class PatchDataset implements BatchDataset<[Tensor, Tensor], [Tensor, Ten
     return p;
   }
 
+  /** Patch i, with the weight map the target needs. */
+  private weighted(i: number): SegSample {
+    const p = this.patch(i);
+    if (this.targetChannels === 2 && !p.weight) throw new Error('PatchDataset: the transform dropped the weight map');
+    return p;
+  }
+
   get(i: number): [Tensor, Tensor] {
     const [x, y] = this.getBatch([i]);
     return [x.reshape([this.channels, this.size, this.size]), y.reshape([this.targetChannels, this.size, this.size])];
   }
 
   getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
-    const n = indices.length;
-    const P = this.size * this.size;
-    const t = this.targetChannels;
-    // Patches first: the tensors are then filled with plain copies (filledTensor runs no op in between).
-    const patches = Array.from(indices, (i) => this.patch(i));
-    if (t === 2 && patches.some((p) => !p.weight)) throw new Error('PatchDataset: the transform dropped the weight map');
-    const x = filledTensor('float32', [n, this.channels, this.size, this.size], (out, at) => patches.forEach((p, b) => out.set(p.image, at + b * this.channels * P)));
-    const y = filledTensor('float32', [n, t, this.size, this.size], (out, at) => patches.forEach((p, b) => {
+    const n = indices.length, P = this.size * this.size, C = this.channels, t = this.targetChannels;
+    const xShape = [n, C, this.size, this.size], yShape = [n, t, this.size, this.size];
+    const image = (p: SegSample, b: number, out: TypedArray, at: number) => out.set(p.image, at + b * C * P);
+    const target = (p: SegSample, b: number, out: TypedArray, at: number) => {
       for (let q = 0; q < P; q++) out[at + b * t * P + q] = p.mask[q];
       if (t === 2) out.set(p.weight!, at + (b * 2 + 1) * P);
-    }));
-    return [x, y];
+    };
+    if (this.transform) {
+      // A user transform may reuse its buffers: each patch is copied as soon as it is drawn.
+      const xs = new Float32Array(n * C * P), ys = new Float32Array(n * t * P);
+      for (let b = 0; b < n; b++) {
+        const p = this.weighted(indices[b]);
+        image(p, b, xs, 0);
+        target(p, b, ys, 0);
+      }
+      return [fromArray(xs, xShape), fromArray(ys, yShape)];
+    }
+    // Crops are fresh arrays: the batch is written from them when a kernel reads it (no op in between).
+    const patches = Array.from(indices, (i) => this.weighted(i));
+    return [
+      filledTensor('float32', xShape, (out, at) => patches.forEach((p, b) => image(p, b, out, at))),
+      filledTensor('float32', yShape, (out, at) => patches.forEach((p, b) => target(p, b, out, at))),
+    ];
   }
 }

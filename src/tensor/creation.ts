@@ -70,9 +70,9 @@ export function fromArray(values: TypedArray, shape: number[], opts: TensorOptio
  * change, write every element and run no tensor op.
  */
 export function filledTensor(dtype: DType, shape: number[], fill: (dst: TypedArray, at: number) => void): Tensor {
-  const backend = getBackend(), n = sizeOf(shape);
-  if (backend.writeWith) return new Tensor({ dataId: backend.writeWith(dtype, n, fill), shape, dtype }, backend);
-  const values = allocArray(dtype, n);
+  const backend = getBackend();
+  if (backend.writeWith) return new Tensor({ dataId: backend.writeWith(dtype, sizeOf(shape), fill), shape, dtype }, backend);
+  const values = allocArray(dtype, sizeOf(shape));
   fill(values, 0);
   return new Tensor({ dataId: backend.write(values, dtype), shape, dtype }, backend);
 }

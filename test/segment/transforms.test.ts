@@ -126,6 +126,27 @@ describe('patch sampling', () => {
     expect(() => new PatchDataset([sample(9, 9)], { size: 8, count: 1, where: 'fov' })).toThrow(/needs a field-of-view mask/);
   });
 
+  test('a transform that reuses its output buffers: every patch of a batch is its own (copied as it is drawn)', () => {
+    const h = 30, w = 30;
+    const s: SegSample = { name: 'm', channels: 1, height: h, width: w, image: Float32Array.from({ length: h * w }, (_, p) => p), mask: new Uint8Array(h * w), fov: null };
+    const shared = { image: new Float32Array(25), mask: new Uint8Array(25) };
+    const reuse = (p: SegSample): SegSample => {
+      shared.image.set(p.image);
+      shared.mask.set(p.mask);
+      return { ...p, image: shared.image, mask: shared.mask };
+    };
+    const ds = new PatchDataset([s], { size: 5, count: 20, seed: 4, transform: reuse });
+    const x = ds.getBatch(Array.from({ length: 20 }, (_, i) => i))[0].dataSync();
+    // Each patch is a 5 x 5 window of the marker image: its values run p0, p0 + 1, ..., p0 + 4 along each row.
+    const corners = new Set<number>();
+    for (let b = 0; b < 20; b++) {
+      const p0 = x[b * 25];
+      corners.add(p0);
+      for (let r = 0; r < 5; r++) for (let c = 0; c < 5; c++) expect(x[b * 25 + r * 5 + c]).toBe(p0 + r * w + c);
+    }
+    expect(corners.size).toBeGreaterThan(5); // not 20 copies of the last patch drawn
+  });
+
   test('centres inside the FOV: counted exactly with a marker image', () => {
     const h = 40;
     const w = 40;
