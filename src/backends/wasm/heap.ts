@@ -131,8 +131,9 @@ export class Heap {
 /** Bin of a size: SUB_BINS bins per power of two of HEAP_ALIGN units. */
 function binOf(size: number): number {
   const units = size / HEAP_ALIGN;
-  const log = Math.floor(Math.log2(units));
+  // Sizes stay below 2^31 units (wasm memory is at most 4 GiB): clz32 is the exact floor(log2).
+  const log = 31 - Math.clz32(units);
   if (log < 2) return units - 1; // 1, 2, 3 units: a bin each
-  const sub = Math.floor((units / 2 ** log - 1) * SUB_BINS);
-  return log * SUB_BINS + sub;
+  // The SUB_BINS (4) bins of a power of two: the two bits below the leading one.
+  return log * SUB_BINS + ((units >>> (log - 2)) & 3);
 }
