@@ -329,13 +329,6 @@ export class WasmRuntime {
     return ptr;
   }
 
-  /** Copies values into fresh scratch as float32 (int32 values convert). */
-  putF32(values: TypedArray): number {
-    const ptr = this.alloc(values.length);
-    this.f32.set(values, ptr >> 2);
-    return ptr;
-  }
-
   /** Copies an operand's values into a new heap block the caller owns (tensor storage). */
   upload(x: Operand): number {
     const ptr = this.grab(4 * x.length);
