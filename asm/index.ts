@@ -3,7 +3,7 @@
 export { heapBase, bpFloats, gemm, gemvPanels, zero } from './gemm';
 export { packA, packB, packIm2col, packIm2colT } from './pack';
 export { col2im, dwConv, dwConvBackpropInput, dwConvBackpropFilter } from './conv';
-export { maxPool, avgPool, avgPoolGrad, scatterPlane } from './pool';
+export { maxPool, avgPool, avgPoolGrad, scatterPlane, scatterPlane2x2 } from './pool';
 export { binary, relu, sumAxes } from './elementwise';
 export { padImage, convTaps, convTilesOut, convEpilogue, denseEpilogue, gatherColumns, packDyPanels, convFilterTaps, convAdjointTiles } from './direct';
 export { filterGradAcc, filterGradReduce } from './filtergrad';

@@ -28,6 +28,12 @@ export function stridedCopy(x: usize, out: usize, prm: usize, r0: i32, r1: i32, 
       let j = 0;
       for (; j + 4 <= inner; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
       for (; j < inner; j++) store<i32>(dst + (<usize>j << 2), load<i32>(src + (<usize>j << 2)));
+    } else if (step == 0) {
+      // A broadcast row: one value repeated.
+      const v = v128.load32_splat(src);
+      let j = 0;
+      for (; j + 4 <= inner; j += 4) v128.store(dst + (<usize>j << 2), v);
+      for (; j < inner; j++) store<i32>(dst + (<usize>j << 2), load<i32>(src));
     } else {
       for (let j = 0; j < inner; j++) store<i32>(dst + (<usize>j << 2), load<i32>(src + (<usize>(j * step) << 2)));
     }

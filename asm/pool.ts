@@ -348,6 +348,53 @@ export function scatterPlane(src: usize, idx: usize, out: usize, per: i32, plane
   }
 }
 
+/**
+ * ScatterPlane for 2x2 stride-2 max pooling whose windows tile the plane exactly (PH = 2 OH, PW = 2 OW):
+ * every window's index lies in its own window, so each output value is its window's gradient or zero and
+ * the plane is written in one dense pass, with no fill and no scattered read-modify-write. A plane with
+ * an index outside its window (another pooling, or bad indices) runs the general scatter instead. Values
+ * are 0 + src as in the general path (so -0 becomes +0).
+ */
+export function scatterPlane2x2(src: usize, idx: usize, out: usize, OH: i32, OW: i32, p0: i32, p1: i32, bad: usize): void {
+  const PW = 2 * OW, per = OH * OW, plane = 4 * per;
+  const zero = f32x4.splat(0), one = i32x4.splat(1), pw = i32x4.splat(PW), pw1 = i32x4.splat(PW + 1);
+  for (let p = p0; p < p1; p++) {
+    const sp = src + (<usize>p * <usize>per << 2), ip = idx + (<usize>p * <usize>per << 2);
+    const op = out + (<usize>p * <usize>plane << 2);
+    let ok = v128.not(zero);
+    for (let oh = 0; oh < OH; oh++) {
+      const s0 = sp + (<usize>(oh * OW) << 2), i0 = ip + (<usize>(oh * OW) << 2);
+      const top = op + (<usize>(2 * oh * PW) << 2), bottom = top + (<usize>PW << 2);
+      let base = i32x4.add(i32x4.splat(2 * oh * PW), i32x4(0, 2, 4, 6));
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4) {
+        const o = <usize>ow << 2;
+        const r = i32x4.sub(v128.load(i0 + o), base);
+        const g = f32x4.add(v128.load(s0 + o), zero);
+        const m0 = i32x4.eq(r, zero), m1 = i32x4.eq(r, one), m2 = i32x4.eq(r, pw), m3 = i32x4.eq(r, pw1);
+        ok = v128.and(ok, v128.or(v128.or(m0, m1), v128.or(m2, m3)));
+        const a = v128.and(g, m0), b = v128.and(g, m1), c = v128.and(g, m2), d = v128.and(g, m3);
+        v128.store(top + (o << 1), v128.shuffle<i32>(a, b, 0, 4, 1, 5));
+        v128.store(top + (o << 1), v128.shuffle<i32>(a, b, 2, 6, 3, 7), 16);
+        v128.store(bottom + (o << 1), v128.shuffle<i32>(c, d, 0, 4, 1, 5));
+        v128.store(bottom + (o << 1), v128.shuffle<i32>(c, d, 2, 6, 3, 7), 16);
+        base = i32x4.add(base, i32x4.splat(8));
+      }
+      for (; ow < OW; ow++) {
+        const o = <usize>ow << 2;
+        const r = load<i32>(i0 + o) - (2 * oh * PW + 2 * ow);
+        const g = load<f32>(s0 + o) + 0;
+        if (r != 0 && r != 1 && r != PW && r != PW + 1) ok = zero;
+        store<f32>(top + (o << 1), r == 0 ? g : 0);
+        store<f32>(top + (o << 1), r == 1 ? g : 0, 4);
+        store<f32>(bottom + (o << 1), r == PW ? g : 0);
+        store<f32>(bottom + (o << 1), r == PW + 1 ? g : 0, 4);
+      }
+    }
+    if (!i32x4.all_true(ok)) scatterPlane(src, idx, out, per, plane, p, p + 1, bad);
+  }
+}
+
 // Adaptive pooling: `win` holds the reference's window tables as i32 [hLo[OH], hHi[OH], wLo[OW], wHi[OW]]
 // (PyTorch's [floor(o*n/outN), ceil((o+1)*n/outN))), so windows may overlap and are never empty.
 

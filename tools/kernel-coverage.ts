@@ -21,7 +21,7 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   MaxPool2D: 'bit-identical to reference (same argmax/NaN rules); 2x2 stride-2 SIMD fast path, 4 outputs at a time along rows of stride 1 or 2; threads split planes',
   AvgPool2D: 'bit-identical to reference (f64 window sums); threads split planes',
   AvgPool2DGrad: 'bit-identical to reference; 2x2 stride-2 SIMD fast path; threads split planes',
-  ScatterPlane: 'bit-identical to reference (max-pool gradient); the kernel flags bad indices, JS names the first',
+  ScatterPlane: 'bit-identical to reference (max-pool gradient); planes that 2x2 windows tile are written in one dense pass (each index checked against its window, else that plane is scattered); the kernel flags bad indices, JS names the first',
   AdaptiveAvgPool2D: 'bit-identical (the reference windows, f64 sums in its order); 1x1 (global pooling): four planes side by side in f64x2 chains',
   AdaptiveAvgPool2DGrad: 'bit-identical (f64 shares added to f32 dx in the reference order, overlapping windows included); 1x1: SIMD fill',
   AdaptiveMaxPool2D: 'bit-identical (MaxPool2D rules: last NaN, first maximum); 1x1: small planes four per lane, large ones f32x4.max then a scan for the index',
@@ -39,6 +39,7 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   Sum: 'bit-identical (f64 accumulation in the reference order); up to 4 alternating kept/reduced dim groups; a kept middle axis (bias gradients) runs its channel chains side by side, 3 pairs of channels at a time in registers, threads splitting whole chains',
   Transpose: 'exact (a copy of 4-byte elements, float32 or int32); dims merged where contiguous, rows of the last dim copied as vectors when contiguous; threads split rows',
   Slice: 'as Transpose: steps and reversals (negative steps) are strides of the copy',
+  BroadcastTo: 'as Transpose: stretched dims step 0 (a repeated value stored as vectors); the gradient of sums, means and expand',
   Concat: 'exact (4-byte elements of one dtype); each input\'s rows copied into its columns of the output, vectors for short rows, memory.copy for long ones; threads split the outer rows',
   Max: 'bit-identical (the reference NaN/-0 rules); rows (class axis, full reductions): f32x4.max with an exact rescan when the result is 0 or NaN, short rows four per lane; a middle axis (NCHW channels): one lane per output; up to 4 alternating kept/reduced dim groups in flat order',
   Min: 'as Max, with f32x4.min',
@@ -65,7 +66,7 @@ WASM_NOTES.Pow = 'scalar exponent 1, 2, 0.5, -1: exact shortcuts (bit-identical)
 /** Why some kernels have no wasm version. */
 const FALLBACK_NOTES: Partial<Record<KernelName, string>> = {};
 const groups: [string, KernelName[]][] = [
-  ['data movement only: a copy into wasm memory would cost what the kernel does', ['Cast', 'BroadcastTo', 'GatherElements', 'ScatterAddElements', 'GatherPlane', 'Pad', 'PadGrad']],
+  ['data movement only: a copy into wasm memory would cost what the kernel does', ['Cast', 'GatherElements', 'ScatterAddElements', 'GatherPlane', 'Pad', 'PadGrad']],
 ];
 for (const [note, names] of groups) for (const k of names) FALLBACK_NOTES[k] = note;
 

@@ -1,5 +1,5 @@
 /**
- * Transpose, Slice and Concat: the wasm copies must give the reference's elements exactly (float32 with
+ * Transpose, Slice, BroadcastTo and Concat: the wasm copies must give the reference's elements exactly (float32 with
  * NaN payloads and -0, int32), for permutations that merge into fewer dims or none, slices with steps
  * and reversals (flip: negative steps), size-1 dims, concatenation along every axis (inputs of zero
  * width included), and rows that 2 threads split.
@@ -73,6 +73,23 @@ for (const threads of [1, 2]) {
       }
     });
 
+    it('BroadcastTo: stretched dims (leading, inner, trailing, all) give the reference elements exactly', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(61 + threads);
+      const cases: [number[], number[]][] = [
+        [[1], [64, 10, 12, 12]], [[], [3, 5]], [[1, 1, 1, 1], [2, 3, 4, 5]], [[10, 1, 1], [64, 10, 24, 24]],
+        [[64, 1], [64, 10]], [[1, 7], [5, 7]], [[3, 1, 5], [3, 4, 5]], [[2, 3], [4, 2, 3]], [[1, 3, 1], [2, 3, 6]],
+        [[4, 5], [4, 5]], [[1, 16, 1, 1], [64, 16, 32, 32]],
+      ];
+      for (const dtype of ['float32', 'int32'] as const) {
+        for (const [from, shape] of cases) {
+          const r = runBoth(be, 'BroadcastTo', [withSpecials(randBuf(rand, from, dtype))], { shape });
+          expectClose(r, 0, `BroadcastTo ${dtype} [${from}] -> [${shape}]`);
+          if (threads > 1 && shape[1] === 16) expect(r.threaded, 'threads split the rows').toBe(true);
+        }
+      }
+    });
+
     it('float64 and empty results run the reference', async () => {
       const be = await wasmBackend(threads);
       const rand = prng(47);
@@ -80,6 +97,8 @@ for (const threads of [1, 2]) {
       expectClose(runBoth(be, 'Slice', [randBuf(rand, [3, 4])], { begin: [0, 0], size: [0, 4], step: [1, 1] }, true), 0, 'Slice empty');
       expectClose(runBoth(be, 'Concat', [randBuf(rand, [2, 3], 'float64'), randBuf(rand, [2, 1], 'float64')], { axis: 1 }, true), 0, 'Concat float64');
       expectClose(runBoth(be, 'Concat', [randBuf(rand, [0, 3]), randBuf(rand, [0, 3])], { axis: 0 }, true), 0, 'Concat empty');
+      expectClose(runBoth(be, 'BroadcastTo', [randBuf(rand, [3, 1], 'float64')], { shape: [3, 4] }, true), 0, 'BroadcastTo float64');
+      expectClose(runBoth(be, 'BroadcastTo', [randBuf(rand, [3, 1])], { shape: [0, 3, 4] }, true), 0, 'BroadcastTo empty');
     });
   });
 }

@@ -135,6 +135,31 @@ for (const threads of [1, 2]) {
         expectClose(runBoth(be, 'ScatterPlane', [src, idx], { planeShape: [c.shape[2], c.shape[3]] }), 0, `ScatterPlane ${c.shape}`);
       }
     });
+
+    it('ScatterPlane on planes that 2x2 windows tile (one dense pass; other indices fall back per plane)', async () => {
+      const be = await wasmBackend(threads);
+      const rand = prng(10);
+      const tiled: PoolCase[] = [
+        { shape: [2, 3, 6, 10], kernel: [2, 2], stride: [2, 2], pad: [0, 0] }, // 4 windows a row and one more
+        { shape: [4, 10, 24, 24], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
+        // Same output size as 2x2 windows, other windows: every plane takes the general scatter.
+        { shape: [2, 3, 24, 24], kernel: [3, 3], stride: [2, 2], pad: [1, 1] },
+      ];
+      for (const c of tiled) {
+        const pool = runBoth(be, 'MaxPool2D', [randBuf(rand, c.shape)], geometry(c));
+        const idx = pool.ref[1];
+        const src = randBuf(rand, idx.shape);
+        const v = src.values as Float32Array;
+        v[0] = -0; v[5] = NaN; v[6] = -Infinity;
+        expectClose(runBoth(be, 'ScatterPlane', [src, idx], { planeShape: [c.shape[2], c.shape[3]] }), 0, `ScatterPlane ${c.shape}`);
+      }
+      // One plane of several with an index outside its window (but in the plane): only that plane is scattered.
+      const src = randBuf(rand, [1, 3, 2, 4]);
+      const idx = { values: new Int32Array(24), shape: [1, 3, 2, 4], dtype: 'int32' as const };
+      for (let p = 0; p < 3; p++) for (let oh = 0; oh < 2; oh++) for (let ow = 0; ow < 4; ow++) idx.values[p * 8 + oh * 4 + ow] = 2 * oh * 8 + 2 * ow + ((p + ow) % 4 === 0 ? 9 : 1);
+      idx.values[8 + 5] = 0; // plane 1 adds two values at 0
+      expectClose(runBoth(be, 'ScatterPlane', [src, idx], { planeShape: [4, 8] }), 0, 'ScatterPlane, one plane off its windows');
+    });
   });
 }
 
@@ -148,6 +173,7 @@ describe('pooling fallbacks and errors', () => {
     const idx = { values: Int32Array.from([0, 1, 99, 2]), shape: [1, 1, 2, 2], dtype: 'int32' as const };
     const info = [src, idx].map((b) => ({ dataId: be.write(b.values, b.dtype), shape: b.shape, dtype: b.dtype }));
     expect(() => be.runKernel('ScatterPlane', info, { planeShape: [3, 3] })).toThrow('ScatterPlane: index 99 is outside the 3x3 plane');
+    expect(() => be.runKernel('ScatterPlane', info, { planeShape: [4, 4] })).toThrow('ScatterPlane: index 99 is outside the 4x4 plane');
     const x = { dataId: be.write(randBuf(rand, [1, 1, 5, 5]).values, 'float32'), shape: [1, 1, 5, 5], dtype: 'float32' as const };
     expect(() => be.runKernel('AvgPool2D', [x], { ...geometry(CASES[3]), countIncludePad: true, divisorOverride: null })).toThrow(/dilation/);
     const x64 = randBuf(rand, [2, 3, 5, 5], 'float64');

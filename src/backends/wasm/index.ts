@@ -19,7 +19,7 @@ import { BatchMatMul } from './gemm.js';
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from './conv.js';
 import { AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, AvgPool2D, AvgPool2DGrad, MaxPool2D, ScatterPlane } from './pool.js';
 import { Resize2D, Resize2DGrad } from './resize.js';
-import { Concat, Slice, Transpose } from './layout.js';
+import { BroadcastTo, Concat, Slice, Transpose } from './layout.js';
 import { reduceKernels } from './reduce.js';
 import { elementwiseKernels } from './elementwise.js';
 import { normKernels } from './norm.js';
@@ -34,7 +34,7 @@ export { simdSupport, threadSupport } from './features.js';
 /** Kernels with a WebAssembly implementation (float32); everything else runs the reference kernel. */
 export const wasmKernels = {
   BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane,
-  AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, Resize2D, Resize2DGrad, Transpose, Slice, Concat,
+  AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, Resize2D, Resize2DGrad, Transpose, Slice, BroadcastTo, Concat,
   ...elementwiseKernels, ...reduceKernels, ...normKernels, ...optimKernels,
 } satisfies WasmKernelTable;
 

@@ -1,8 +1,8 @@
 /**
- * Transpose, Slice and Concat on the wasm runtime (asm/layout.ts), for 4-byte elements (float32 or
- * int32; float64 runs the reference). Transpose and Slice are a strided copy into a new block, threads
- * splitting its rows; the view's dims are merged first where they are contiguous, so a transpose of two
- * dims is a copy of rank 2 or 3. Concat copies each input's rows into its columns of the output.
+ * Transpose, Slice, BroadcastTo and Concat on the wasm runtime (asm/layout.ts), for 4-byte elements
+ * (float32 or int32; float64 runs the reference). Transpose, Slice and BroadcastTo are a strided copy
+ * into a new block (stretched dims step 0), threads splitting its rows; the view's dims are merged first
+ * where they are contiguous, so a transpose of two dims is a copy of rank 2 or 3. Concat copies each input's rows into its columns of the output.
  */
 import { stridesOf } from '../../tensor/shape.js';
 import { MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
@@ -51,6 +51,14 @@ export const Slice: WasmKernel<'Slice'> = (rt, [x], { begin, size, step }) => {
   const inStrides = stridesOf(x.shape);
   const start = begin.reduce((acc, b, d) => acc + b * inStrides[d], 0);
   return copyView(rt, x, [...size], inStrides.map((s, d) => s * step[d]), start);
+};
+
+/** BroadcastTo: a strided copy whose stretched dims step 0 (the gradient of a sum or mean, `expand`). */
+export const BroadcastTo: WasmKernel<'BroadcastTo'> = (rt, [x], { shape }) => {
+  const offset = shape.length - x.shape.length;
+  if (offset < 0 || x.shape.some((d, i) => d !== 1 && d !== shape[i + offset])) return `shape [${x.shape}] does not broadcast to [${shape}] (the reference kernel reports it)`;
+  const inStrides = stridesOf(x.shape);
+  return copyView(rt, x, [...shape], shape.map((d, i) => (i < offset || x.shape[i - offset] === 1 ? 0 : inStrides[i - offset])), 0);
 };
 
 export const Concat: WasmKernel<'Concat'> = (rt, inputs, { axis }) => {

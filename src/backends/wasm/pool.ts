@@ -67,8 +67,12 @@ export const ScatterPlane: WasmKernel<'ScatterPlane'> = (rt, inputs, a) => {
   const out = rt.output(N * C * plane);
   const bad = rt.alloc(1);
   rt.setI32(bad, [0]);
-  mapPlanes(rt, N * C, rt.chunksFor(N * C * (per + plane)), [rt.ptrOf(src), rt.ptrOf(indices)],
-    [out], ([sp, ip], [op], p0, p1) => ['scatterPlane', sp, ip, op, per, plane, p0, p1, bad]);
+  // Windows that tile the plane 2x2 (max pooling's usual shape): one dense pass, no fill; the kernel
+  // checks each index lies in its window and scatters any plane where one does not.
+  const [OH, OW] = src.shape.slice(2);
+  const tiles = src.shape.length === 4 && PH === 2 * OH && PW === 2 * OW;
+  mapPlanes(rt, N * C, rt.chunksFor(N * C * (per + plane)), [rt.ptrOf(src), rt.ptrOf(indices)], [out],
+    ([sp, ip], [op], p0, p1) => tiles ? ['scatterPlane2x2', sp, ip, op, OH, OW, p0, p1, bad] : ['scatterPlane', sp, ip, op, per, plane, p0, p1, bad]);
   // The kernel only flags bad indices; the first one in order names the reference's error.
   if (rt.readI32(bad) !== 0) {
     const j = (indices.values as Int32Array).find((v) => !(v >= 0 && v < plane));
