@@ -57,8 +57,33 @@ test('heap: random mallocs and frees never overlap, and freeing everything retur
   expect(heap.bytesInUse).toBe(inUse);
   for (const p of live.keys()) heap.free(p);
   expect(heap.bytesInUse).toBe(0);
+  heap.flushCache(); // freed blocks of up to 4 MiB wait in the size cache until then
   expect(heap.end).toBe(1024);
   expect(() => heap.free(1024)).toThrow(/not an allocated block/);
+});
+
+test('heap: a freed block waits in the size cache for a request of its size; the heap grows only after the cache is coalesced', () => {
+  let covered = 0;
+  const heap = new Heap(0, (end) => (covered = Math.max(covered, end)));
+  const a = heap.malloc(640), b = heap.malloc(640), c = heap.malloc(6400);
+  heap.free(a);
+  heap.free(b);
+  expect(() => heap.free(b)).toThrow(/not an allocated block/); // a cached block is not allocated
+  expect(heap.sizeOf(a)).toBeUndefined();
+  expect(heap.malloc(600)).toBe(b); // same size: the last one freed
+  expect(heap.malloc(640)).toBe(a);
+  heap.free(a);
+  heap.free(b);
+  heap.free(c);
+  // No cached block has 7680 bytes: before growing, the cache is freed for real, and a, b and c merge.
+  const end = covered;
+  expect(heap.malloc(7680)).toBe(a);
+  expect(covered).toBe(end);
+  expect(heap.bytesInUse).toBe(7680);
+  // Blocks above 4 MiB are never cached: freed at the top, they go back to the unused region at once.
+  const big = heap.malloc(5 * 2 ** 20);
+  heap.free(big);
+  expect(heap.end).toBe(big);
 });
 
 test('heap: a freed block is reused for a request that fits, and neighbours coalesce', () => {
