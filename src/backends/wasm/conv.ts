@@ -14,7 +14,7 @@ import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize }
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace, adjointTilesFit, packAdjointFilters } from './direct.js';
 import { DW_IMAGE_GROUP, imageGroupPartials, runFewFilterGrad } from './filtergrad.js';
-import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
+import { MY_BP, MY_TMP, THREAD_MIN_WORK, chunkRanges, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
 
 /** The geometry every conv export takes, in order: H, W, kh, kw, sh, sw, dh, dw, pt, pl. */
@@ -242,7 +242,7 @@ export const Conv2DBackpropInput: WasmKernel<'Conv2DBackpropInput'> = (rt, input
   if (!(Cg === 1 && Kg < DIRECT_MAX_KG) && a.stride.every((s) => s === 1) && a.pads.every((p) => p === 0) && adjointTilesFit(OW)
     && N * G >= tileChunks && (convPathOverride.direct ?? true)) {
     took('Conv2DBackpropInput', 'rowTiles');
-    const chunks = splitRange(N * G, tileChunks, 1), ckk = Cg * kh * kw;
+    const chunks = chunkRanges(N * G, tileChunks, 1), ckk = Cg * kh * kw;
     // W^T packed once per weight tensor, as the forward's panels are (not again on every call).
     const filters = rt.resident(w.key, `adjointT:${G}:${Kg}:${Cg}:${kh * kw}`, G * packedASize(ckk, Kg), (Ap) => packAdjointFilters(rt, rt.ptrOf(w), G, Kg, Cg, kh * kw, Ap));
     runAdjointTiles(rt, { dy: dyp, w: filters >= 0 ? 0 : rt.ptrOf(w), filters: filters >= 0 ? filters : undefined, dx, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], OH, OW }, chunks);

@@ -8,7 +8,7 @@
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_MATRIX, packA, packedASize } from './gemm.js';
-import { MY_BP, MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
+import { MY_BP, MY_TMP, chunkRanges, splitRange, type Call, type WasmRuntime } from './runtime.js';
 
 type Pads = readonly [number, number, number, number];
 
@@ -132,7 +132,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
     const tilesOut = (n: number, g: number, xn: number, t0: number, t1: number): Call =>
       ['convTilesOut', xn, offs, ckk, Ap + 4 * g * aSize, Kg, out(n, g), OH, OW, Wp, rowTiles, tail, t0, t1, bias(g), relu];
     if (N * G >= S) {
-      const chunks = splitRange(N * G, S, 1), pads = chunks.map(() => (inPlace ? 0 : rt.alloc(geo.padFloats)));
+      const chunks = chunkRanges(N * G, S, 1), pads = chunks.map(() => (inPlace ? 0 : rt.alloc(geo.padFloats)));
       rt.run(chunks.map(([i0, i1], i): Call[] => {
         const calls: Call[] = [];
         for (let j = i0; j < i1; j++) {
@@ -167,7 +167,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
     return [col, prm, rt.alloc(Kg * tailCols)];
   };
   if (N * G >= S) {
-    const chunks = splitRange(N * G, S, 1);
+    const chunks = chunkRanges(N * G, S, 1);
     const scratch = chunks.map(() => [inPlace ? 0 : rt.alloc(geo.padFloats), rt.alloc(rows * ldy), ...tailScratch()]);
     rt.run(chunks.map(([i0, i1], i): Call[] => {
       const [xpad, yv, ...tailBufs] = scratch[i], calls: Call[] = [];
@@ -298,7 +298,7 @@ export function runDirectFilterGrad(rt: WasmRuntime, c: DirectFilterGrad, geo: D
   const out = new Float32Array(G * Kg * ckk);
   const S = rt.chunksFor(N * Kg * ckk * P);
   for (let g = 0; g < G; g++) {
-    rt.run(splitRange(N, S, 1).map(([n0, n1]): Call[] => {
+    rt.run(chunkRanges(N, S, 1).map(([n0, n1]): Call[] => {
       const calls: Call[] = [];
       for (let n = n0; n < n1; n++) {
         if (!inPlace) calls.push(['padImage', c.x + 4 * (n * G + g) * Cg * H * W, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpads + 4 * n * padStride, geo.padFloats]);
@@ -307,7 +307,7 @@ export function runDirectFilterGrad(rt: WasmRuntime, c: DirectFilterGrad, geo: D
       return calls;
     }));
     const x = inPlace ? c.x + 4 * g * Cg * H * W : xpads;
-    rt.run(splitRange(panels, S, 1).map(([i0, i1]): Call[] =>
+    rt.run(chunkRanges(panels, S, 1).map(([i0, i1]): Call[] =>
       [['convFilterTaps', x, 4 * xStride, N, offs, bps, 4 * bStride, Kg, geo.OH, geo.OW, geo.Wp, dwt, i0, i1]]));
     const t = rt.takeF32(dwt, panels * 4 * Kp);
     for (let k = 0; k < Kg; k++) {

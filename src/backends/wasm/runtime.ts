@@ -44,6 +44,8 @@ const MAX_THREADS = 64;
 export const THREAD_MIN_WORK = 1 << 19;
 /** Chunks per thread when a kernel is split: spare chunks absorb a worker the OS paused. */
 const CHUNKS_PER_THREAD = 3;
+/** Parts from which chunkRanges makes them decreasing in size (the chunks of 2 threads or more). */
+const GUIDED_MIN_PARTS = 2 * CHUNKS_PER_THREAD;
 
 /** Prepared weights kept at most (beyond that, kernels prepare them per call as before). */
 const PREPARED_MAX_BYTES = 256 * 2 ** 20;
@@ -432,6 +434,30 @@ export class ScratchLimitError extends Error {}
 
 export function align(n: number, a: number): number {
   return Math.ceil(n / a) * a;
+}
+
+/**
+ * A kernel's thread chunks over independent items (images, filter panels): like splitRange, but from
+ * 2 threads on (6 chunks or more) sizes decrease in proportion p, p-1, ..., 1. Threads claim chunks in
+ * order, so the last ones claimed are small, and a thread that woke late or was descheduled holds up the
+ * others by a small chunk, not by 1/p of the kernel. Only for loops whose results do not depend on where
+ * chunks end and whose scratch is per item (blocking that sizes buffers by the largest range uses
+ * splitRange). Measured with 2 threads, one process, interleaved with equal chunks, when every split
+ * kernel used it (ms): natural FuaNet step 4.25 -> 4.04 (medians of ratios 0.97-1.00 over four runs),
+ * W3a 17.2 -> 15.2, W3b 38.4 -> 36.4.
+ */
+export function chunkRanges(n: number, parts: number, step: number): [number, number][] {
+  const units = Math.ceil(n / step);
+  const p = Math.max(1, Math.min(parts, units));
+  if (p < GUIDED_MIN_PARTS) return splitRange(n, parts, step);
+  const out: [number, number][] = [], total = (p * (p + 1)) / 2;
+  for (let i = 0, acc = 0; i < p; i++) {
+    const a = Math.min(n, Math.round((acc * units) / total) * step);
+    acc += p - i;
+    const b = Math.min(n, Math.round((acc * units) / total) * step);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
 }
 
 /**
