@@ -24,6 +24,40 @@ export function heapBase(): usize {
 const B_MATRIX = 0; // prm: [B, rsB, csB]
 const B_IM2COL = 1; // prm: im2col parameters (pack.ts), B = col
 const B_IM2COL_T = 2; // prm: im2col parameters, B = col^T
+const B_PACKED = 3; // prm: [Bp0]: every B block already packed by packBlocks, in gemm's loop order
+
+/** Packs one B block (rows [pc, pc+kc) x columns [j, j+nc) of the source `mode` describes) into Bp. */
+// @ts-ignore: decorator
+@inline function packBlock(mode: i32, prm: usize, pc: i32, kc: i32, j: i32, nc: i32, Bp: usize, tmp: usize): void {
+  if (mode == B_MATRIX) {
+    const B = <usize>load<i32>(prm), rsB = load<i32>(prm, 4), csB = load<i32>(prm, 8);
+    packB(B + ((<usize>pc * <usize>rsB + <usize>j * <usize>csB) << 2), rsB, csB, kc, nc, Bp);
+  } else if (mode == B_IM2COL) {
+    packIm2col(prm, pc, kc, j, nc, Bp, tmp);
+  } else {
+    packIm2colT(prm, pc, kc, j, nc, Bp, tmp);
+  }
+}
+
+/**
+ * Packs blocks [b0, b1) of the B blocks gemm(mode, prm, M, N, K, 0, ...) would pack, each at its place
+ * in a run from dst, in gemm's loop order (a block of nc columns takes ceil(nc / 8) * 8 * kc floats):
+ * threads that split M then share them (B_PACKED) instead of each packing all of B.
+ */
+export function packBlocks(mode: i32, prm: usize, N: i32, K: i32, dst: usize, b0: i32, b1: i32, tmp: usize): void {
+  const nk = (K + KC - 1) / KC;
+  const kcb = (K + nk - 1) / nk;
+  let b = 0;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc), ncp = (nc + 7) & ~7;
+    for (let pc = 0; pc < K; pc += kcb) {
+      const kc = min(kcb, K - pc);
+      if (b >= b0 && b < b1) packBlock(mode, prm, pc, kc, jc, nc, dst, tmp);
+      dst += <usize>ncp * <usize>kc << 2;
+      b++;
+    }
+  }
+}
 
 /**
  * C[M x N] (+)= A . B[:, j0 .. j0+N), GotoBLAS order jc(NC) -> pc(KC) -> pack B block -> ic(MC) -> jr -> ir.
@@ -42,24 +76,25 @@ export function gemm(
   const nk = (K + KC - 1) / KC;
   const kcb = (K + nk - 1) / nk;
   const ldcb = <usize>ldc << 2;
+  // B_PACKED: the blocks lie one after another (packBlocks, j0 = 0), read where they are.
+  let packed: usize = mode == B_PACKED ? <usize>load<i32>(prm) : 0;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += kcb) {
       const kc = min(kcb, K - pc);
-      if (mode == B_MATRIX) {
-        const B = <usize>load<i32>(prm), rsB = load<i32>(prm, 4), csB = load<i32>(prm, 8);
-        packB(B + ((<usize>pc * <usize>rsB + <usize>(j0 + jc) * <usize>csB) << 2), rsB, csB, kc, nc, Bp);
-      } else if (mode == B_IM2COL) {
-        packIm2col(prm, pc, kc, j0 + jc, nc, Bp, tmp);
+      let Bb = Bp;
+      if (mode == B_PACKED) {
+        Bb = packed;
+        packed += <usize>((nc + 7) & ~7) * <usize>kc << 2;
       } else {
-        packIm2colT(prm, pc, kc, j0 + jc, nc, Bp, tmp);
+        packBlock(mode, prm, pc, kc, j0 + jc, nc, Bp, tmp);
       }
       const acc = accumulate != 0 || pc > 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         for (let jr = 0; jr < nc; jr += 8) {
           const nr = min(8, nc - jr);
-          const bp = Bp + (<usize>(jr >> 3) * <usize>kc << 5);
+          const bp = Bb + (<usize>(jr >> 3) * <usize>kc << 5);
           for (let ir = 0; ir < mc; ir += 4) {
             const mr = min(4, mc - ir);
             const ap = Ap + ((<usize>((ic + ir) >> 2) * <usize>K + <usize>pc) << 4);

@@ -1,6 +1,6 @@
 // AssemblyScript entry point of the wasm backend's kernels (built by `npm run build:wasm`).
 // Not part of the TypeScript project: asc compiles it to src/backends/wasm/gen/*.wasm.
-export { heapBase, bpFloats, gemm, gemvPanels, zero } from './gemm';
+export { heapBase, bpFloats, gemm, gemvPanels, packBlocks, zero } from './gemm';
 export { packA, packB, packIm2col, packIm2colT } from './pack';
 export { col2im, dwConv, dwConvBackpropInput, dwConvBackpropFilter } from './conv';
 export { maxPool, avgPool, avgPoolGrad, scatterPlane, scatterPlane2x2 } from './pool';

@@ -82,6 +82,7 @@ const CASES: Case[] = [
   { name: 'threaded depthwise', N: 2, C: 32, H: 34, W: 34, K: 32, groups: 32, kh: 3, kw: 3, pads: [1, 1, 1, 1], threaded: true },
   { name: 'stem-like 7x7 stride 2 (vector packing of stride-2 rows, edges scalar)', N: 2, C: 3, H: 40, W: 38, K: 16, groups: 1, kh: 7, kw: 7, stride: [2, 2], pads: [3, 3, 3, 3] },
   { name: 'threaded: stride 2, few output positions, images whole per thread', N: 8, C: 64, H: 8, W: 8, K: 72, groups: 1, kh: 3, kw: 3, stride: [2, 2], pads: [1, 1, 1, 1], threaded: true },
+  { name: 'threaded: one image, stride 2, 7x7 output (filters split, im2col B packed once)', N: 1, C: 64, H: 14, W: 14, K: 132, groups: 1, kh: 3, kw: 3, stride: [2, 2], pads: [1, 1, 1, 1], threaded: true },
 ];
 // Every Winograd case again with each tile size forced: F(2x2, 3x3) and F(4x4, 3x3).
 for (const c of CASES.filter((c) => c.name.includes('Winograd'))) {

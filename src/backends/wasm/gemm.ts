@@ -13,8 +13,14 @@ export interface Mat {
   cs: number;
 }
 
-/** Where gemm's B blocks come from (asm/gemm.ts). */
-export const B_MATRIX = 0, B_IM2COL = 1, B_IM2COL_T = 2;
+/** Where gemm's B blocks come from (asm/gemm.ts); B_PACKED: blocks packBlocks packed beforehand. */
+export const B_MATRIX = 0, B_IM2COL = 1, B_IM2COL_T = 2, B_PACKED = 3;
+/** asm/gemm.ts NC and KC: columns of one B block, and most rows (K splits into ceil(K / KC) blocks). */
+const GEMM_NC = 1024, GEMM_KC = 256;
+/** Largest B (floats, packed) that an M split packs once for all its chunks. */
+const SHARED_B_MAX = 4 * 2 ** 20;
+/** Floats packBlocks writes for an N-column, K-row B: whole 8-column panels per block of GEMM_NC columns. */
+const packedBFloats = (N: number, K: number) => K * (Math.floor(N / GEMM_NC) * GEMM_NC + Math.ceil((N % GEMM_NC) / 8) * 8);
 
 /** Floats of packed-A scratch for an M x K operand (4-row panels, zero-padded). */
 export const packedASize = (M: number, K: number) => Math.ceil(M / 4) * 4 * K;
@@ -41,8 +47,20 @@ export function gemmPackedA(
     rt.run(splitRange(N, S, 16).map(([n0, n1]): Call[] =>
       [['gemm', mode, prm, M, n1 - n0, K, n0, Ap, C + 4 * n0, ldc, acc, MY_BP, MY_TMP]]));
   } else if (S > 1 && M >= 16) {
+    // Every chunk multiplies its rows by all of B: B is packed once here and the chunks read it
+    // (packed per chunk, a ResNet stride-2 layer at 7x7, whose im2col columns gather element by
+    // element, spent a third of its time packing).
+    let bMode = mode, bPrm = prm;
+    if (packedBFloats(N, K) <= SHARED_B_MAX) {
+      // The blocks (of KC rows and GEMM_NC columns) are packed by all threads.
+      const blocks = rt.alloc(packedBFloats(N, K)), count = Math.ceil(N / GEMM_NC) * Math.ceil(K / GEMM_KC);
+      rt.run(splitRange(count, Math.min(S, count), 1).map(([b0, b1]): Call[] => [['packBlocks', mode, prm, N, K, blocks, b0, b1, MY_TMP]]));
+      bMode = B_PACKED;
+      bPrm = rt.alloc(1);
+      rt.setI32(bPrm, [blocks]);
+    }
     rt.run(splitRange(M, S, 4).map(([m0, m1]): Call[] =>
-      [['gemm', mode, prm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, C + 4 * m0 * ldc, ldc, acc, MY_BP, MY_TMP]]));
+      [['gemm', bMode, bPrm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, C + 4 * m0 * ldc, ldc, acc, MY_BP, MY_TMP]]));
   } else {
     rt.run([[['gemm', mode, prm, M, N, K, 0, Ap, C, ldc, acc, MY_BP, MY_TMP]]]);
   }

@@ -16,7 +16,7 @@ export { MY_BP, MY_TMP, type Call } from './threads.js';
 
 /** Every export of asm/index.ts that kernels call (the pool addresses them by index). */
 export const KERNEL_EXPORTS = [
-  'gemm', 'gemvPanels', 'packA', 'packB', 'packIm2col', 'packIm2colT', 'zero', 'col2im',
+  'gemm', 'gemvPanels', 'packBlocks', 'packA', 'packB', 'packIm2col', 'packIm2colT', 'zero', 'col2im',
   'dwConv', 'dwConvBackpropInput', 'dwConvBackpropFilter', 'maxPool', 'avgPool', 'avgPoolGrad', 'scatterPlane', 'scatterPlane2x2',
   'binary', 'relu', 'sumAxes',
   'winoInput', 'winoOutput', 'winoGradTransform', 'winoFilter', 'winoFilterGrad',
