@@ -205,8 +205,18 @@ async function main(): Promise<void> {
   const peers = select(PEERS, only.peers, 'peer');
   const workloads = select(WORKLOADS, only.workloads, 'workload');
   const jobs: Job[] = [];
-  // Workload-major order: the peers of one row run close together in time (the machine is shared).
-  for (const w of workloads) for (const p of peers) if (p.workloads.includes(w.id)) jobs.push({ peer: p, workload: w });
+  // Workload-major order: the peers of one row run close together in time (the machine is shared, and
+  // its speed changes from minute to minute). A variant row (natural code) runs right after its base
+  // row's job of the same peer, so natural / tidy and natural / PyTorch compare runs seconds apart, not
+  // minutes (before, the slow peers of the base row ran in between: TF.js cpu alone ~2 min).
+  const variants = (id: string) => workloads.filter((v) => v.variantOf === id);
+  for (const w of workloads) {
+    if (w.variantOf && workloads.some((b) => b.id === w.variantOf)) continue;
+    for (const p of peers) {
+      if (p.workloads.includes(w.id)) jobs.push({ peer: p, workload: w });
+      for (const v of variants(w.id)) if (p.workloads.includes(v.id)) jobs.push({ peer: p, workload: v });
+    }
+  }
   if (a.list) {
     for (const j of jobs) console.log(`${j.workload.id}\t${j.peer.id}\t~${fmtDur(guessJobS(j.peer, j.workload, a))}`);
     return;
