@@ -12,7 +12,7 @@
  * In front of that, freed blocks up to CACHE_BLOCK_MAX bytes wait in a per-size cache (a stack per size,
  * CACHE_MAX_BYTES in all) for the next request of their size: a training step or an inference call asks
  * for the same sizes every time, and a cached block is an array pop instead of four map updates and a
- * bin search (the allocator's maps were ~10% of a LeNet-5 batch-1 call). Before the heap grows, the
+ * bin search (the allocator's maps were ~7% of a LeNet-5 batch-1 call). Before the heap grows, the
  * cache is freed for real (coalesced), so cached blocks never make wasm memory larger.
  */
 

@@ -2,7 +2,8 @@
  * Transpose, Slice, BroadcastTo and Concat on the wasm runtime (asm/layout.ts), for 4-byte elements
  * (float32 or int32; float64 runs the reference). Transpose, Slice and BroadcastTo are a strided copy
  * into a new block (stretched dims step 0), threads splitting its rows; the view's dims are merged first
- * where they are contiguous, so a transpose of two dims is a copy of rank 2 or 3. Concat copies each input's rows into its columns of the output.
+ * where they are contiguous, so a transpose of two dims is a copy of rank 2 or 3. Concat copies each
+ * input's rows into its columns of the output.
  */
 import { stridesOf } from '../../tensor/shape.js';
 import { MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';

@@ -442,9 +442,9 @@ export function align(n: number, a: number): number {
  * order, so the last ones claimed are small, and a thread that woke late or was descheduled holds up the
  * others by a small chunk, not by 1/p of the kernel. Only for loops whose results do not depend on where
  * chunks end and whose scratch is per item (blocking that sizes buffers by the largest range uses
- * splitRange). Measured with 2 threads, one process, interleaved with equal chunks, when every split
- * kernel used it (ms): natural FuaNet step 4.25 -> 4.04 (medians of ratios 0.97-1.00 over four runs),
- * W3a 17.2 -> 15.2, W3b 38.4 -> 36.4.
+ * splitRange: Winograd's tile blocks overran when every split used this). Measured with 2 threads, one
+ * process, interleaved with equal chunks (step time, after / before): natural FuaNet 0.987 and 1.003,
+ * natural LeNet-5 0.974, W1b 0.985; with every split using it, W3a 17.2 -> 15.2 ms and W3b 38.4 -> 36.4.
  */
 export function chunkRanges(n: number, parts: number, step: number): [number, number][] {
   const units = Math.ceil(n / step);

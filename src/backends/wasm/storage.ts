@@ -107,6 +107,14 @@ export class WasmStore {
   private readonly mirrored = new Set<Residence>();
   private mirroredBytes = 0;
   private readonly collected = new FinalizationRegistry<Residence>((home) => this.reclaim(home));
+  /** Buffers not yet watched by the FinalizationRegistry, oldest first (see track). */
+  private young: Storage[] = [];
+  private youngBytes = 0;
+  private watchQueued = false;
+  private readonly watchLater = () => {
+    this.watchQueued = false;
+    this.watchYoung();
+  };
   /** Bytes of wasm-only storage above which the least recently used is copied out to JS. */
   residentLimit = DEFAULT_RESIDENT_LIMIT;
   /** Whether kernels may copy JS buffers into wasm memory for good (off: into scratch on every call). */
@@ -173,15 +181,6 @@ export class WasmStore {
     }
     return storage;
   }
-
-  /** Buffers not yet watched by the FinalizationRegistry, oldest first. */
-  private young: Storage[] = [];
-  private youngBytes = 0;
-  private watchQueued = false;
-  private readonly watchLater = () => {
-    this.watchQueued = false;
-    this.watchYoung();
-  };
 
   /** Hands every young buffer still live to the FinalizationRegistry. */
   private watchYoung(): void {
