@@ -6,6 +6,7 @@
  * input's rows into its columns of the output.
  */
 import { stridesOf } from '../../tensor/shape.js';
+import { broadcastStrides } from '../reference/broadcast.js';
 import { MY_TMP, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { sizeOfShape, type Buf, type OutBuf, type WasmKernel } from './types.js';
 
@@ -58,8 +59,7 @@ export const Slice: WasmKernel<'Slice'> = (rt, [x], { begin, size, step }) => {
 export const BroadcastTo: WasmKernel<'BroadcastTo'> = (rt, [x], { shape }) => {
   const offset = shape.length - x.shape.length;
   if (offset < 0 || x.shape.some((d, i) => d !== 1 && d !== shape[i + offset])) return `shape [${x.shape}] does not broadcast to [${shape}] (the reference kernel reports it)`;
-  const inStrides = stridesOf(x.shape);
-  return copyView(rt, x, [...shape], shape.map((d, i) => (i < offset || x.shape[i - offset] === 1 ? 0 : inStrides[i - offset])), 0);
+  return copyView(rt, x, [...shape], broadcastStrides(x.shape, shape), 0);
 };
 
 export const Concat: WasmKernel<'Concat'> = (rt, inputs, { axis }) => {
