@@ -6,7 +6,7 @@
 
 import { madd } from './fma';
 import { copyFloats } from './mem';
-import { micro4x8, ROW, TAIL2, TAIL4 } from './micro';
+import { micro4x8, POOL_AVG, POOL_MAX, ROW, TAIL2, TAIL4 } from './micro';
 
 /** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
 export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
@@ -105,6 +105,58 @@ export function convTilesOut(
         else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL4, s1, 0, 0, true, nr, outRow, last, b, relu);
       } else if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL2, s1, s2, s3, true, nr, outRow, last, b, relu);
       else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL2, s1, s2, s3, true, nr, outRow, last, b, relu);
+    }
+  }
+}
+
+/**
+ * Tiles [t0, t1) of a stride-1 convolution with at most KC taps, then the bias, ReLU (relu != 0) and a 2x2
+ * stride-2 pooling (pool: 1 mean, 2 maximum; floor mode), finished in registers and stored into the pooled
+ * y ([Kg][PH][PW]): the full-size output is never written. Tiles t < PH * (PW >> 1) hold two pooled
+ * columns of one pooled row (2 convolution rows of 4 columns); when PW is odd, the rest hold its last
+ * column, two pooled rows a tile (4 convolution rows of 2 columns; a last tile of one repeats its rows).
+ * Convolution outputs no window covers (a last odd row or column) are not computed.
+ */
+export function convPoolOut(
+  xpad: usize, offs: usize, ckk: i32, Ap: usize, Kg: i32, y: usize, PH: i32, PW: i32, Wp: i32,
+  t0: i32, t1: i32, bias: usize, relu: i32, pool: i32,
+): void {
+  if (pool == POOL_AVG) {
+    if (relu != 0) poolTiles(xpad, offs, ckk, Ap, Kg, y, PH, PW, Wp, t0, t1, bias, true, POOL_AVG);
+    else poolTiles(xpad, offs, ckk, Ap, Kg, y, PH, PW, Wp, t0, t1, bias, false, POOL_AVG);
+  } else if (relu != 0) poolTiles(xpad, offs, ckk, Ap, Kg, y, PH, PW, Wp, t0, t1, bias, true, POOL_MAX);
+  else poolTiles(xpad, offs, ckk, Ap, Kg, y, PH, PW, Wp, t0, t1, bias, false, POOL_MAX);
+}
+
+// @ts-ignore: decorator
+@inline function poolTiles(
+  xpad: usize, offs: usize, ckk: i32, Ap: usize, Kg: i32, y: usize, PH: i32, PW: i32, Wp: i32,
+  t0: i32, t1: i32, bias: usize, relu: bool, pool: i32,
+): void {
+  const pairs = PW >> 1, pairT = PH * pairs, plane = <usize>(PH * PW) << 2, inRow = <usize>Wp << 2, outRow = <usize>PW << 2;
+  for (let t = t0; t < t1; t++) {
+    let x: usize, out: usize, last = 0;
+    if (t < pairT) {
+      const py = t / pairs, j = t - py * pairs;
+      x = xpad + (<usize>(2 * py * Wp + 4 * j) << 2);
+      out = y + (<usize>(py * PW + 2 * j) << 2);
+    } else {
+      const u = t - pairT;
+      // A last tile of one pooled row reads its two convolution rows again (their results are not stored).
+      last = min(2, PH - 2 * u) - 1;
+      x = xpad + (<usize>(4 * u * Wp + 2 * PW - 2) << 2);
+      out = y + (<usize>(2 * u * PW + PW - 1) << 2);
+    }
+    const s2: usize = last > 0 ? 2 * inRow : 0, s3: usize = last > 0 ? 3 * inRow : inRow;
+    for (let i = 0; i < Kg; i += 4) {
+      const a = Ap + (<usize>(i >> 2) * <usize>ckk << 4), o = out + <usize>i * plane, nr = min(4, Kg - i);
+      const b = bias != 0 ? bias + (<usize>i << 2) : 0;
+      // A last panel of 1-2 real rows skips the other two (zero weights).
+      if (t < pairT) {
+        if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL4, inRow, 0, 0, true, nr, outRow, 0, b, relu, 0, pool);
+        else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL4, inRow, 0, 0, true, nr, outRow, 0, b, relu, 0, pool);
+      } else if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL2, inRow, s2, s3, true, nr, outRow, last, b, relu, 0, pool);
+      else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL2, inRow, s2, s3, true, nr, outRow, last, b, relu, 0, pool);
     }
   }
 }

@@ -5,7 +5,7 @@ export { packA, packB, packIm2col, packIm2colT } from './pack';
 export { col2im, dwConv, dwConvBackpropInput, dwConvBackpropFilter } from './conv';
 export { maxPool, avgPool, avgPoolGrad, scatterPlane, scatterPlane2x2 } from './pool';
 export { binary, relu, sumAxes } from './elementwise';
-export { padImage, convTaps, convTilesOut, convEpilogue, denseEpilogue, gatherColumns, packDyPanels, convFilterTaps, convAdjointTiles } from './direct';
+export { padImage, convTaps, convTilesOut, convPoolOut, convEpilogue, denseEpilogue, gatherColumns, packDyPanels, convFilterTaps, convAdjointTiles } from './direct';
 export { filterGradAcc, filterGradReduce } from './filtergrad';
 export { reluGrad, sumMiddle, addTo } from './elementwise';
 export { winoInput, winoOutput, winoGradTransform, winoFilter, winoFilterGrad } from './winograd';

@@ -14,12 +14,14 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
  * 4 rows of 2 at + 0, s1, s2, s3. With `out`, C is not stored: rows r < nr, plus bias[r] (bias != 0) and ReLU,
  * go to c + r*ldc as storeOut places them (`outRow`, `last`). With `rowOffs` (and `out`), rows r < nr are
  * added into c + rowOffs[r] instead (i32 byte offsets; the input gradient's col2im), placed as storeOut does.
+ * With `pool` (POOL_AVG / POOL_MAX, and `out`, TAIL4 or TAIL2), each row's 8 outputs (after bias and ReLU)
+ * are pooled 2x2 into 2 outputs, as storePool places them.
  */
 // @ts-ignore: decorator
 @inline export function micro4x8(
   kc: i32, a: usize, b: usize, offs: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool,
   mode: i32 = ROW, s1: usize = 0, s2: usize = 0, s3: usize = 0, out: bool = false, nr: i32 = 4, outRow: usize = 0, last: i32 = 0, bias: usize = 0, relu: bool = false,
-  rowOffs: usize = 0,
+  rowOffs: usize = 0, pool: i32 = 0,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -65,6 +67,15 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
     }
     return;
   }
+  if (out && pool != 0) {
+    storePool(c00, c01, c, mode, outRow, last, bias, relu, pool);
+    if (nr > 1) storePool(c10, c11, c + ldc, mode, outRow, last, bias != 0 ? bias + 4 : 0, relu, pool);
+    if (!half) {
+      if (nr > 2) storePool(c20, c21, c + 2 * ldc, mode, outRow, last, bias != 0 ? bias + 8 : 0, relu, pool);
+      if (nr > 3) storePool(c30, c31, c + 3 * ldc, mode, outRow, last, bias != 0 ? bias + 12 : 0, relu, pool);
+    }
+    return;
+  }
   if (out) {
     storeOut(c00, c01, c, mode, outRow, last, bias, relu);
     if (nr > 1) storeOut(c10, c11, c + ldc, mode, outRow, last, bias != 0 ? bias + 4 : 0, relu);
@@ -90,19 +101,22 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
   }
 }
 
+/** v + the bias bv, then ReLU (wasm's max keeps NaN and turns -0 into +0, as the Relu kernel). */
+// @ts-ignore: decorator
+@inline function activate(v: v128, bv: v128, relu: bool): v128 {
+  v = f32x4.add(v, bv);
+  return relu ? f32x4.max(v, f32x4.splat(0)) : v;
+}
+
 /**
  * One filter's 8 outputs, plus its bias (the direct epilogue's order: sum, + bias, then ReLU), stored at o:
  * 8 floats (ROW), 2 rows of 4 or 4 rows of 2 `outRow` bytes apart (TAIL4 / TAIL2), rows past `last` skipped.
  */
 // @ts-ignore: decorator
 @inline function storeOut(v0: v128, v1: v128, o: usize, mode: i32, outRow: usize, last: i32, bias: usize, relu: bool): void {
-  const bv = f32x4.splat(bias != 0 ? load<f32>(bias) : <f32>0), zero = f32x4.splat(0);
-  v0 = f32x4.add(v0, bv);
-  v1 = f32x4.add(v1, bv);
-  if (relu) {
-    v0 = f32x4.max(v0, zero);
-    v1 = f32x4.max(v1, zero);
-  }
+  const bv = f32x4.splat(bias != 0 ? load<f32>(bias) : <f32>0);
+  v0 = activate(v0, bv, relu);
+  v1 = activate(v1, bv, relu);
   if (mode == TAIL4) {
     v128.store(o, v0);
     if (last > 0) v128.store(o + outRow, v1);
@@ -114,6 +128,52 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
   } else {
     v128.store(o, v0);
     v128.store(o, v1, 16);
+  }
+}
+
+/** The pooling storePool applies: the mean or the maximum of each 2x2 window. */
+export const POOL_AVG: i32 = 1, POOL_MAX: i32 = 2;
+
+/**
+ * One filter's 8 outputs (bias and ReLU as storeOut) pooled 2x2 into 2, stored at o: with TAIL4 (v0, v1 are
+ * rows 2py and 2py+1 of 4 columns) the two windows side by side; with TAIL2 (v0 rows 4u, 4u+1 and v1 rows
+ * 4u+2, 4u+3 of 2 columns) one window from each, the second `outRow` bytes below the first, if last > 0.
+ * Each window (a, b / c, d) is pooled as the reference's AvgPool2D: f64 ((0 + a) + b) + c) + d, / 4,
+ * rounded once; or as its MaxPool2D: the first maximum, a NaN sticking.
+ */
+// @ts-ignore: decorator
+@inline function storePool(v0: v128, v1: v128, o: usize, mode: i32, outRow: usize, last: i32, bias: usize, relu: bool, pool: i32): void {
+  const bv = f32x4.splat(bias != 0 ? load<f32>(bias) : <f32>0);
+  v0 = activate(v0, bv, relu);
+  v1 = activate(v1, bv, relu);
+  // Lanes 0 and 1 of a, b, c, d: the taps of the two windows, in the reference's order.
+  let a: v128, b: v128, c: v128, d: v128;
+  if (mode == TAIL4) {
+    a = v128.shuffle<i32>(v0, v0, 0, 2, 0, 2); b = v128.shuffle<i32>(v0, v0, 1, 3, 1, 3);
+    c = v128.shuffle<i32>(v1, v1, 0, 2, 0, 2); d = v128.shuffle<i32>(v1, v1, 1, 3, 1, 3);
+  } else {
+    a = v128.shuffle<i32>(v0, v1, 0, 4, 0, 4); b = v128.shuffle<i32>(v0, v1, 1, 5, 1, 5);
+    c = v128.shuffle<i32>(v0, v1, 2, 6, 2, 6); d = v128.shuffle<i32>(v0, v1, 3, 7, 3, 7);
+  }
+  let r: v128;
+  if (pool == POOL_AVG) {
+    let s = f64x2.add(f64x2.splat(0), f64x2.promote_low_f32x4(a));
+    s = f64x2.add(s, f64x2.promote_low_f32x4(b));
+    s = f64x2.add(s, f64x2.promote_low_f32x4(c));
+    s = f64x2.add(s, f64x2.promote_low_f32x4(d));
+    // / 4 as * 0.25: the same f64 (a power of two).
+    r = f32x4.demote_f64x2_zero(f64x2.mul(s, f64x2.splat(0.25)));
+  } else {
+    // The reference's rule, v > max or v is NaN: pmax keeps the first of equal values, the select a later NaN.
+    r = a;
+    r = v128.bitselect(b, f32x4.pmax(r, b), f32x4.ne(b, b));
+    r = v128.bitselect(c, f32x4.pmax(r, c), f32x4.ne(c, c));
+    r = v128.bitselect(d, f32x4.pmax(r, d), f32x4.ne(d, d));
+  }
+  if (mode == TAIL4) v128.store64_lane(o, r, 0);
+  else {
+    v128.store32_lane(o, r, 0);
+    if (last > 0) v128.store32_lane(o + outRow, r, 1);
   }
 }
 

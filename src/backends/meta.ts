@@ -58,7 +58,8 @@ const RULES: { [K in KernelName]?: (inputs: TensorInfo[], attrs: KernelSpecs[K])
       const lo = d === 0 ? a.pads[0] + a.pads[1] : a.pads[2] + a.pads[3];
       return Math.floor((n + lo - a.dilation[d] * (k - 1) - 1) / a.stride[d]) + 1;
     };
-    return [[[x.shape[0], w.shape[0], size(x.shape[2], w.shape[2], 0), size(x.shape[3], w.shape[3], 1)], x.dtype]];
+    const pooled = (n: number) => (a.pool ? Math.floor(n / 2) : n);
+    return [[[x.shape[0], w.shape[0], pooled(size(x.shape[2], w.shape[2], 0)), pooled(size(x.shape[3], w.shape[3], 1))], x.dtype]];
   },
   Conv2DBackpropInput: withShape('inputShape'),
   Conv2DBackpropFilter: withShape('filterShape'),

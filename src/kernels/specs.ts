@@ -80,8 +80,12 @@ export interface KernelSpecs {
   BatchMatMul: { transposeA: boolean; transposeB: boolean };
   // Convolution: x [N,C,H,W], w [K, C/groups, kh, kw].
   /** inputs [x, w] or [x, w, bias [K]]: bias is added in the kernel (fused). */
-  /** `activation: 'relu'` applies ReLU after the bias (inference-time fusion; no gradient). */
-  Conv2D: Conv2DAttrs & { activation?: 'relu' };
+  /**
+   * Inference-time fusions (no gradient): `activation: 'relu'` applies ReLU after the bias; `pool` then
+   * pools the result over 2x2 windows, stride 2, no padding, floor mode (output [N,K,floor(OH/2),floor(OW/2)]),
+   * exactly as AvgPool2D / MaxPool2D would.
+   */
+  Conv2D: Conv2DAttrs & { activation?: 'relu'; pool?: 'avg' | 'max' };
   /** inputs [dy, w] -> dx of `inputShape` (also the forward of transposed convolution). */
   Conv2DBackpropInput: Conv2DAttrs & { inputShape: [number, number, number, number] };
   /** inputs [x, dy] -> dw of `filterShape`. */

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { fmtShape } from '../tensor/shape.js';
 import { resolveConvPadding, type ConvPadding } from '../kernels/conv-geometry.js';
-import { conv1d, conv2d, conv2dReluInference, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+import { conv1d, conv2d, conv2dFusedInference, convTranspose1d, convTranspose2d, type ConvEpilogue } from '../ops/conv.js';
 import { relu } from '../ops/activation.js';
 import { pad } from '../ops/pad.js';
 import { cat, slice } from '../ops/shape.js';
@@ -106,21 +106,21 @@ abstract class ConvNd extends Module {
     resetLinearLike(this.weight, this.bias);
   }
 
-  protected abstract conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor;
+  protected abstract conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, epilogue: ConvEpilogue): Tensor;
 
   forward(x: Tensor): Tensor {
     return this.forwardWith(x, this.weight, this.bias);
   }
 
   /**
-   * This layer's forward with other weights (batch norm folded in), optionally followed by ReLU fused
-   * into the kernel (inference only: see nn/fusion.ts).
+   * This layer's forward with other weights (batch norm folded in), optionally followed by a ReLU and
+   * (2D) a 2x2 pooling fused into the kernel (inference only: see nn/fusion.ts).
    */
-  forwardWith(x: Tensor, weight: Tensor, bias: Tensor | null, reluAfter = false): Tensor {
-    if (this.paddingMode === 'zeros') return this.conv(x, this.padding as ConvPadding, weight, bias, reluAfter);
+  forwardWith(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue: ConvEpilogue = {}): Tensor {
+    if (this.paddingMode === 'zeros') return this.conv(x, this.padding as ConvPadding, weight, bias, epilogue);
     const pads = [...this.#pads].reverse();
     const padded = this.paddingMode === 'circular' ? circularPad(x, pads) : pad(x, pads.flat(), { mode: this.paddingMode });
-    return this.conv(padded, 0, weight, bias, reluAfter);
+    return this.conv(padded, 0, weight, bias, epilogue);
   }
 
   override extraRepr(): string {
@@ -148,9 +148,10 @@ export class Conv1d extends ConvNd {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, rest);
   }
 
-  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor {
+  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, epilogue: ConvEpilogue): Tensor {
+    if (epilogue.pool) throw new Error('Conv1d: no fused pooling in 1D (nn/fusion.ts fuses Conv2d only)');
     const y = conv1d(x, weight, bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
-    return reluAfter ? relu(y) : y;
+    return epilogue.relu ? relu(y) : y;
   }
 }
 
@@ -160,9 +161,9 @@ export class Conv2d extends ConvNd {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, rest);
   }
 
-  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, reluAfter: boolean): Tensor {
+  protected conv(x: Tensor, padding: ConvPadding, weight: Tensor, bias: Tensor | null, epilogue: ConvEpilogue): Tensor {
     const opts = { stride: this.stride, padding: padding as Exclude<ConvPadding, 'causal'>, dilation: this.dilation, groups: this.groups };
-    return reluAfter ? conv2dReluInference(x, weight, bias, opts) : conv2d(x, weight, bias, opts);
+    return epilogue.relu || epilogue.pool ? conv2dFusedInference(x, weight, bias, opts, epilogue) : conv2d(x, weight, bias, opts);
   }
 }
 

@@ -1,10 +1,13 @@
 /**
  * Inference-time layer fusion (what ONNX Runtime does to an exported graph), for a Conv2d followed by
- * an eval-mode BatchNorm2d and/or a ReLU (or a MaxPool2d then a ReLU), and for a Linear followed by a ReLU:
+ * an eval-mode BatchNorm2d and/or a ReLU (or a MaxPool2d then a ReLU) and/or a 2x2 stride-2 pooling, and
+ * for a Linear followed by a ReLU:
  * - the batch norm is a per-channel scale s and shift t on the conv's output, so it folds into the
  *   conv's weights, w' = w * s per filter and b' = b * s + t;
  * - the ReLU runs in the convolution's epilogue (Conv2D's `activation`); after a max pool too, since
- *   the two commute.
+ *   the two commute;
+ * - a 2x2 stride-2 AvgPool2d or MaxPool2d runs in the convolution's tiles (Conv2D's `pool`), which then
+ *   never store the full-size output (LeNet-5's conv-ReLU-pool, the MNIST net's conv-pool-ReLU).
  * Each saves full passes over the feature map. Only when no gradient is recorded (noGrad), the layers
  * are exactly nn.Conv2d, nn.BatchNorm2d and nn.ReLU (not subclasses that may override forward), the
  * batch norm has running statistics, and no layer has hooks; results equal the unfused layers up to
@@ -21,7 +24,7 @@ import { Linear } from './linear.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv.js';
 import { BatchNorm2d } from './normalization.js';
-import { MaxPool2d } from './pooling.js';
+import { AvgPool2d, MaxPool2d } from './pooling.js';
 import type { AnyModule } from './module.js';
 
 const exactly = (m: AnyModule | undefined, cls: { prototype: object }) => m !== undefined && Object.getPrototypeOf(m) === cls.prototype && !m.hasHooks;
@@ -44,14 +47,39 @@ export function fuseForInference(modules: readonly AnyModule[], i: number, x: Te
     ({ weight, bias } = foldedWeights(conv, bn!));
     consumed++;
   }
-  if (exactly(modules[i + consumed], ReLU)) return { y: conv.forwardWith(x, weight, bias, true), consumed: consumed + 1 };
-  // ReLU and max pooling commute (max(relu(a), relu(b)) = relu(max(a, b))): a max pool then a ReLU
-  // (the lectures' MNIST net) puts the ReLU in the convolution's epilogue, and pools its output.
-  const pool = modules[i + consumed] as MaxPool2d | undefined;
-  if (exactly(pool, MaxPool2d) && !pool!.returnIndices && exactly(modules[i + consumed + 1], ReLU)) {
-    return { y: pool!.forward(conv.forwardWith(x, weight, bias, true)) as Tensor, consumed: consumed + 2 };
+  const next = modules[i + consumed], after = modules[i + consumed + 1];
+  if (exactly(next, ReLU)) {
+    const pool = pool2x2(after);
+    if (pool) return { y: conv.forwardWith(x, weight, bias, { relu: true, pool }), consumed: consumed + 2 };
+    return { y: conv.forwardWith(x, weight, bias, { relu: true }), consumed: consumed + 1 };
   }
-  return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias, false), consumed };
+  // ReLU and max pooling commute (max(relu(a), relu(b)) = relu(max(a, b))): a max pool then a ReLU
+  // (the lectures' MNIST net) puts the ReLU in the convolution's epilogue, before the pool.
+  if (exactly(next, MaxPool2d) && !(next as MaxPool2d).returnIndices && exactly(after, ReLU)) {
+    if (pool2x2(next)) return { y: conv.forwardWith(x, weight, bias, { relu: true, pool: 'max' }), consumed: consumed + 2 };
+    return { y: (next as MaxPool2d).forward(conv.forwardWith(x, weight, bias, { relu: true })) as Tensor, consumed: consumed + 2 };
+  }
+  const pool = pool2x2(next);
+  if (pool) return { y: conv.forwardWith(x, weight, bias, { pool }), consumed: consumed + 1 };
+  return consumed === 1 ? null : { y: conv.forwardWith(x, weight, bias), consumed };
+}
+
+const all = (v: unknown, n: number) => v === n || (Array.isArray(v) && v.every((e) => e === n));
+
+/**
+ * The pooling Conv2D fuses (2x2 windows, stride 2, no padding, floor mode, PyTorch's divisor) when m is
+ * exactly such an AvgPool2d or MaxPool2d (without indices), else null.
+ */
+function pool2x2(m: AnyModule | undefined): 'avg' | 'max' | null {
+  if (exactly(m, AvgPool2d)) {
+    const p = m as AvgPool2d;
+    return all(p.kernelSize, 2) && all(p.stride, 2) && all(p.padding, 0) && !p.ceilMode && p.divisorOverride === null ? 'avg' : null;
+  }
+  if (exactly(m, MaxPool2d)) {
+    const p = m as MaxPool2d;
+    return all(p.kernelSize, 2) && all(p.stride, 2) && all(p.padding, 0) && all(p.dilation, 1) && !p.ceilMode && !p.returnIndices ? 'max' : null;
+  }
+  return null;
 }
 
 /** A Linear and the ReLU after it as one GEMM with the bias and the ReLU in its epilogue. */

@@ -104,7 +104,13 @@ function convCore(op: string, x: Tensor, w: Tensor, b: Tensor | null | undefined
   ]);
 }
 
-function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: Conv1dOptions, activation?: 'relu'): Tensor {
+/** What an inference convolution fuses after its bias: ReLU, then a pooling over 2x2 windows, stride 2 (floor mode). */
+export interface ConvEpilogue {
+  relu?: boolean;
+  pool?: 'avg' | 'max';
+}
+
+function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: Conv1dOptions, epilogue: ConvEpilogue = {}): Tensor {
   const p = prepare(op, dims, x, w, b, opts, false);
   const pads = resolveConvPadding(opts.padding ?? 0, { kernel: p.kernel, stride: p.stride, dilation: p.dilation, allowCausal: dims === 1 }, (m, h) => fail(op, m, h));
   const out = p.spatial.map((n, i) => {
@@ -119,9 +125,14 @@ function convNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null |
   });
   const [ph, pw] = dims === 1 ? [[0, 0], pads[0]] : pads;
   const attrs: Conv2DAttrs = { stride: dimsOf(dims, p.stride), pads: [ph[0], ph[1], pw[0], pw[1]], dilation: dimsOf(dims, p.dilation), groups: p.groups };
-  if (!activation) return p.finish(convCore(op, p.x4, p.w4, b, attrs), out);
+  const { relu = false, pool } = epilogue;
+  if (!relu && !pool) return p.finish(convCore(op, p.x4, p.w4, b, attrs), out);
   if (isGradEnabled() && [x, w, b].some((t) => t?.requiresGrad)) fail(op, 'a fused activation has no gradient', 'call it under noGrad, or use relu(conv2d(...))');
-  return p.finish(run1('Conv2D', b ? [p.x4, p.w4, b] : [p.x4, p.w4], { ...attrs, activation }), out);
+  if (pool && (dims !== 2 || out.some((n) => n < 2))) {
+    fail(op, `a fused 2x2 pool needs a 2D output of at least 2x2, got ${out.join('x')}`, 'pool the convolution\'s output separately');
+  }
+  const fused = { ...attrs, ...(relu ? { activation: 'relu' as const } : {}), ...(pool ? { pool } : {}) };
+  return p.finish(run1('Conv2D', b ? [p.x4, p.w4, b] : [p.x4, p.w4], fused), pool ? out.map((n) => Math.floor(n / 2)) : out);
 }
 
 function convTransposeNd(op: string, dims: Dims, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
@@ -176,8 +187,16 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest:
  * no gradient, so it refuses inputs that require one while autograd records (nn/fusion.ts calls it under noGrad).
  */
 export function conv2dReluInference(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: ConvFnArgs<Conv2dOptions>): Tensor {
+  return conv2dFusedInference(x, weight, bias, positional<Conv2dOptions>('conv2d', rest, CONV_POS), { relu: true });
+}
+
+/**
+ * conv2d(x, weight, bias, opts), then ReLU and/or a 2x2 stride-2 pooling (as avgPool2d / maxPool2d with
+ * kernelSize 2) as one kernel, for inference: neither the full-size output nor the ReLU's is stored.
+ */
+export function conv2dFusedInference(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: Conv2dOptions, epilogue: ConvEpilogue): Tensor {
   checkBias('conv2d', bias);
-  return convNd('conv2d', 2, x, weight, bias, positional<Conv2dOptions>('conv2d', rest, CONV_POS), 'relu');
+  return convNd('conv2d', 2, x, weight, bias, opts, epilogue);
 }
 
 /** convTranspose1d(x [N,Cin,L], weight [Cin,Cout/groups,k], bias? [Cout]), as torch.nn.functional.conv_transpose1d. */

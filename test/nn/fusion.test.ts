@@ -57,7 +57,7 @@ describe('conv + batch norm folding', () => {
     expect(convForward).toHaveBeenCalledTimes(3); // 2 unfused + the lone 1x1 conv
   });
 
-  test('Conv2d + MaxPool2d + ReLU (the lectures\' MNIST net): ReLU in the conv epilogue, then the pool (they commute)', () => {
+  test('Conv2d + MaxPool2d + ReLU (the lectures\' MNIST net): ReLU in the conv epilogue (they commute), a 2x2 pool in its tiles', () => {
     nc.manualSeed(6);
     const model = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.MaxPool2d(2), new nn.ReLU(), new nn.Conv2d(4, 2, 2), new nn.MaxPool2d(2, { padding: 1 }), new nn.ReLU());
     const reluForward = vi.spyOn(nn.ReLU.prototype, 'forward'), poolForward = vi.spyOn(nn.MaxPool2d.prototype, 'forward');
@@ -67,11 +67,50 @@ describe('conv + batch norm folding', () => {
     expectNear(fused, unfused);
     expect(Math.min(...fused.dataSync())).toBeGreaterThanOrEqual(0);
     expect(reluForward).toHaveBeenCalledTimes(2); // the unfused call's only
-    expect(poolForward).toHaveBeenCalledTimes(4); // pools run in both
-    // An average pool does not commute with ReLU: nothing fuses across it.
+    expect(poolForward).toHaveBeenCalledTimes(3); // the padded pool runs in both, the 2x2 one fused away
+    // An average pool does not commute with ReLU: the pool fuses, the ReLU after it runs.
     const avg = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.AvgPool2d(2), new nn.ReLU());
+    const avgForward = vi.spyOn(nn.AvgPool2d.prototype, 'forward');
     expectNear(nc.noGrad(() => avg.call(input)), avg.call(input));
     expect(reluForward).toHaveBeenCalledTimes(4);
+    expect(avgForward).toHaveBeenCalledTimes(1);
+  });
+
+  test('Conv2d [+ ReLU] + a 2x2 stride-2 pool (LeNet-5): the pool runs in the conv kernel; other pools run as layers', () => {
+    const input = (() => { nc.manualSeed(8); return nc.randn([3, 2, 15, 13]); })();
+    const conv = () => new nn.Conv2d(2, 5, 3, { padding: 1 });
+    const fusedPools: [string, () => nn.Module][] = [
+      ['avg', () => new nn.AvgPool2d(2)], ['avg, stride given', () => new nn.AvgPool2d([2, 2], { stride: 2, countIncludePad: false })],
+      ['max', () => new nn.MaxPool2d(2)], ['max, dilation 1 given', () => new nn.MaxPool2d(2, { stride: [2, 2], dilation: 1 })],
+    ];
+    const unfusedPools: [string, () => nn.Module][] = [
+      ['avg ceil mode', () => new nn.AvgPool2d(2, { ceilMode: true })], ['avg stride 1', () => new nn.AvgPool2d(2, { stride: 1 })],
+      ['avg padding 1', () => new nn.AvgPool2d(2, { padding: 1 })], ['avg divisorOverride', () => new nn.AvgPool2d(2, { divisorOverride: 3 })],
+      ['avg 3x3', () => new nn.AvgPool2d(3, { stride: 2 })], ['max dilation 2', () => new nn.MaxPool2d(2, { dilation: 2 })],
+      ['max ceil mode', () => new nn.MaxPool2d(2, { ceilMode: true })],
+    ];
+    for (const [fuses, pools] of [[true, fusedPools], [false, unfusedPools]] as const) {
+      for (const [name, pool] of pools) {
+        for (const relu of [false, true]) {
+          nc.manualSeed(9);
+          const model = new nn.Sequential(...(relu ? [conv(), new nn.ReLU(), pool()] : [conv(), pool()]));
+          model.eval();
+          const spies = [vi.spyOn(nn.AvgPool2d.prototype, 'forward'), vi.spyOn(nn.MaxPool2d.prototype, 'forward')];
+          const unfused = model.call(input);
+          const fused = nc.noGrad(() => model.call(input));
+          expectNear(fused, unfused);
+          const calls = spies.reduce((n, s) => n + s.mock.calls.length, 0);
+          expect(calls, `${name}${relu ? ' after ReLU' : ''}`).toBe(fuses ? 1 : 2);
+          vi.restoreAllMocks();
+        }
+      }
+    }
+  });
+
+  test('a fused pool refuses a convolution output under 2x2, as the pool layer would', () => {
+    const model = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.ReLU(), new nn.AvgPool2d(2));
+    model.eval();
+    expect(() => nc.noGrad(() => model.call(nc.randn([1, 1, 3, 8])))).toThrow(/fused 2x2 pool needs a 2D output of at least 2x2, got 1x6/);
   });
 
   test('the fused kernel has no gradient: it refuses inputs that require one while autograd records', () => {

@@ -131,6 +131,13 @@ for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b
         // The reference applies ReLU after the bias: every output is max(conv + bias, 0).
         const plain = runBoth(be, 'Conv2D', [x, w, bias], a).ref[0].values;
         expect(withRelu.ref[0].values.every((v, i) => v === Math.max(plain[i], 0)), `${c.name} reference ReLU`).toBe(true);
+        if (OH >= 2 && OW >= 2) {
+          // The fused 2x2 pool: in the tiles (stride 1), or after the path's own output (the rest).
+          for (const [pool, activation] of [['avg', 'relu'], ['max', undefined]] as const) {
+            const pooled = runBoth(be, 'Conv2D', [x, w, bias], { ...a, pool, ...(activation ? { activation } : {}) });
+            expectClose(pooled, Cg * c.kh * c.kw, `${c.name} Conv2D + ${activation ?? ''} ${pool} pool`);
+          }
+        }
         const bi = runBoth(be, 'Conv2DBackpropInput', [dy, w], { ...a, inputShape: [c.N, c.C, c.H, c.W] });
         expectClose(bi, Kg * c.kh * c.kw, `${c.name} Conv2DBackpropInput`);
         const bf = runBoth(be, 'Conv2DBackpropFilter', [x, dy], { ...a, filterShape: [c.K, Cg, c.kh, c.kw] });
@@ -143,6 +150,61 @@ for (const [threads, simd] of [1, 2].flatMap((t) => SIMD_BUILDS.map((b) => [t, b
     }
   });
 }
+
+describe('Conv2D with a fused 2x2 pool', () => {
+  // Small integers: every sum is exact in any order, so the fused kernel must give the reference's bits
+  // (the pooling's too: the mean in f64, / 4, rounded once; the first maximum, NaN sticking).
+  const ints = (rand: () => number, shape: number[]) => {
+    const b = randBuf(rand, shape);
+    b.values.forEach((_, i) => { b.values[i] = Math.round(rand() * 6 - 3); });
+    return b;
+  };
+  const cases: (Case & { path: string })[] = [
+    { name: 'LeNet-5 conv1: 6 filters (a last panel of 2), padded, 14 x 14 pooled', N: 3, C: 1, H: 28, W: 28, K: 6, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2], path: 'pooledTiles' },
+    { name: 'LeNet-5 conv2, threaded: read in place, 5 x 5 pooled (odd: the last column in tiles of 2 rows, the last one of 1)', N: 12, C: 6, H: 14, W: 14, K: 16, groups: 1, kh: 5, kw: 5, threaded: true, path: 'pooledTiles' },
+    { name: 'odd output 11 x 9 (the last row and column dropped), 9 filters (a last panel of 1), dilation, groups 2', N: 2, C: 4, H: 15, W: 13, K: 18, groups: 2, kh: 3, kw: 3, dilation: [2, 2], pads: [1, 0, 0, 1], path: 'pooledTiles' },
+    { name: '7 pooled rows in tiles of 2 (PW 7), 7 filters (a last panel of 3)', N: 2, C: 3, H: 16, W: 16, K: 7, groups: 1, kh: 3, kw: 3, path: 'pooledTiles' },
+    { name: 'threaded, one image: its tiles split', N: 1, C: 8, H: 40, W: 38, K: 12, groups: 1, kh: 5, kw: 5, pads: [2, 2, 2, 2], threaded: true, path: 'pooledTiles' },
+    { name: 'output 2 x 3: one window', N: 2, C: 2, H: 4, W: 5, K: 5, groups: 1, kh: 3, kw: 3, path: 'pooledTiles' },
+    { name: 'stride 2 (pooled after the im2col output)', N: 2, C: 3, H: 17, W: 15, K: 8, groups: 1, kh: 3, kw: 3, stride: [2, 2], pads: [1, 1, 1, 1], path: 'im2col' },
+    { name: 'depthwise (pooled after its output)', N: 2, C: 6, H: 9, W: 10, K: 6, groups: 6, kh: 3, kw: 3, pads: [1, 1, 1, 1], path: 'depthwise' },
+  ];
+  for (const threads of [1, 2]) {
+    for (const c of cases) {
+      it(`${threads} thread(s): ${c.name}`, async () => {
+        const be = await wasmBackend(threads);
+        const rand = prng(c.N * 31 + c.K + threads);
+        const a = attrsOf(c);
+        const x = ints(rand, [c.N, c.C, c.H, c.W]), w = ints(rand, [c.K, c.C / c.groups, c.kh, c.kw]), bias = ints(rand, [c.K]);
+        if (c.name.includes('conv1')) x.values[100] = NaN; // a NaN input: its windows are NaN either way
+        for (const pool of ['avg', 'max'] as const) {
+          for (const relu of [false, true]) {
+            const before = convPaths.get(`Conv2D:${c.path}`) ?? 0;
+            const r = runBoth(be, 'Conv2D', [x, w, bias], { ...a, pool, ...(relu ? { activation: 'relu' as const } : {}) });
+            const label = `${c.name}, ${relu ? 'ReLU, ' : ''}${pool}`;
+            expect(r.wasm[0].shape, label).toEqual(r.ref[0].shape);
+            expect(Array.from(r.wasm[0].values).map((v) => (Number.isNaN(v) ? 'NaN' : v)), label).toEqual(Array.from(r.ref[0].values).map((v) => (Number.isNaN(v) ? 'NaN' : v)));
+            expect(convPaths.get(`Conv2D:${c.path}`) ?? 0, `${label} took the ${c.path} path`).toBeGreaterThan(before);
+            if (threads > 1 && c.threaded) expect(r.threaded, `${label} used the worker`).toBe(true);
+          }
+        }
+      });
+    }
+  }
+  it('the reference pools as its pooling kernels do, after the bias and ReLU', async () => {
+    const rand = prng(5);
+    const x = randBuf(rand, [2, 3, 9, 8]), w = randBuf(rand, [4, 3, 2, 2]), bias = randBuf(rand, [4]);
+    const a: Conv2DAttrs = { stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1 };
+    const conv = runBoth(await wasmBackend(1), 'Conv2D', [x, w, bias], { ...a, activation: 'relu' }).ref[0];
+    const pooled = runBoth(await wasmBackend(1), 'Conv2D', [x, w, bias], { ...a, activation: 'relu', pool: 'avg' }).ref[0];
+    expect(pooled.shape).toEqual([2, 4, 4, 3]);
+    const at = (n: number, k: number, y: number, xx: number) => conv.values[((n * 4 + k) * 8 + y) * 7 + xx];
+    for (const [n, k, py, px] of [[0, 0, 0, 0], [1, 3, 3, 2], [0, 2, 1, 1]]) {
+      const mean = (((0 + at(n, k, 2 * py, 2 * px)) + at(n, k, 2 * py, 2 * px + 1)) + at(n, k, 2 * py + 1, 2 * px) + at(n, k, 2 * py + 1, 2 * px + 1)) / 4;
+      expect(pooled.values[((n * 4 + k) * 4 + py) * 3 + px]).toBe(Math.fround(mean));
+    }
+  });
+});
 
 describe('filter gradient in image groups', () => {
   it('gives the same bits with 1 and 2 threads (the groups, not the threads, fix the order of the sums)', async () => {
@@ -170,6 +232,7 @@ describe('conv paths', () => {
     expect(convPaths.get('Conv2DBackpropFilter:fewFilters') ?? 0, 'filter gradient with few filters').toBeGreaterThan(0);
     expect(convPaths.get('Conv2DBackpropInput:rowTiles') ?? 0, 'input gradient by row tiles').toBeGreaterThan(0);
     expect(convPaths.get('Conv2D:rowTiles') ?? 0, 'forward by row and tail tiles stored in place').toBeGreaterThan(0);
+    expect(convPaths.get('Conv2D:pooledTiles') ?? 0, 'forward with a 2x2 pool in its tiles').toBeGreaterThan(0);
   });
 });
 

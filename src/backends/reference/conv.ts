@@ -7,8 +7,9 @@
  * Sums are accumulated in JS numbers (float64 scratch planes) and rounded once to the output dtype.
  */
 import { allocArray } from '../../tensor/dtype.js';
-import type { Conv2DAttrs } from '../../kernels/specs.js';
-import type { RefKernel, RefKernelTable } from './types.js';
+import type { Conv2DAttrs, Pool2DAttrs } from '../../kernels/specs.js';
+import { poolKernels } from './pool.js';
+import type { Buf, RefKernel, RefKernelTable } from './types.js';
 
 /** Spatial output size of a convolution along one axis (0 if the window never fits). */
 function outSize(inSize: number, k: number, padBefore: number, padAfter: number, stride: number, dil: number): number {
@@ -58,7 +59,7 @@ function geometry(
   };
 }
 
-/** y[n,k,oy,ox] = sum_{c,ky,kx} x[n, g*Cg+c, oy*sh+ky*dh-pt, ox*sw+kx*dw-pl] * w[k,c,ky,kx] (+ bias[k], added to the rounded sum; then ReLU with activation 'relu'). */
+/** y[n,k,oy,ox] = sum_{c,ky,kx} x[n, g*Cg+c, oy*sh+ky*dh-pt, ox*sw+kx*dw-pl] * w[k,c,ky,kx] (+ bias[k], added to the rounded sum; then ReLU with activation 'relu', then the fused `pool`). */
 const Conv2D: RefKernel<'Conv2D'> = ([x, w, bias], attrs) => {
   const g = geometry(x.shape, w.shape, null, attrs);
   const { N, C, H, W, K, Cg, Kg, kh, kw, OH, OW, sh, sw, rowTaps, colTaps } = g;
@@ -92,8 +93,17 @@ const Conv2D: RefKernel<'Conv2D'> = ([x, w, bias], attrs) => {
       if (attrs.activation === 'relu') for (let i = at; i < at + OH * OW; i++) y[i] = y[i] > 0 || y[i] !== y[i] ? y[i] : 0;
     }
   }
-  return [{ values: y, shape: [N, K, OH, OW], dtype: x.dtype }];
+  const out = { values: y, shape: [N, K, OH, OW], dtype: x.dtype };
+  return attrs.pool ? [pool2x2(out, attrs.pool)] : [out];
 };
+
+/** Conv2D's fused `pool`: AvgPool2D / MaxPool2D over 2x2 windows, stride 2, no padding, floor mode. */
+function pool2x2(y: Buf, kind: 'avg' | 'max'): Buf {
+  const [, , OH, OW] = y.shape;
+  if (OH < 2 || OW < 2) throw new Error(`Conv2D: a fused 2x2 pool needs an output of at least 2x2, got ${OH}x${OW}`);
+  const a = { kernel: [2, 2], stride: [2, 2], pad: [0, 0], dilation: [1, 1], outSize: [Math.floor(OH / 2), Math.floor(OW / 2)] } satisfies Pool2DAttrs;
+  return kind === 'avg' ? poolKernels.AvgPool2D([y], { ...a, countIncludePad: true, divisorOverride: null })[0] : poolKernels.MaxPool2D([y], a)[0];
+}
 
 /** Adjoint of Conv2D w.r.t. x: scatter each dy pixel back through every tap onto dx. */
 const Conv2DBackpropInput: RefKernel<'Conv2DBackpropInput'> = ([dy, w], attrs) => {

@@ -12,7 +12,8 @@
 import type { Conv2DAttrs } from '../../kernels/specs.js';
 import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
-import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, runAdjointTiles, runDirectConv, runDirectFilterGrad, tilesInPlace, adjointTilesFit, packAdjointFilters } from './direct.js';
+import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, poolInTiles, runAdjointTiles, runDirectConv, runDirectFilterGrad, runPooledConv, tilesInPlace, adjointTilesFit, packAdjointFilters } from './direct.js';
+import { pool2x2 } from './pool.js';
 import { DW_IMAGE_GROUP, imageGroupPartials, runFewFilterGrad } from './filtergrad.js';
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, chunkRanges, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type Buf, type WasmKernel } from './types.js';
@@ -58,7 +59,7 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** Calls per path and kernel (tests use it to prove every path ran). */
 export const convPaths = new Map<string, number>();
-const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'winograd4' | 'direct' | 'im2col' | 'fewFilters' | 'rowTiles') => {
+const took = (kernel: string, path: 'dense' | 'depthwise' | 'winograd' | 'winograd4' | 'direct' | 'im2col' | 'fewFilters' | 'rowTiles' | 'pooledTiles') => {
   const key = `${kernel}:${path}`;
   convPaths.set(key, (convPaths.get(key) ?? 0) + 1);
 };
@@ -130,7 +131,7 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   const [K, Cg, kh, kw] = w.shape;
   const OH = outSize(H, kh, a.pads[0], a.pads[1], a.stride[0], a.dilation[0]);
   const OW = outSize(W, kw, a.pads[2], a.pads[3], a.stride[1], a.dilation[1]);
-  const why = check(inputs, [N, C, H, W, K, OH, OW]);
+  const why = check(inputs, [N, C, H, W, K, OH, OW]) ?? (a.pool && (OH < 2 || OW < 2) ? 'a fused 2x2 pool of an output under 2x2 (the reference kernel reports the error)' : null);
   if (why) return why;
   const G = a.groups, Kg = K / G, P = OH * OW, g10 = geo(H, W, kh, kw, a), relu = a.activation === 'relu';
   const direct = directGeometry(Cg, Kg, H, W, kh, kw, a.dilation[0], a.dilation[1], a.pads);
@@ -138,6 +139,13 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     : convPathOverride.winograd && a.pads.every((p) => p >= 0) && winogradFits(kh, kw, a.stride, a.dilation, Cg, Kg, OH) ? 'winograd'
     : chooseDirect(a, direct, up(Kg, 4) * (direct?.convTiles ?? 0) * 8, P * (up(Kg, 4) + PACK_COST)) ? 'direct' : 'im2col';
   const ckk = Cg * kh * kw, aSize = packedASize(Kg, ckk);
+  if (a.pool && (path === 'direct' || path === 'im2col') && poolInTiles(direct, a, ckk)) {
+    took('Conv2D', 'pooledTiles');
+    const Ap = rt.resident(w.key, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.ptrOf(w), G, Kg, ckk, aSize, Ap));
+    const y = rt.output(N * K * (OH >> 1) * (OW >> 1));
+    runPooledConv(rt, { x: rt.ptrOf(x), w: Ap >= 0 ? 0 : rt.ptrOf(w), filters: Ap >= 0 ? Ap : undefined, bias: bias ? rt.ptrOf(bias) : 0, y, N, G, Cg, Kg, H, W, kh, kw, dh: a.dilation[0], dw: a.dilation[1], pads: a.pads, relu }, a.pool, direct);
+    return [{ ptr: y, shape: [N, K, OH >> 1, OW >> 1], dtype: 'float32' }];
+  }
   const layout = path === 'winograd' ? winogradPlan(N, H, W, a.pads) : null;
   took('Conv2D', layout?.m === 4 ? 'winograd4' : path === 'direct' && tilesInPlace(direct!, ckk) ? 'rowTiles' : path);
   // Weights in the layout the path's GEMMs read, prepared once per weight tensor (-1: not kept, prepare below).
@@ -148,7 +156,8 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
   } else if (path === 'im2col' || path === 'direct' || (path === 'dense' && N < GEMV_MAX_N)) {
     prepared = rt.resident(w.key, `im2col:${G}:${Kg}:${ckk}`, G * aSize, (Ap) => packFilters(rt, rt.ptrOf(w), G, Kg, ckk, aSize, Ap));
   }
-  const xp = rt.ptrOf(x), wp = prepared >= 0 ? 0 : rt.ptrOf(w), y = rt.output(N * K * P);
+  // With a fused pool, the full output is scratch, pooled into the kernel's output at the end.
+  const xp = rt.ptrOf(x), wp = prepared >= 0 ? 0 : rt.ptrOf(w), y = a.pool ? rt.alloc(N * K * P) : rt.output(N * K * P);
   let epilogueDone = false;
   if (path === 'dense' && N < GEMV_MAX_N) {
     // One matrix-vector product per image on the prepared filter panels (a GEMM would pack the filters
@@ -206,6 +215,11 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
     }
   }
   if (!epilogueDone) biasEpilogue(rt, y, bias, relu, N, K, P);
+  if (a.pool) {
+    const pooled = rt.output(N * K * (OH >> 1) * (OW >> 1));
+    pool2x2(rt, a.pool, y, pooled, N * K, OH, OW);
+    return [{ ptr: pooled, shape: [N, K, OH >> 1, OW >> 1], dtype: 'float32' }];
+  }
   return [{ ptr: y, shape: [N, K, OH, OW], dtype: 'float32' }];
 };
 

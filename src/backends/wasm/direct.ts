@@ -128,30 +128,9 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   const S = rt.chunksFor(N * G * Kg * ckk * geo.convTiles * 8);
   if (tilesInPlace(geo, ckk)) {
     // Every tile finished in registers and stored into y (asm convTilesOut): no tile buffer, no epilogue.
-    const allTiles = geo.convTiles, relu = c.relu ? 1 : 0;
-    const tilesOut = (n: number, g: number, xn: number, t0: number, t1: number): Call =>
-      ['convTilesOut', xn, offs, ckk, Ap + 4 * g * aSize, Kg, out(n, g), OH, OW, Wp, rowTiles, tail, t0, t1, bias(g), relu];
-    if (N * G >= S) {
-      const chunks = chunkRanges(N * G, S, 1), pads = chunks.map(() => (inPlace ? 0 : rt.alloc(geo.padFloats)));
-      rt.run(chunks.map(([i0, i1], i): Call[] => {
-        const calls: Call[] = [];
-        for (let j = i0; j < i1; j++) {
-          const n = Math.floor(j / G), g = j % G, xn = inPlace ? image(n, g) : pads[i];
-          calls.push(...pad(n, g, pads[i]), tilesOut(n, g, xn, 0, allTiles));
-        }
-        return calls;
-      }));
-    } else {
-      // Fewer images than threads: split each image's tiles.
-      const xpad = inPlace ? 0 : rt.alloc(geo.padFloats), parts = splitRange(allTiles, S, 1);
-      for (let n = 0; n < N; n++) {
-        for (let g = 0; g < G; g++) {
-          const xn = inPlace ? image(n, g) : xpad;
-          if (!inPlace) rt.run([pad(n, g, xpad)]);
-          rt.run(parts.map(([t0, t1]): Call[] => [tilesOut(n, g, xn, t0, t1)]));
-        }
-      }
-    }
+    const relu = c.relu ? 1 : 0;
+    runImageTiles(rt, c, geo, geo.convTiles, S, (n, g, xn, t0, t1) =>
+      ['convTilesOut', xn, offs, ckk, Ap + 4 * g * aSize, Kg, out(n, g), OH, OW, Wp, rowTiles, tail, t0, t1, bias(g), relu]);
     return;
   }
   /** The tail columns: gathered (col, with its B_MATRIX parameters at prm), multiplied into yt, then cropped into y. */
@@ -191,6 +170,61 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
       }
     }
   }
+}
+
+/**
+ * Runs tileCall(n, g, xn, t0, t1) over the tiles [0, tiles) of every image and group, xn its input (in
+ * place when unpadded, else padded into scratch by the same chunk): threads split whole images, or each
+ * image's tiles when there are fewer images than chunks (S).
+ */
+function runImageTiles(
+  rt: WasmRuntime, c: DirectConv, geo: DirectGeometry, tiles: number, S: number,
+  tileCall: (n: number, g: number, xn: number, t0: number, t1: number) => Call,
+): void {
+  const { N, G, Cg, H, W } = c, inPlace = c.pads.every((p) => p === 0);
+  const image = (n: number, g: number) => c.x + 4 * (n * G + g) * Cg * H * W;
+  const pad = (n: number, g: number, xpad: number): Call[] =>
+    inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats]];
+  if (N * G >= S) {
+    const chunks = chunkRanges(N * G, S, 1), pads = chunks.map(() => (inPlace ? 0 : rt.alloc(geo.padFloats)));
+    rt.run(chunks.map(([i0, i1], i): Call[] => {
+      const calls: Call[] = [];
+      for (let j = i0; j < i1; j++) {
+        const n = Math.floor(j / G), g = j % G;
+        calls.push(...pad(n, g, pads[i]), tileCall(n, g, inPlace ? image(n, g) : pads[i], 0, tiles));
+      }
+      return calls;
+    }));
+    return;
+  }
+  const xpad = inPlace ? 0 : rt.alloc(geo.padFloats), parts = splitRange(tiles, S, 1);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < G; g++) {
+      if (!inPlace) rt.run([pad(n, g, xpad)]);
+      rt.run(parts.map(([t0, t1]): Call[] => [tileCall(n, g, inPlace ? image(n, g) : xpad, t0, t1)]));
+    }
+  }
+}
+
+/** Whether a stride-1 convolution's 2x2 pool (Conv2D's `pool`) runs in its tiles (runPooledConv). */
+export const poolInTiles = (geo: DirectGeometry | null, a: Conv2DAttrs, ckk: number): geo is DirectGeometry =>
+  geo !== null && a.stride[0] === 1 && a.stride[1] === 1 && ckk <= TILE_TAPS_MAX && geo.OH >= 2 && geo.OW >= 2;
+
+/**
+ * y = pool2x2(conv(x, w) + bias, then ReLU), stride 1, the pool (2x2, stride 2, floor mode) applied in the
+ * tiles' registers (asm convPoolOut): the full-size output is never stored. y is [N][G*Kg][OH/2][OW/2].
+ */
+export function runPooledConv(rt: WasmRuntime, c: DirectConv, pool: 'avg' | 'max', geo: DirectGeometry): void {
+  const { N, G, Cg, Kg, kh, kw } = c, ckk = Cg * kh * kw, PH = geo.OH >> 1, PW = geo.OW >> 1;
+  // Tiles of two pooled columns of a row, then (PW odd) of two pooled rows of the last column.
+  const tiles = PH * (PW >> 1) + (PW & 1 ? Math.ceil(PH / 2) : 0);
+  const offs = rt.alloc(ckk);
+  rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
+  const aSize = packedASize(Kg, ckk), Ap = c.filters ?? rt.alloc(G * aSize);
+  if (c.filters === undefined) for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+  const relu = c.relu ? 1 : 0, kind = pool === 'avg' ? 1 : 2;
+  runImageTiles(rt, c, geo, tiles, rt.chunksFor(N * G * Kg * ckk * tiles * 8), (n, g, xn, t0, t1) =>
+    ['convPoolOut', xn, offs, ckk, Ap + 4 * g * aSize, Kg, c.y + 4 * (n * G + g) * Kg * PH * PW, PH, PW, geo.Wp, t0, t1, c.bias ? c.bias + 4 * g * Kg : 0, relu, kind]);
 }
 
 export interface AdjointTiles {

@@ -33,6 +33,19 @@ export const MaxPool2D: WasmKernel<'MaxPool2D'> = (rt, inputs, a) => {
   return [{ ptr: out, shape, dtype: 'float32' }, { ptr: idx, shape: [...shape], dtype: 'int32' }];
 };
 
+/**
+ * A 2x2 stride-2 pooling (floor mode, no padding) of the planes [N*C][H][W] at x into out, as AvgPool2D or
+ * MaxPool2D (its indices into scratch): Conv2D's fused `pool` where the convolution cannot pool in its tiles.
+ */
+export function pool2x2(rt: WasmRuntime, kind: 'avg' | 'max', x: number, out: number, planes: number, H: number, W: number): void {
+  const OH = H >> 1, OW = W >> 1, n = planes * OH * OW, S = rt.chunksFor(4 * n);
+  if (kind === 'avg') {
+    mapPlanes(rt, planes, S, [x], [out], ([xp], [op], p0, p1) => ['avgPool', xp, op, H, W, OH, OW, 2, 2, 2, 2, 0, 0, 1, 0, p0, p1]);
+  } else {
+    mapPlanes(rt, planes, S, [x], [out, rt.alloc(n)], ([xp], [op, ip], p0, p1) => ['maxPool', xp, op, ip, H, W, OH, OW, 2, 2, 2, 2, 0, 0, 1, 1, p0, p1]);
+  }
+}
+
 export const AvgPool2D: WasmKernel<'AvgPool2D'> = (rt, inputs, a) => {
   const args = float32Only(inputs) ?? avgArgs(a);
   if (typeof args === 'string') return args;

@@ -269,10 +269,13 @@ function emitKernel(g: GraphWriter, ev: Extract<TraceEvent, { kind: 'kernel' }>,
       return def(g.node1('MatMul', [x, y]));
     }
     case 'Conv2D': {
-      const c = a as unknown as Conv2DAttrs & { activation?: string };
+      const c = a as unknown as Conv2DAttrs & { activation?: string; pool?: 'avg' | 'max' };
       const w = ev.inputs[1].shape;
-      const y = g.node1('Conv', ins(), { kernel_shape: [w[2], w[3]], strides: c.stride, pads: convPads(c.pads), dilations: c.dilation, group: c.groups });
-      return def(c.activation === 'relu' ? g.node1('Relu', [y]) : y);
+      let y = g.node1('Conv', ins(), { kernel_shape: [w[2], w[3]], strides: c.stride, pads: convPads(c.pads), dilations: c.dilation, group: c.groups });
+      if (c.activation === 'relu') y = g.node1('Relu', [y]);
+      // The fused 2x2 pool: stride 2, no padding, floor mode (no padding: the divisor is 4 either way).
+      if (c.pool) y = g.node1(c.pool === 'avg' ? 'AveragePool' : 'MaxPool', [y], { kernel_shape: [2, 2], strides: [2, 2] });
+      return def(y);
     }
     case 'Conv2DBackpropInput': {
       const c = a as unknown as Conv2DAttrs & { inputShape: number[] };
