@@ -20,6 +20,7 @@ import { select, splitOnly } from './lib/select.js';
 import { WORKLOADS, type Workload } from './lib/workloads.js';
 import { RESULT_MARKER, type BenchResult } from './lib/result.js';
 import { plan, fmtS } from './lib/protocol.js';
+import { ROUND_PEERS, laterRounds, pooled, type RoundJob } from './lib/rounds.js';
 import { machine, hasCommand, torchEnv, exportOnnx, pkgVersion, neocogFromDist, PYTHON, type TorchEnv } from './lib/setup-env.js';
 import { fmtDur, key, renderMarkdown, terminalTables, type Results, type RunRecord } from './lib/report.js';
 
@@ -32,6 +33,8 @@ const LOCK = '/tmp/bench.lock';
 
 interface Args {
   quick: boolean;
+  /** Rounds of the compared peers' jobs (ROUND_PEERS) per workload: 3, or 1 with --quick. */
+  rounds?: number;
   only: string[] | null;
   workloads: string[] | null;
   reps?: number;
@@ -51,6 +54,8 @@ function usage(): never {
                         peers: ${PEERS.map((p) => p.id).join(', ')}
   --workloads a,b       workloads by id (or id prefix): ${WORKLOADS.map((w) => w.id).join(', ')}
   --reps N              repetitions (default 7, or 5 when a repetition takes > 4 s)
+  --rounds N            the compared peers (${[...ROUND_PEERS].join(', ')}) run each workload N times, alternating,
+                        their repetitions pooled (default 3; 1 with --quick)
   --max-call-s S        a first call slower than S s is reported as that single cold call (default 30; 5 with --quick)
   --timeout S           kill a (peer, workload) child after S s (default 600)
   --out FILE            markdown report (default BENCHMARKS.md; bench/.cache/BENCHMARKS.partial.md when filtered/quick)
@@ -74,6 +79,7 @@ function parseArgs(argv: string[]): Args {
       case '--only': a.only = list(next(), f); break;
       case '--workloads': a.workloads = list(next(), f); break;
       case '--reps': a.reps = Number(next()); break;
+      case '--rounds': a.rounds = Number(next()); break;
       case '--max-call-s': a.maxCallS = Number(next()); break;
       case '--timeout': a.timeoutS = Number(next()); break;
       case '--out': a.out = next(); break;
@@ -84,11 +90,13 @@ function parseArgs(argv: string[]): Args {
       default: throw new Error(`unknown option ${f} (see --help)`);
     }
   }
-  for (const [flag, v] of [['--reps', a.reps], ['--max-call-s', a.maxCallS], ['--timeout', a.timeoutS]] as const) {
+  for (const [flag, v] of [['--reps', a.reps], ['--rounds', a.rounds], ['--max-call-s', a.maxCallS], ['--timeout', a.timeoutS]] as const) {
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new Error(`${flag} must be a positive number, got ${v}`);
   }
   if (a.reps !== undefined && !Number.isInteger(a.reps)) throw new Error(`--reps must be a whole number, got ${a.reps}`);
+  if (a.rounds !== undefined && !Number.isInteger(a.rounds)) throw new Error(`--rounds must be a whole number, got ${a.rounds}`);
   a.maxCallS ??= a.quick ? 5 : 30;
+  a.rounds ??= a.quick ? 1 : 3;
   return a;
 }
 
@@ -120,10 +128,8 @@ function guessJobS(p: PeerDef, w: Workload, a: Args): number {
 // ---------------------------------------------------------------------------------------------------
 // Running one child
 
-interface Job {
-  peer: PeerDef;
-  workload: Workload;
-}
+type Job = RoundJob<PeerDef>;
+
 
 let current: { pid: number } | null = null;
 /** Whether the neocog peers load dist/ (see neocogFromDist), decided once per run. */
@@ -209,16 +215,19 @@ async function main(): Promise<void> {
   // its speed changes from minute to minute). A variant row (natural code) runs right after its base
   // row's job of the same peer, so natural / tidy and natural / PyTorch compare runs seconds apart, not
   // minutes (before, the slow peers of the base row ran in between: TF.js cpu alone ~2 min).
+  // Then the compared peers' later rounds of the workload, in reverse order every other round.
   const variants = (id: string) => workloads.filter((v) => v.variantOf === id);
   for (const w of workloads) {
     if (w.variantOf && workloads.some((b) => b.id === w.variantOf)) continue;
+    const row: Job[] = [];
     for (const p of peers) {
-      if (p.workloads.includes(w.id)) jobs.push({ peer: p, workload: w });
-      for (const v of variants(w.id)) if (p.workloads.includes(v.id)) jobs.push({ peer: p, workload: v });
+      if (p.workloads.includes(w.id)) row.push({ peer: p, workload: w, round: 1 });
+      for (const v of variants(w.id)) if (p.workloads.includes(v.id)) row.push({ peer: p, workload: v, round: 1 });
     }
+    jobs.push(...row, ...laterRounds(row, a.rounds!));
   }
   if (a.list) {
-    for (const j of jobs) console.log(`${j.workload.id}\t${j.peer.id}\t~${fmtDur(guessJobS(j.peer, j.workload, a))}`);
+    for (const j of jobs) console.log(`${j.workload.id}\t${j.peer.id}${j.round > 1 ? ` (round ${j.round})` : ''}\t~${fmtDur(guessJobS(j.peer, j.workload, a))}`);
     return;
   }
   const started = new Date();
@@ -256,7 +265,10 @@ async function main(): Promise<void> {
   let spentReal = 0;
   const t0 = performance.now();
   for (let i = 0; i < jobs.length; i++) {
-    const { peer: p, workload: w } = jobs[i];
+    const { peer: p, workload: w, round } = jobs[i];
+    const first = results.get(key(p.id, w.id));
+    // A later round runs only what its first round measured.
+    if (round > 1 && first?.status !== 'ok') continue;
     const skip = preSkip.get(p.id);
     if (skip) {
       results.set(key(p.id, w.id), { peer: p.id, workload: w.id, unit: w.unit, status: 'skipped', reason: skip });
@@ -267,10 +279,12 @@ async function main(): Promise<void> {
     // Scale the a-priori guesses by how they have fared so far (clamped), for the rest of the jobs.
     const scale = spentGuess > 0 ? Math.min(4, Math.max(0.25, spentReal / spentGuess)) : 1;
     const left = guesses.slice(i).reduce((s, g, k) => s + (preSkip.has(jobs[i + k].peer.id) ? 0 : g), 0) * scale;
-    console.error(`[${i + 1}/${jobs.length}] ${w.id} ${p.label} ... (elapsed ${fmtDur(elapsed)}, ETA ~${fmtDur(left)})`);
+    console.error(`[${i + 1}/${jobs.length}] ${w.id} ${p.label}${round > 1 ? `, round ${round}` : ''} ... (elapsed ${fmtDur(elapsed)}, ETA ~${fmtDur(left)})`);
     const load1 = Math.round(loadavg()[0] * 100) / 100;
     const r = { ...(await runChild(jobs[i], a, torch, useFlock)), load1 };
-    results.set(key(p.id, w.id), r);
+    if (round === 1) results.set(key(p.id, w.id), r);
+    else if (r.status === 'ok' && r.timing && !r.timing.single) results.set(key(p.id, w.id), pooled(first!, r, w));
+    else results.set(key(p.id, w.id), { ...first!, notes: [...(first!.notes ?? []), `round ${round}: ${r.status}${r.reason ? ` (${r.reason})` : ''}, not pooled`] });
     if (r.status === 'ok') {
       spentGuess += guesses[i];
       spentReal += r.wallS ?? 0;

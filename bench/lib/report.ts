@@ -127,7 +127,8 @@ export function details(ws: readonly Workload[], ps: readonly PeerDef[], res: Re
       const wall = (r.wallS !== undefined ? `, ${Math.round(r.wallS)} s wall` : '') + (r.load1 !== undefined ? `, load ${r.load1}` : '');
       if (r.status === 'ok' && r.throughput && r.timing) {
         const t = r.timing;
-        const how = t.single ? `one cold call of ${fmtS(t.medianS)} (first call > max-call-s)` : `${t.reps} reps × ${t.iters} iters, ${fmtS(t.medianS)}/call`;
+        const rounds = r.rounds ? `, ${r.rounds.length} rounds pooled (medians ${r.rounds.map((x) => fmtS(x.medianS)).join(' / ')}; loads ${r.rounds.map((x) => x.load1 ?? '?').join(' / ')})` : '';
+        const how = t.single ? `one cold call of ${fmtS(t.medianS)} (first call > max-call-s)` : `${t.reps} reps × ${t.iters} iters${rounds}, ${fmtS(t.medianS)}/call`;
         const notes = r.notes?.length ? `; ${r.notes.join('; ')}` : '';
         out.push(`- ${w.id} ${p.label}: ${fmtNum(r.throughput.median)} ${w.unit} [${fmtNum(r.throughput.min)}–${fmtNum(r.throughput.max)}], ${how}${wall} — ${r.detail ?? ''}${notes}`);
       } else {
@@ -305,6 +306,10 @@ export function renderMarkdown(rec: RunRecord, python: string, lock: string): st
     '- Timing (`bench/lib/protocol.ts`, `bench/peers/torch_bench.py`, identical): warm-up ≥ 3 calls and ≥ 1 s (one call if it',
     '  takes > 3 s); iters calibrated to ~1 s per repetition (training: ≥ 20 timed steps); 7 repetitions (5 when one takes > 4 s);',
     '  median, min and max of the per-call times; every child under `flock /tmp/bench.lock`.',
+    '- Rounds (`bench/run.ts` ROUND_PEERS): neocog 2 threads (with its natural-code rows), PyTorch and TF.js wasm, the peers the',
+    '  targets compare, run each workload in `--rounds` rounds (default 3, see the command line above), one child',
+    '  process each, alternating order, right after the workload\'s other peers; a row pools its rounds\' repetitions (median,',
+    '  min, max over all of them; each round\'s median in the details). iters is the first round\'s (each round calibrates its own).',
     '',
   ].join('\n');
 }

@@ -34,6 +34,8 @@ export interface BenchResult {
   wallS?: number;
   /** 1-minute load average when the child started (filled in by the parent; the machine is shared). */
   load1?: number;
+  /** Each round's median and load when a compared peer ran the workload in rounds (run.ts ROUND_PEERS), pooled into timing. */
+  rounds?: { medianS: number; load1?: number }[];
 }
 
 export const RESULT_MARKER = '@@BENCH_RESULT@@ ';

@@ -13,6 +13,7 @@ import { mediansTable, naturalTable, ratioTable, renderMarkdown, resultsMap, typ
 import { PEERS } from '../../bench/lib/peers.js';
 import { select, splitOnly } from '../../bench/lib/select.js';
 import { WORKLOADS, workload } from '../../bench/lib/workloads.js';
+import { laterRounds, pooled } from '../../bench/lib/rounds.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -105,6 +106,21 @@ describe('bench', () => {
     expect(ids(['W1'])).toEqual(['W1a', 'W1a-natural', 'W1b']);
     expect(ids(['w5'])).toEqual(['W5a', 'W5b']);
     expect(select(PEERS, ['neocog'], 'peer').map((p) => p.id)).toEqual(['neocog-wasm-2t', 'neocog-wasm-1t', 'neocog-ref']);
+  });
+
+  it('runs the compared peers in later rounds, alternating, and pools their repetitions', () => {
+    const row = ['neocog-wasm-2t', 'neocog-wasm-1t', 'torch', 'tfjs-wasm', 'convnetjs'].map((id) => ({ peer: { id }, workload: workload('W2b'), round: 1 }));
+    const later = laterRounds(row, 3).map((j) => `${j.peer.id}:${j.round}`);
+    expect(later).toEqual(['tfjs-wasm:2', 'torch:2', 'neocog-wasm-2t:2', 'neocog-wasm-2t:3', 'torch:3', 'tfjs-wasm:3']);
+    expect(laterRounds(row, 1)).toEqual([]);
+    const a = fake('torch', 'W2b', 256 / 0.004), b = fake('torch', 'W2b', 256 / 0.002);
+    a.timing!.perCallS = [0.004, 0.005, 0.003];
+    b.timing!.perCallS = [0.002, 0.0025];
+    const p = pooled({ ...a, load1: 1.2 }, { ...b, load1: 0.7 }, workload('W2b'));
+    expect(p.timing).toMatchObject({ perCallS: [0.004, 0.005, 0.003, 0.002, 0.0025], medianS: 0.003, minS: 0.002, maxS: 0.005, reps: 2 });
+    expect(p.throughput!.median).toBeCloseTo(256 / 0.003);
+    expect(p.throughput!.max).toBeCloseTo(256 / 0.002);
+    expect(p.rounds).toEqual([{ medianS: 0.004, load1: 1.2 }, { medianS: 0.002, load1: 0.7 }]);
   });
 
   it('plans repetitions as WORKLOADS.md says', () => {
