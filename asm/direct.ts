@@ -93,12 +93,22 @@ export function convTilesOut(
       out = y + (<usize>(oy * OW + c0) << 2);
     }
     const s1 = <usize>min(1, last) * inRow, s2 = <usize>min(2, last) * inRow, s3 = <usize>min(3, last) * inRow;
+    // A last panel of 1-2 rows runs two row tiles at once (t and t + 1, from an even t - t0).
+    const first = ((t - t0) & 1) == 0, paired = t < rowT && (first ? t + 1 < min(t1, rowT) : true);
+    let x2: usize = 0, out2: usize = 0;
+    if (paired && first) {
+      const oy = (t + 1) / rowTiles, ox = (t + 1 - oy * rowTiles) << 3;
+      x2 = xpad + (<usize>(oy * Wp + ox) << 2);
+      out2 = y + (<usize>(oy * OW + ox) << 2);
+    }
     for (let i = 0; i < Kg; i += 4) {
       const a = Ap + (<usize>(i >> 2) * <usize>ckk << 4), o = out + <usize>i * plane, nr = min(4, Kg - i);
       const b = bias != 0 ? bias + (<usize>i << 2) : 0;
       // A last panel of 1-2 real rows skips the other two (zero weights).
       if (t < rowT) {
-        if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, ROW, 0, 0, 0, true, nr, outRow, last, b, relu);
+        if (nr <= 2 && paired) {
+          if (first) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, ROW, 0, 0, 0, true, nr, outRow, last, b, relu, 0, 0, true, x2, out2 + <usize>i * plane);
+        } else if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, ROW, 0, 0, 0, true, nr, outRow, last, b, relu);
         else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, ROW, 0, 0, 0, true, nr, outRow, last, b, relu);
       } else if (tail == 4) {
         if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL4, s1, 0, 0, true, nr, outRow, last, b, relu);
@@ -148,12 +158,22 @@ export function convPoolOut(
       out = y + (<usize>(2 * u * PW + PW - 1) << 2);
     }
     const s2: usize = last > 0 ? 2 * inRow : 0, s3: usize = last > 0 ? 3 * inRow : inRow;
+    // A last panel of 1-2 rows runs two tiles at once (t and t + 1, from an even t - t0).
+    const first = ((t - t0) & 1) == 0, paired = t < pairT && (first ? t + 1 < min(t1, pairT) : true);
+    let x2: usize = 0, out2: usize = 0;
+    if (paired && first) {
+      const py = (t + 1) / pairs, j = t + 1 - py * pairs;
+      x2 = xpad + (<usize>(2 * py * Wp + 4 * j) << 2);
+      out2 = y + (<usize>(py * PW + 2 * j) << 2);
+    }
     for (let i = 0; i < Kg; i += 4) {
       const a = Ap + (<usize>(i >> 2) * <usize>ckk << 4), o = out + <usize>i * plane, nr = min(4, Kg - i);
       const b = bias != 0 ? bias + (<usize>i << 2) : 0;
       // A last panel of 1-2 real rows skips the other two (zero weights).
       if (t < pairT) {
-        if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL4, inRow, 0, 0, true, nr, outRow, 0, b, relu, 0, pool);
+        if (nr <= 2 && paired) {
+          if (first) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL4, inRow, 0, 0, true, nr, outRow, 0, b, relu, 0, pool, true, x2, out2 + <usize>i * plane);
+        } else if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL4, inRow, 0, 0, true, nr, outRow, 0, b, relu, 0, pool);
         else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL4, inRow, 0, 0, true, nr, outRow, 0, b, relu, 0, pool);
       } else if (nr <= 2) micro4x8(ckk, a, x, offs, 0, o, plane, false, true, true, TAIL2, inRow, s2, s3, true, nr, outRow, last, b, relu, 0, pool);
       else micro4x8(ckk, a, x, offs, 0, o, plane, false, false, true, TAIL2, inRow, s2, s3, true, nr, outRow, last, b, relu, 0, pool);

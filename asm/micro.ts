@@ -16,19 +16,22 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
  * added into c + rowOffs[r] instead (i32 byte offsets; the input gradient's col2im), placed as storeOut does.
  * With `pool` (POOL_AVG / POOL_MAX, and `out`, TAIL4 or TAIL2), each row's 8 outputs (after bias and ReLU)
  * are pooled 2x2 into 2 outputs, as storePool places them.
+ * With `pair` (only with `half`, `taps`, `out`, ROW or TAIL4, no rowOffs), a second tile too: B rows at b2 +
+ * offs[p], its rows 0-1 stored at c2 as the first tile's at c. Alone, a half panel's 4 accumulators cannot
+ * hide the multiply-add latency (a 6-filter layer's last panel cost 0.78 of a full one).
  */
 // @ts-ignore: decorator
 @inline export function micro4x8(
   kc: i32, a: usize, b: usize, offs: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool, half: bool, taps: bool,
   mode: i32 = ROW, s1: usize = 0, s2: usize = 0, s3: usize = 0, out: bool = false, nr: i32 = 4, outRow: usize = 0, last: i32 = 0, bias: usize = 0, relu: bool = false,
-  rowOffs: usize = 0, pool: i32 = 0,
+  rowOffs: usize = 0, pool: i32 = 0, pair: bool = false, b2: usize = 0, c2: usize = 0,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
-    const row = taps ? b + <usize>load<i32>(offs) : b;
+    const off: usize = taps ? <usize>load<i32>(offs) : 0, row = b + off;
     let b0: v128, b1: v128;
     if (mode == TAIL4) {
       b0 = v128.load(row);
@@ -46,6 +49,15 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
     const a1 = v128.load32_splat(a, 4);
     c10 = madd(a1, b0, c10);
     c11 = madd(a1, b1, c11);
+    if (pair) {
+      // The second tile's rows 0-1 in the registers the half panel leaves free.
+      const row2 = b2 + off;
+      const e0 = v128.load(row2), e1 = mode == TAIL4 ? v128.load(row2 + s1) : v128.load(row2, 16);
+      c20 = madd(a0, e0, c20);
+      c21 = madd(a0, e1, c21);
+      c30 = madd(a1, e0, c30);
+      c31 = madd(a1, e1, c31);
+    }
     if (!half) {
       const a2 = v128.load32_splat(a, 8);
       c20 = madd(a2, b0, c20);
@@ -74,6 +86,10 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
       if (nr > 2) storePool(c20, c21, c + 2 * ldc, mode, outRow, last, bias != 0 ? bias + 8 : 0, relu, pool);
       if (nr > 3) storePool(c30, c31, c + 3 * ldc, mode, outRow, last, bias != 0 ? bias + 12 : 0, relu, pool);
     }
+    if (pair) {
+      storePool(c20, c21, c2, mode, outRow, last, bias, relu, pool);
+      if (nr > 1) storePool(c30, c31, c2 + ldc, mode, outRow, last, bias != 0 ? bias + 4 : 0, relu, pool);
+    }
     return;
   }
   if (out) {
@@ -82,6 +98,10 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
     if (!half) {
       if (nr > 2) storeOut(c20, c21, c + 2 * ldc, mode, outRow, last, bias != 0 ? bias + 8 : 0, relu);
       if (nr > 3) storeOut(c30, c31, c + 3 * ldc, mode, outRow, last, bias != 0 ? bias + 12 : 0, relu);
+    }
+    if (pair) {
+      storeOut(c20, c21, c2, mode, outRow, last, bias, relu);
+      if (nr > 1) storeOut(c30, c31, c2 + ldc, mode, outRow, last, bias != 0 ? bias + 4 : 0, relu);
     }
     return;
   }
