@@ -170,6 +170,12 @@ export function maxPool(
   return <f64>((min(eh, H) - winLo(oh, sH, pH)) * (min(ew, W) - winLo(ow, sW, pW)));
 }
 
+/** Whether d is a power of two from 1 to 2^64 (its mantissa bits all zero): 1 / d is then a normal f32. */
+// @ts-ignore: decorator
+@inline function powerOfTwo(d: f64): bool {
+  return d >= 1 && d <= 18446744073709551616.0 && (reinterpret<u64>(d) & 0x000F_FFFF_FFFF_FFFF) == 0;
+}
+
 /**
  * 2x2 stride-2 windows without padding, 4 outputs at a time in two f64x2 halves: ((0 + a) + b) + c) + d
  * in f64, then / divisor, exactly the reference's sequence.
@@ -253,16 +259,29 @@ export function avgPool(
  * +0 turns -0 into +0), 4 windows at a time. Rows and columns beyond 2*OH x 2*OW are left to the caller.
  */
 function avgPoolGrad2x2(g: usize, dp: usize, W: i32, OH: i32, OW: i32, divisor: f64): void {
+  // By a power of two the f64 quotient is exact, so its rounding to f32 is the f32 product with the inverse.
+  if (powerOfTwo(divisor)) avgPoolGrad2x2Rows(g, dp, W, OH, OW, divisor, true);
+  else avgPoolGrad2x2Rows(g, dp, W, OH, OW, divisor, false);
+}
+
+// @ts-ignore: decorator
+@inline function avgPoolGrad2x2Rows(g: usize, dp: usize, W: i32, OH: i32, OW: i32, divisor: f64, pow2: bool): void {
   const Wb = <usize>W << 2;
   const dv = f64x2.splat(divisor), z = f64x2.splat(0);
+  const iv = f32x4.splat(<f32>(1 / divisor)), zf = f32x4.splat(0);
   for (let oh = 0; oh < OH; oh++) {
     const r0 = dp + (<usize>(2 * oh) * Wb), r1 = r0 + Wb;
     let ow = 0;
     for (; ow + 4 <= OW; ow += 4) {
       const v = v128.load(g);
-      const lo = f32x4.demote_f64x2_zero(f64x2.add(z, f64x2.div(f64x2.promote_low_f32x4(v), dv)));
-      const hi = f32x4.demote_f64x2_zero(f64x2.add(z, f64x2.div(f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3)), dv)));
-      const s = v128.shuffle<i32>(lo, hi, 0, 1, 4, 5);
+      let s: v128;
+      // A zero of dy gives +0 (the reference's 0 + -0); a product that underflows keeps its sign, as there.
+      if (pow2) s = v128.bitselect(zf, f32x4.mul(v, iv), f32x4.eq(v, zf));
+      else {
+        const lo = f32x4.demote_f64x2_zero(f64x2.add(z, f64x2.div(f64x2.promote_low_f32x4(v), dv)));
+        const hi = f32x4.demote_f64x2_zero(f64x2.add(z, f64x2.div(f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3)), dv)));
+        s = v128.shuffle<i32>(lo, hi, 0, 1, 4, 5);
+      }
       const a = v128.shuffle<i32>(s, s, 0, 0, 1, 1), b = v128.shuffle<i32>(s, s, 2, 2, 3, 3);
       const c = <usize>(8 * ow);
       v128.store(r0 + c, a);

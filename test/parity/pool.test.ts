@@ -77,7 +77,7 @@ for (const threads of [1, 2]) {
       const rand = prng(6);
       for (const c of CASES) {
         if (c.dilation) continue;
-        for (const [countIncludePad, divisorOverride] of [[true, null], [false, null], [false, 3]] as const) {
+        for (const [countIncludePad, divisorOverride] of [[true, null], [false, null], [false, 3], [true, 8]] as const) {
           const a: AvgPool2DAttrs = { ...geometry(c), countIncludePad, divisorOverride };
           const x = randBuf(rand, c.shape);
           const W = c.shape[3];
