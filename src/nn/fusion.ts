@@ -9,9 +9,9 @@
  * - a 2x2 stride-2 AvgPool2d or MaxPool2d runs in the convolution's tiles (Conv2D's `pool`), which then
  *   never store the full-size output (LeNet-5's conv-ReLU-pool, the MNIST net's conv-pool-ReLU).
  * Each saves full passes over the feature map. Only when no gradient is recorded (noGrad), the layers
- * are exactly nn.Conv2d, nn.BatchNorm2d and nn.ReLU (not subclasses that may override forward), the
- * batch norm has running statistics, and no layer has hooks; results equal the unfused layers up to
- * float32 rounding.
+ * are exactly nn.Conv2d, nn.BatchNorm2d, nn.ReLU and the pools (not subclasses that may override
+ * forward), the batch norm has running statistics, and no layer has hooks; results equal the unfused
+ * layers up to float32 rounding (the pool's, given the convolution's output, exactly).
  */
 import { getBackend } from '../backends/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
