@@ -99,6 +99,16 @@ export interface DirectConv extends ConvSizes {
   relu?: boolean;
 }
 
+/** The taps' byte offsets in the padded image and the filters as GEMM A panels per group (packed here unless prepared). */
+function tapsAndPanels(rt: WasmRuntime, c: DirectConv, geo: DirectGeometry): { offs: number; Ap: number; aSize: number } {
+  const { G, Cg, Kg, kh, kw } = c, ckk = Cg * kh * kw;
+  const offs = rt.alloc(ckk);
+  rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
+  const aSize = packedASize(Kg, ckk), Ap = c.filters ?? rt.alloc(G * aSize);
+  if (c.filters === undefined) for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+  return { offs, Ap, aSize };
+}
+
 /**
  * y = conv(x, w) + bias (then ReLU), stride 1, on the arena (the geometry must come from directGeometry).
  * Row tiles (geo.rowTiles) cover each output row's first 8*rowTiles columns; its tail columns are gathered
@@ -112,10 +122,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   const tiles = rowTiles ? OH * rowTiles : geo.tiles, ldy = tiles * 8, tailCols = OH * tail;
   // Row tiles and the gathered tail read only the planes themselves: an unpadded image is read where it is.
   const inPlace = rowTiles > 0 && c.pads.every((p) => p === 0);
-  const offs = rt.alloc(ckk);
-  rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
-  const aSize = packedASize(Kg, ckk), Ap = c.filters ?? rt.alloc(G * aSize);
-  if (c.filters === undefined) for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+  const { offs, Ap, aSize } = tapsAndPanels(rt, c, geo);
   const image = (n: number, g: number) => c.x + 4 * (n * G + g) * Cg * H * W;
   const bias = (g: number) => (c.bias ? c.bias + 4 * g * Kg : 0), out = (n: number, g: number) => c.y + 4 * (n * G + g) * Kg * P;
   const pad = (n: number, g: number, xpad: number): Call[] =>
@@ -218,10 +225,7 @@ export function runPooledConv(rt: WasmRuntime, c: DirectConv, pool: 'avg' | 'max
   const { N, G, Cg, Kg, kh, kw } = c, ckk = Cg * kh * kw, PH = geo.OH >> 1, PW = geo.OW >> 1;
   // Tiles of two pooled columns of a row, then (PW odd) of two pooled rows of the last column.
   const tiles = PH * (PW >> 1) + (PW & 1 ? Math.ceil(PH / 2) : 0);
-  const offs = rt.alloc(ckk);
-  rt.setI32(offs, tapOffsets(Cg, kh, kw, c.dh, c.dw, geo, 1));
-  const aSize = packedASize(Kg, ckk), Ap = c.filters ?? rt.alloc(G * aSize);
-  if (c.filters === undefined) for (let g = 0; g < G; g++) packA(rt, 1, { ptr: c.w + 4 * g * Kg * ckk, rs: ckk, cs: 1 }, Kg, ckk, Ap + 4 * g * aSize);
+  const { offs, Ap, aSize } = tapsAndPanels(rt, c, geo);
   const relu = c.relu ? 1 : 0, kind = pool === 'avg' ? 1 : 2;
   runImageTiles(rt, c, geo, tiles, rt.chunksFor(N * G * Kg * ckk * tiles * 8), (n, g, xn, t0, t1) =>
     ['convPoolOut', xn, offs, ckk, Ap + 4 * g * aSize, Kg, c.y + 4 * (n * G + g) * Kg * PH * PW, PH, PW, geo.Wp, t0, t1, c.bias ? c.bias + 4 * g * Kg : 0, relu, kind]);
