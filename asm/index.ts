@@ -17,3 +17,4 @@ export { resize2D, resize2DGrad } from './resize';
 export { bnTrain, bnTrainGrad } from './norm';
 export { sgdStep, adamStep } from './optim';
 export { stridedCopy, copyRows } from './layout';
+export { softmaxSlices } from './softmax';

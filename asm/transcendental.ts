@@ -150,7 +150,7 @@ const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
  * subnormal; 0 gives -inf, negatives NaN, +inf and NaN themselves.
  */
 // @ts-ignore: decorator
-@inline function log64(x: v128): v128 {
+@inline export function log64(x: v128): v128 {
   let k = i64x2.sub(i64x2.shr_u(x, 52), i64x2.splat(1023));
   let m = v128.or(v128.and(x, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
   const big = f64x2.gt(m, f64x2.splat(1.41421356237309504880));
@@ -180,7 +180,7 @@ const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
  * t is clamped to [-110, 100], beyond which float32 results are 0 or +inf anyway; NaN stays NaN.
  */
 // @ts-ignore: decorator
-@inline function exp64(t: v128): v128 {
+@inline export function exp64(t: v128): v128 {
   const tc = f64x2.min(f64x2.max(t, f64x2.splat(-110)), f64x2.splat(100));
   const k = f64x2.nearest(f64x2.mul(tc, f64x2.splat(1.44269504088896338700e+00)));
   const hi = f64x2.sub(tc, f64x2.mul(k, f64x2.splat(LN2_HI))), lo = f64x2.mul(k, f64x2.splat(LN2_LO));

@@ -67,6 +67,12 @@ export interface KernelSpecs {
   // Reductions over `axes` (sorted, unique); the output drops those axes.
   Sum: { axes: number[] }; Max: { axes: number[] }; Min: { axes: number[] };
   ArgMax: { axis: number }; ArgMin: { axis: number };
+  /**
+   * Along `axis`, per slice: Softmax e^(x - m) / sum, LogSoftmax x - (m + ln sum), m the slice's maximum (0 when
+   * it is infinite), in f64 rounded once. The gradients take inputs [dy, y] (y the forward output):
+   * SoftmaxGrad y * (dy - sum(dy * y)), LogSoftmaxGrad dy - e^y * sum(dy) (PyTorch's _softmax_backward_data).
+   */
+  Softmax: { axis: number }; LogSoftmax: { axis: number }; SoftmaxGrad: { axis: number }; LogSoftmaxGrad: { axis: number };
   // Layout.
   Transpose: { perm: number[] };
   Slice: { begin: number[]; size: number[]; step: number[] };

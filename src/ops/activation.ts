@@ -1,12 +1,9 @@
-/** Nonlinearities and softmax. Primitives carry a rule; softmax/logSoftmax are composites. */
+/** Nonlinearities and softmax. Each is a kernel with its gradient rule beside it. */
 import type { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/graph.js';
 import { reluRule } from '../autograd/relu-rule.js';
-import { noGrad } from '../autograd/graph.js';
 import { run1 } from './kernel.js';
 import { scalar } from './util.js';
-import { div, exp, sub } from './elementwise.js';
-import { amax, logSumExp, sum } from './reduce.js';
 import { assertFloat, assertTensor, normDim } from './validate.js';
 import { finite, noExtra, positional } from './args.js';
 
@@ -82,20 +79,26 @@ export function tanh(x: Tensor): Tensor {
   ]);
 }
 
-/** softmax(x, dim): exp(x - max) / sum — the max shift (a constant) keeps large logits finite. */
+/**
+ * softmax(x, dim) = exp(x - max) / sum along dim: one kernel each way (the max shift keeps large logits
+ * finite); the gradient y * (dy - sum(dy * y)) reads the output only.
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
   checkInput('softmax', x);
   noExtra('softmax', arguments, 2);
-  const d = normDim('softmax', dim, x.ndim);
-  const shift = noGrad(() => amax(x, d, true));
-  const e = exp(sub(x, shift));
-  return div(e, sum(e, d, true));
+  const axis = normDim('softmax', dim, x.ndim);
+  const out = run1('Softmax', [x], { axis });
+  return record('softmax', out, [x], (dy) => [run1('SoftmaxGrad', [dy, out], { axis })]);
 }
 
-/** logSoftmax(x, dim) = x - logSumExp(x): never takes the log of a rounded-to-zero probability. */
+/**
+ * logSoftmax(x, dim) = x - (max + log(sum(exp(x - max)))) along dim: never takes the log of a
+ * rounded-to-zero probability; the gradient dy - exp(y) * sum(dy) reads the output only.
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   checkInput('logSoftmax', x);
   noExtra('logSoftmax', arguments, 2);
-  const d = normDim('logSoftmax', dim, x.ndim);
-  return sub(x, logSumExp(x, d, true));
+  const axis = normDim('logSoftmax', dim, x.ndim);
+  const out = run1('LogSoftmax', [x], { axis });
+  return record('logSoftmax', out, [x], (dy) => [run1('LogSoftmaxGrad', [dy, out], { axis })]);
 }

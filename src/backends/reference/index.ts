@@ -13,6 +13,7 @@ import { resizeKernels } from './resize.js';
 import { padKernels } from './pad.js';
 import { normKernels } from './norm.js';
 import { optimKernels } from './optim.js';
+import { softmaxKernels } from './softmax.js';
 
 export const referenceKernels = {
   ...elementwiseKernels,
@@ -25,6 +26,7 @@ export const referenceKernels = {
   ...padKernels,
   ...normKernels,
   ...optimKernels,
+  ...softmaxKernels,
 } satisfies RefKernelTable;
 
 /**

@@ -231,6 +231,7 @@ function emitKernel(g: GraphWriter, ev: Extract<TraceEvent, { kind: 'kernel' }>,
       const r = g.node1(k, ins(), { axis: a.axis as number, keepdims: 0 });
       return def(g.node1('Cast', [r], { to: DataType.INT32 }));
     }
+    case 'Softmax': case 'LogSoftmax': return def(g.node1(k, ins(), { axis: a.axis as number }));
     case 'Transpose': return def(g.node1('Transpose', ins(), { perm: a.perm as number[] }));
     case 'Slice': {
       const begin = a.begin as number[], size = a.size as number[], step = a.step as number[];
