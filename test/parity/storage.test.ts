@@ -86,6 +86,35 @@ test('heap: a freed block waits in the size cache for a request of its size; the
   expect(heap.end).toBe(big);
 });
 
+test('heap: below its high-water mark, a request the cache cannot serve takes the top and leaves the cache alone', () => {
+  let covered = 0;
+  const heap = new Heap(0, (end) => (covered = Math.max(covered, end)));
+  const a = heap.malloc(640), big = heap.malloc(5 * 2 ** 20);
+  heap.free(big); // never cached: the top goes back to big
+  heap.free(a); // cached
+  const end = covered;
+  expect(heap.malloc(1280)).toBe(big); // under the mark: the top, no flush
+  expect(heap.malloc(640)).toBe(a); // still in the cache
+  expect(covered).toBe(end);
+  // Past the mark the cache is freed for real first (nothing there fits 5 MiB), then the heap grows.
+  heap.free(a);
+  expect(heap.malloc(5 * 2 ** 20)).toBe(big + 1280);
+  expect(covered).toBe(big + 1280 + 5 * 2 ** 20);
+  expect(() => heap.free(a)).toThrow(/not an allocated block/);
+  expect(heap.malloc(640)).toBe(a); // from the free bins now
+});
+
+test('heap: a request no free block fits takes a cached block of up to twice its size, the rest freed', () => {
+  const heap = new Heap(0, () => {});
+  const a = heap.malloc(1280), b = heap.malloc(4096), guard = heap.malloc(64);
+  heap.free(a);
+  heap.free(b); // both cached; the free bins are empty
+  expect(heap.malloc(1024)).toBe(a); // 1280 <= 2 * 1024; 4096 is not considered
+  expect(heap.malloc(256)).toBe(a + 1024); // the rest of a, from the free bins
+  expect(heap.malloc(4096)).toBe(b);
+  expect(heap.malloc(64)).toBe(guard + 64); // nothing cached is left: the top
+});
+
 test('heap: a freed block is reused for a request that fits, and neighbours coalesce', () => {
   const heap = new Heap(0, () => {});
   const a = heap.malloc(640), b = heap.malloc(640), c = heap.malloc(640);

@@ -12,8 +12,11 @@
  * In front of that, freed blocks up to CACHE_BLOCK_MAX bytes wait in a per-size cache (a stack per size,
  * CACHE_MAX_BYTES in all) for the next request of their size: a training step or an inference call asks
  * for the same sizes every time, and a cached block is an array pop instead of four map updates and a
- * bin search (the allocator's maps were ~7% of a LeNet-5 batch-1 call). Before the heap grows, the
- * cache is freed for real (coalesced), so cached blocks never make wasm memory larger.
+ * bin search (the allocator's maps were ~7% of a LeNet-5 batch-1 call). Before the top passes its
+ * high-water mark, the cache is freed for real (coalesced), so cached blocks never make wasm memory
+ * larger nor touch fresh pages; below the mark a request the cache cannot serve takes the top as it is
+ * (flushing there cost a loss step three flushes: a step's tensors the garbage collector frees later,
+ * such as the loss and last step's gradients, miss the cache every time).
  */
 
 export const HEAP_ALIGN = 64;
@@ -37,6 +40,8 @@ export class Heap {
   private readonly bins: Set<number>[] = [];
   /** End of the highest block; everything above it is unused. */
   private top: number;
+  /** The highest the top has been: memory below it has been handed out before. */
+  private highWater: number;
   private inUse = 0;
   /** Freed blocks by size, waiting for a request of that size (see the header). */
   private readonly cache = new Map<number, number[]>();
@@ -48,6 +53,7 @@ export class Heap {
    */
   constructor(readonly base: number, private readonly ensure: (end: number) => void) {
     this.top = base;
+    this.highWater = base;
   }
 
   /** Bytes handed out and not freed. */
@@ -74,7 +80,7 @@ export class Heap {
       ptr = cached.pop()!;
       this.cachedBytes -= size;
     } else {
-      ptr = this.takeFree(size) ?? this.takeTop(size);
+      ptr = this.takeFree(size) ?? this.splitCached(size) ?? this.takeTop(size);
     }
     this.used.set(ptr, size);
     this.inUse += size;
@@ -149,9 +155,25 @@ export class Heap {
     return null;
   }
 
+  /**
+   * The smallest cached block larger than `size` (up to twice it), split: its rest goes to the free bins.
+   * Cheaper than coalescing the whole cache, and it keeps the top where it is.
+   */
+  private splitCached(size: number): number | null {
+    let best = 0;
+    for (const [have, stack] of this.cache) {
+      if (have > size && have <= 2 * size && stack.length > 0 && (best === 0 || have < best)) best = have;
+    }
+    if (best === 0) return null;
+    const ptr = this.cache.get(best)!.pop()!;
+    this.cachedBytes -= best;
+    this.release(ptr + size, best - size);
+    return ptr;
+  }
+
   private takeTop(size: number): number {
-    if (this.cachedBytes > 0) {
-      // Grow only when nothing freed fits: free the cached blocks for real and look again.
+    if (this.cachedBytes > 0 && this.top + size > this.highWater) {
+      // Pass the high-water mark only when nothing freed fits: free the cached blocks for real and look again.
       this.flushCache();
       const ptr = this.takeFree(size);
       if (ptr !== null) return ptr;
@@ -160,6 +182,7 @@ export class Heap {
     const ptr = this.top;
     this.ensure(ptr + size);
     this.top = ptr + size;
+    this.highWater = Math.max(this.highWater, this.top);
     return ptr;
   }
 
