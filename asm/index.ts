@@ -18,3 +18,4 @@ export { bnTrain, bnTrainGrad } from './norm';
 export { sgdStep, adamStep } from './optim';
 export { stridedCopy, copyRows } from './layout';
 export { softmaxSlices } from './softmax';
+export { nllLoss, nllLossGrad } from './loss';

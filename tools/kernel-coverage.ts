@@ -49,6 +49,8 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   LogSoftmax: 'as Softmax: x - (max + ln sum), fdlibm log as Math.log',
   SoftmaxGrad: 'as Softmax: y (dy - sum(dy y)) in f64',
   LogSoftmaxGrad: 'as Softmax: dy - e^y sum(dy) in f64 (e^-inf is 0)',
+  NllLoss: 'bit-identical (the targets in order, the f64 sum and the mean rounded as the composite gather, neg, sum, div rounds them); one scalar pass on the calling thread; a target outside the classes stops the kernel, JS names it',
+  NllLossGrad: 'bit-identical (0 + -(dy / count) at each target, zeros elsewhere, as the composite scatter-add); memory.fill then one pass over the targets',
 };
 const BINARY_NOTE = 'bit-identical; any broadcast that coalesces to <= 4 strided dims';
 for (const k of ['Add', 'Sub', 'Mul', 'Div'] as const) WASM_NOTES[k] = `${BINARY_NOTE}; float32 with float32 or int32 (values within 2^24)`;

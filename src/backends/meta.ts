@@ -35,6 +35,7 @@ const RULES: { [K in KernelName]?: (inputs: TensorInfo[], attrs: KernelSpecs[K])
   Neg: same, Exp: same, Log: same, Sqrt: same, Abs: same, Sign: same, Relu: same, Sigmoid: same, Tanh: same, Log1p: same,
   Elu: same, LeakyRelu: same, Clamp: same, ReluGrad: same,
   Softmax: same, LogSoftmax: same, SoftmaxGrad: same, LogSoftmaxGrad: same,
+  NllLoss: (i) => [[[], i[0].dtype]], NllLossGrad: withShape('inputShape'),
   SGDStep: (i, a) => (a.momentum !== 0 ? [same(i, a)[0], same(i, a)[0]] : same(i, a)),
   AdamStep: (i, a) => Array.from({ length: a.amsgrad ? 4 : 3 }, () => same(i, a)[0]),
   Cast: (i, a) => [[[...i[0].shape], a.dtype]],

@@ -73,6 +73,13 @@ export interface KernelSpecs {
    * SoftmaxGrad y * (dy - sum(dy * y)), LogSoftmaxGrad dy - e^y * sum(dy) (PyTorch's _softmax_backward_data).
    */
   Softmax: { axis: number }; LogSoftmax: { axis: number }; SoftmaxGrad: { axis: number }; LogSoftmaxGrad: { axis: number };
+  /**
+   * inputs [logp [N, C, d1, ...], target int32 [N, d1, ...]] -> the scalar -sum(logp[n, target, ...]) (f64 in
+   * order, rounded), divided by the target count for 'mean' (rounded again): nllLoss without weights or
+   * ignored targets, as its composite rounds. NllLossGrad: inputs [dy (scalar), target] -> dx of
+   * `inputShape`, 0 + -(dy / count) (or -dy) at each target, zeros elsewhere.
+   */
+  NllLoss: { reduction: 'mean' | 'sum' }; NllLossGrad: { reduction: 'mean' | 'sum'; inputShape: number[] };
   // Layout.
   Transpose: { perm: number[] };
   Slice: { begin: number[]; size: number[]; step: number[] };

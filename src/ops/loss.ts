@@ -1,12 +1,14 @@
 /**
- * Loss functions with PyTorch 1.13 semantics, all composites of differentiable ops (no gradient
- * rules of their own). Class targets are int32; every reduction is 'mean' | 'sum' | 'none'.
+ * Loss functions with PyTorch 1.13 semantics, composites of differentiable ops; the negative
+ * log-likelihood of plain class targets (no weights, none ignored, reduced) is one kernel each way,
+ * rounded as the composite. Class targets are int32; every reduction is 'mean' | 'sum' | 'none'.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { allocArray } from '../tensor/dtype.js';
 import { broadcastShapes, fmtShape, shapesEqual } from '../tensor/shape.js';
-import { noGrad } from '../autograd/graph.js';
+import { noGrad, record } from '../autograd/graph.js';
+import { run1 } from './kernel.js';
 import { abs, add, clamp, gt, log, log1p, exp, maximum, mul, neg, sub, where, div } from './elementwise.js';
 import { max, mean, min, sum } from './reduce.js';
 import { gather, reshape, squeeze } from './shape.js';
@@ -143,6 +145,13 @@ const meanWeight = (ct: ClassTargets): Tensor | number => (ct.mask ? sum(ct.mask
 
 /** The per-element (reduction 'none') or reduced weighted NLL of log-probabilities `logp`. */
 function nllCore(ct: ClassTargets, logp: Tensor, reduction: Reduction): Tensor {
+  if (!ct.mask && reduction !== 'none') {
+    // Every target counts with weight 1: one kernel (PyTorch's nll_loss), its gradient scattering -dy / count.
+    const inputShape = [...logp.shape];
+    return record('nllLoss', run1('NllLoss', [logp, ct.index], { reduction }), [logp], (dy) => [
+      run1('NllLossGrad', [dy, ct.index], { reduction, inputShape }),
+    ]);
+  }
   const picked = squeeze(gather(logp, 1, ct.index), 1);
   const loss = ct.mask ? where(ct.mask.validMask, neg(mul(picked, ct.mask.sampleWeight)), 0) : neg(picked);
   if (reduction === 'none') return ct.unbatched ? reshape(loss, []) : loss;

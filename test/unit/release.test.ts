@@ -202,6 +202,8 @@ test('DataLoader batches in a plain loop: the same numbers as collated copies, a
   const onDemand = run(false), copied = run(true);
   expect(onDemand.losses).toEqual(copied.losses);
   expect(onDemand.losses.at(-1)!).toBeLessThan(onDemand.losses[0]);
-  // 150 batches of 25 KB were drawn and never released: none of them lingers in wasm memory.
-  if (be.rt) expect(onDemand.heap.at(-1)).toBe(onDemand.heap[2]);
+  // 150 batches of 25 KB were drawn and never released: none of them lingers in wasm memory. What may linger
+  // until the garbage collector runs is each step's [8, 10] output, which the caller could still read.
+  const steps = 27 * 5, outputBytes = 8 * 10 * 4;
+  if (be.rt) expect(onDemand.heap.at(-1)! - onDemand.heap[2]).toBeLessThanOrEqual(steps * outputBytes);
 }, 120_000);

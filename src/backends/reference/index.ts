@@ -14,6 +14,7 @@ import { padKernels } from './pad.js';
 import { normKernels } from './norm.js';
 import { optimKernels } from './optim.js';
 import { softmaxKernels } from './softmax.js';
+import { lossKernels } from './loss.js';
 
 export const referenceKernels = {
   ...elementwiseKernels,
@@ -27,6 +28,7 @@ export const referenceKernels = {
   ...normKernels,
   ...optimKernels,
   ...softmaxKernels,
+  ...lossKernels,
 } satisfies RefKernelTable;
 
 /**

@@ -22,6 +22,7 @@ import { Resize2D, Resize2DGrad } from './resize.js';
 import { BroadcastTo, Concat, Slice, Transpose } from './layout.js';
 import { reduceKernels } from './reduce.js';
 import { softmaxKernels } from './softmax.js';
+import { lossKernels } from './loss.js';
 import { elementwiseKernels } from './elementwise.js';
 import { normKernels } from './norm.js';
 import { optimKernels } from './optim.js';
@@ -36,7 +37,7 @@ export { simdSupport, threadSupport } from './features.js';
 export const wasmKernels = {
   BatchMatMul, Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool2D, AvgPool2D, AvgPool2DGrad, ScatterPlane,
   AdaptiveAvgPool2D, AdaptiveAvgPool2DGrad, AdaptiveMaxPool2D, Resize2D, Resize2DGrad, Transpose, Slice, BroadcastTo, Concat,
-  ...elementwiseKernels, ...reduceKernels, ...softmaxKernels, ...normKernels, ...optimKernels,
+  ...elementwiseKernels, ...reduceKernels, ...softmaxKernels, ...lossKernels, ...normKernels, ...optimKernels,
 } satisfies WasmKernelTable;
 
 export interface WasmOptions {

@@ -22,7 +22,7 @@ export const KERNEL_EXPORTS = [
   'winoInput', 'winoOutput', 'winoGradTransform', 'winoFilter', 'winoFilterGrad',
   'wino4Input', 'wino4Output', 'wino4Filter', 'wino4GradTransform', 'wino4FilterGrad',
   'padImage', 'convTaps', 'convTilesOut', 'convPoolOut', 'convEpilogue', 'denseEpilogue', 'gatherColumns', 'packDyPanels', 'convFilterTaps', 'convAdjointTiles', 'filterGradAcc', 'filterGradReduce',
-  'reluGrad', 'sumMiddle', 'addTo', 'stridedCopy', 'copyRows', 'softmaxSlices', 'expf', 'tanhf', 'sigmoidf',
+  'reluGrad', 'sumMiddle', 'addTo', 'stridedCopy', 'copyRows', 'softmaxSlices', 'nllLoss', 'nllLossGrad', 'expf', 'tanhf', 'sigmoidf',
   'extremeRows', 'extremeMiddle', 'extremeAxes', 'argRows', 'argMiddle',
   'adaptiveAvgPool', 'adaptiveAvgPoolGrad', 'adaptiveMaxPool', 'resize2D', 'resize2DGrad',
   'bnTrain', 'bnTrainGrad', 'sgdStep', 'adamStep',
