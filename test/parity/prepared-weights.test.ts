@@ -25,6 +25,8 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 for (const [name, a, x, w] of [
   ['winograd (3x3 stride 1)', attrs(1, 1), [1, 16, 12, 12], [16, 16, 3, 3]],
   ['im2col (3x3 stride 2)', attrs(1, 2), [1, 8, 12, 12], [16, 8, 3, 3]],
+  // A kernel covering the input, batch >= 4: the weights as packed GEMM B blocks.
+  ['dense (5x5 on 5x5, 6 images)', attrs(0, 1), [6, 16, 5, 5], [24, 16, 5, 5]],
 ] as const) {
   test(`${name}: weights are prepared once and re-prepared when their storage is reused`, () => {
     const be = new WasmBackend({ threads: 1 });

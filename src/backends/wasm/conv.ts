@@ -10,7 +10,7 @@
  * whose 4-row panels would be mostly padding.
  */
 import type { Conv2DAttrs } from '../../kernels/specs.js';
-import { B_IM2COL, B_IM2COL_T, B_MATRIX, gemm, gemmPackedA, packA, packedASize } from './gemm.js';
+import { B_IM2COL, B_IM2COL_T, B_MATRIX, denseRows, gemm, gemmPackedA, packA, packAllBlocks, packedASize, packedBFloats } from './gemm.js';
 import { runWinograd, runWinogradFilterGrad, winogradFilters, winogradFits, winogradOperands, winogradOutput, winogradPlan } from './winograd.js';
 import { adjointPads, directGeometry, type DirectGeometry, flipTranspose, poolInTiles, runAdjointTiles, runDirectConv, runDirectFilterGrad, runPooledConv, tilesInPlace, adjointTilesFit, packAdjointFilters } from './direct.js';
 import { pool2x2 } from './pool.js';
@@ -169,12 +169,15 @@ export const Conv2D: WasmKernel<'Conv2D'> = (rt, inputs, a) => {
       ['gemvPanels', Ap, ckk, K, xp + 4 * n * ckk, y + 4 * n * K, bp, relu ? 1 : 0, 4 * p0, Math.min(K, 4 * p1), MY_TMP])));
     epilogueDone = true;
   } else if (path === 'dense') {
-    gemm(rt, N, K, ckk, { ptr: xp, rs: ckk, cs: 1 }, { ptr: wp, rs: 1, cs: ckk }, y, K, false, rt.alloc(packedASize(N, ckk)));
-    if (bias || relu) {
-      // y is [N][K]: the bias runs along each image's row (biasEpilogue would take K rows of one value).
-      const bp = bias ? rt.ptrOf(bias) : 0;
-      rt.run(splitRange(N, rt.chunksFor(N * K), 1).map(([r0, r1]): Call[] => [['denseEpilogue', y, K, r0, r1, bp, relu ? 1 : 0]]));
-    }
+    // y [N][K] = x [N][ckk] . w^T, w^T packed as GEMM B blocks once per weight tensor; the bias runs along each image's row.
+    const packW = (Bp: number) => {
+      const prm = rt.alloc(3);
+      rt.setI32(prm, [rt.ptrOf(w), 1, ckk]);
+      packAllBlocks(rt, B_MATRIX, prm, K, ckk, Bp);
+    };
+    let Bp = rt.resident(w.key, `denseB:${K}:${ckk}`, packedBFloats(K, ckk), packW);
+    if (Bp < 0) packW((Bp = rt.alloc(packedBFloats(K, ckk))));
+    denseRows(rt, xp, N, ckk, Bp, K, y, bias ? rt.ptrOf(bias) : 0, relu);
     epilogueDone = true;
   } else if (path === 'depthwise') {
     const S = rt.chunksFor(N * K * P * kh * kw);

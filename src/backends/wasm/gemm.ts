@@ -20,7 +20,7 @@ const GEMM_NC = 1024, GEMM_KC = 256;
 /** Largest B (floats, packed) that an M split packs once for all its chunks. */
 const SHARED_B_MAX = 4 * 2 ** 20;
 /** Floats packBlocks writes for an N-column, K-row B: whole 8-column panels per block of GEMM_NC columns. */
-const packedBFloats = (N: number, K: number) => K * (Math.floor(N / GEMM_NC) * GEMM_NC + Math.ceil((N % GEMM_NC) / 8) * 8);
+export const packedBFloats = (N: number, K: number) => K * (Math.floor(N / GEMM_NC) * GEMM_NC + Math.ceil((N % GEMM_NC) / 8) * 8);
 
 /** Floats of packed-A scratch for an M x K operand (4-row panels, zero-padded). */
 export const packedASize = (M: number, K: number) => Math.ceil(M / 4) * 4 * K;
@@ -64,6 +64,31 @@ export function gemmPackedA(
   } else {
     rt.run([[['gemm', mode, prm, M, N, K, 0, Ap, C, ldc, acc, MY_BP, MY_TMP]]]);
   }
+}
+
+/** Packs all of B (given by `mode` and `prm`) into the blocks gemm reads in B_PACKED mode, at dst (packedBFloats(N, K) floats). */
+export function packAllBlocks(rt: WasmRuntime, mode: number, prm: number, N: number, K: number, dst: number): void {
+  const count = Math.ceil(N / GEMM_NC) * Math.ceil(K / GEMM_KC);
+  rt.run([[['packBlocks', mode, prm, N, K, dst, 0, count, MY_TMP]]]);
+}
+
+/**
+ * A dense layer on the arena: y[M x N] = x[M x K] . B (+ bias along each row, then ReLU), B packed beforehand
+ * (packAllBlocks). One dispatch: each chunk of rows packs its rows of x, multiplies them by all of B and
+ * finishes them (a GEMM, a separate packing of x and an epilogue pass were three, with x packed on one thread).
+ * Sums are gemm's whatever the split.
+ */
+export function denseRows(
+  rt: WasmRuntime, x: number, M: number, K: number, packedB: number, N: number, y: number, bias: number, relu: boolean,
+): void {
+  const S = rt.chunksFor(M * N * K), Ap = rt.alloc(packedASize(M, K)), prm = rt.alloc(1);
+  rt.setI32(prm, [packedB]);
+  const ranges = S > 1 && M >= 8 ? splitRange(M, S, 4) : [[0, M]];
+  rt.run(ranges.map(([m0, m1]): Call[] => [
+    ['packA', x + 4 * m0 * K, K, 1, m1 - m0, K, Ap + 4 * m0 * K],
+    ['gemm', B_PACKED, prm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, y + 4 * m0 * N, N, 0, MY_BP, MY_TMP],
+    ...(bias || relu ? [['denseEpilogue', y, N, m0, m1, bias, relu ? 1 : 0] as Call] : []),
+  ]));
 }
 
 /** C[M x N] (+)= A[M x K] . B[K x N] for matrices in the arena; Ap: packedASize(M, K) floats of scratch. */
