@@ -8,9 +8,10 @@ import { expect } from 'vitest';
 const SHAPES: [number, number, number, number][] = [
   [1, 1, 1, 1], [1, 5, 3, 7], [2, 13, 17, 19], [1, 37, 300, 53], [3, 64, 64, 64],
   [1, 70, 513, 130], [1, 130, 257, 9], [1, 9, 260, 300], [2, 100, 100, 100], [1, 4, 8, 16], [1, 33, 0, 5], [40, 20, 30, 50], [3, 0, 4, 5],
-  // Threads split M and share B packed once (B_PACKED): K across two blocks, N of 5 panels; then N across
-  // two blocks of 1024 columns (the second 6 wide).
-  [1, 520, 300, 40], [1, 1060, 24, 1030],
+  // Threads split M, each chunk packing its rows of A and its own small B: K across two blocks, N of 5 panels;
+  // N across two blocks of 1024 columns (the second 6 wide). Then B over 64K floats, packed once and shared
+  // by the chunks (B_PACKED), K across two blocks.
+  [1, 520, 300, 40], [1, 1060, 24, 1030], [1, 260, 300, 230],
 ];
 
 afterAll(closeBackends);

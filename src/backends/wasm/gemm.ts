@@ -1,7 +1,8 @@
 /**
  * GEMM on the wasm runtime (asm/gemm.ts: GotoBLAS order, 4x8 SIMD microkernel, B blocks packed per
  * thread inside the loop nest) and BatchMatMul on top. Threads split N (each packs its own B blocks)
- * or, when N is small, M (each packs its rows of A); the calling thread computes one share.
+ * or, when N is small, M (each packs its rows of A, and a small B for itself, a large one shared); the
+ * calling thread computes one share.
  */
 import { MY_BP, MY_TMP, THREAD_MIN_WORK, splitRange, type Call, type WasmRuntime } from './runtime.js';
 import { float32Only, type WasmKernel } from './types.js';
@@ -21,6 +22,12 @@ const GEMM_NC = 1024, GEMM_KC = 256;
 const SHARED_B_MAX = 4 * 2 ** 20;
 /** Floats packBlocks writes for an N-column, K-row B: whole 8-column panels per block of GEMM_NC columns. */
 export const packedBFloats = (N: number, K: number) => K * (Math.floor(N / GEMM_NC) * GEMM_NC + Math.ceil((N % GEMM_NC) / 8) * 8);
+
+/** Largest B (floats, packed) that every chunk of a row split packs for itself (gemm). */
+const OWN_B_MAX = 64 * 1024;
+
+/** Whether gemmPackedA's 'auto' split takes columns (wide B, or too few rows to split). */
+const splitsColumns = (M: number, N: number) => N >= 32 && (N >= M || M < 16);
 
 /** Floats of packed-A scratch for an M x K operand (4-row panels, zero-padded). */
 export const packedASize = (M: number, K: number) => Math.ceil(M / 4) * 4 * K;
@@ -42,7 +49,7 @@ export function gemmPackedA(
   Ap: number, C: number, ldc: number, accumulate: boolean, split: 'n' | 'm' | 'auto' = 'auto',
 ): void {
   const acc = accumulate ? 1 : 0;
-  const byN = split === 'n' || (split === 'auto' && N >= 32 && (N >= M || M < 16));
+  const byN = split === 'n' || (split === 'auto' && splitsColumns(M, N));
   if (S > 1 && byN && N >= 32) {
     rt.run(splitRange(N, S, 16).map(([n0, n1]): Call[] =>
       [['gemm', mode, prm, M, n1 - n0, K, n0, Ap, C + 4 * n0, ldc, acc, MY_BP, MY_TMP]]));
@@ -95,9 +102,18 @@ export function denseRows(
 export function gemm(rt: WasmRuntime, M: number, N: number, K: number, A: Mat, B: Mat, C: number, ldc: number, accumulate: boolean, Ap: number): void {
   if (M <= 0 || N <= 0) return;
   const S = rt.chunksFor(M * N * K);
-  packA(rt, S, A, M, K, Ap);
   const prm = rt.alloc(3);
   rt.setI32(prm, [B.ptr, B.rs, B.cs]);
+  if (S > 1 && !splitsColumns(M, N) && M >= 16 && packedBFloats(N, K) <= OWN_B_MAX) {
+    // Rows split and B small (a Linear layer's weights): each chunk packs its rows of A and its own B
+    // blocks, all in one dispatch (sharing B costs a dispatch of its own, packing A first a serial pass).
+    rt.run(splitRange(M, S, 4).map(([m0, m1]): Call[] => [
+      ['packA', A.ptr + 4 * m0 * A.rs, A.rs, A.cs, m1 - m0, K, Ap + 4 * m0 * K],
+      ['gemm', B_MATRIX, prm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, C + 4 * m0 * ldc, ldc, accumulate ? 1 : 0, MY_BP, MY_TMP],
+    ]));
+    return;
+  }
+  packA(rt, S, A, M, K, Ap);
   gemmPackedA(rt, S, B_MATRIX, prm, M, N, K, Ap, C, ldc, accumulate);
 }
 
