@@ -1,7 +1,8 @@
 // AssemblyScript: softmax and log-softmax along an axis, and their gradients, as the reference computes
 // them: per slice in f64 (fdlibm's exp and log, as V8's Math.exp and Math.log), summed in order, each output
-// rounded once. x is viewed as [A][R][K]; slice j = (a, k) runs along R, K floats a step. Two slices share
-// an f64x2 vector, one per lane.
+// rounded once. x is viewed as [A][R][K]; slice j = (a, k) runs along R, K floats a step. Each f64x2 lane
+// is one slice: four neighbouring slices (K >= 4, the class axis of NCHW maps) come from vector loads, others
+// two at a time.
 import { exp64, log64 } from './transcendental';
 
 export const SOFTMAX: i32 = 0, LOG_SOFTMAX: i32 = 1, SOFTMAX_GRAD: i32 = 2, LOG_SOFTMAX_GRAD: i32 = 3;
@@ -36,9 +37,120 @@ function shiftOf(p: usize, R: i32, step: usize): f64 {
   return m == Infinity || m == -Infinity ? 0 : <f64>m;
 }
 
+/** Four neighbouring elements as two f64x2 vectors (lanes 0-1, lanes 2-3). */
+// @ts-ignore: decorator
+@inline function lo64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+// @ts-ignore: decorator
+@inline function hi64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3));
+}
+
+/** Two f64x2 vectors rounded to f32 into one vector (lanes 0-1 from lo). */
+// @ts-ignore: decorator
+@inline function toF32x4(lo: v128, hi: v128): v128 {
+  return v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/**
+ * Four neighbouring slices (k, k + 1, k + 2, k + 3 of one a; K >= 4) at p, q (the gradients' y) and y: each
+ * lane is one slice, computed as softmaxSlices computes it, from whole-vector loads.
+ */
+function fourSlices(op: i32, p: usize, q: usize, y: usize, R: i32, step: usize): void {
+  if (op == SOFTMAX || op == LOG_SOFTMAX) {
+    // The reference's maximum per lane (v > m or v is NaN), then a shift of 0 where it is ±inf.
+    let m = f32x4.splat(-Infinity);
+    for (let r = 0; r < R; r++) {
+      const v = v128.load(p + <usize>r * step);
+      m = v128.bitselect(v, m, v128.or(f32x4.gt(v, m), f32x4.ne(v, v)));
+    }
+    const inf = f32x4.eq(f32x4.abs(m), f32x4.splat(Infinity));
+    m = v128.andnot(m, inf);
+    const mLo = lo64(m), mHi = hi64(m);
+    let sLo = f64x2.splat(0), sHi = f64x2.splat(0);
+    for (let r = 0; r < R; r++) {
+      const v = v128.load(p + <usize>r * step);
+      sLo = f64x2.add(sLo, exp64(f64x2.sub(lo64(v), mLo)));
+      sHi = f64x2.add(sHi, exp64(f64x2.sub(hi64(v), mHi)));
+    }
+    if (op == LOG_SOFTMAX) {
+      const lseLo = f64x2.add(mLo, log64(sLo)), lseHi = f64x2.add(mHi, log64(sHi));
+      for (let r = 0; r < R; r++) {
+        const off = <usize>r * step, v = v128.load(p + off);
+        v128.store(y + off, toF32x4(f64x2.sub(lo64(v), lseLo), f64x2.sub(hi64(v), lseHi)));
+      }
+    } else {
+      for (let r = 0; r < R; r++) {
+        const off = <usize>r * step, v = v128.load(p + off);
+        v128.store(y + off, toF32x4(f64x2.div(exp64(f64x2.sub(lo64(v), mLo)), sLo), f64x2.div(exp64(f64x2.sub(hi64(v), mHi)), sHi)));
+      }
+    }
+    // A shift of 0 may stand for an infinite maximum: redo those slices.
+    if (v128.any_true(f32x4.eq(m, f32x4.splat(0)))) {
+      for (let l = 0; l < 4; l++) fixInfinite(op, p + (<usize>l << 2), y + (<usize>l << 2), R, step);
+    }
+    return;
+  }
+  let sLo = f64x2.splat(0), sHi = f64x2.splat(0);
+  for (let r = 0; r < R; r++) {
+    const off = <usize>r * step, dy = v128.load(p + off);
+    if (op == SOFTMAX_GRAD) {
+      const yv = v128.load(q + off);
+      sLo = f64x2.add(sLo, f64x2.mul(lo64(dy), lo64(yv)));
+      sHi = f64x2.add(sHi, f64x2.mul(hi64(dy), hi64(yv)));
+    } else {
+      sLo = f64x2.add(sLo, lo64(dy));
+      sHi = f64x2.add(sHi, hi64(dy));
+    }
+  }
+  const ninf = f64x2.splat(-Infinity);
+  for (let r = 0; r < R; r++) {
+    const off = <usize>r * step, dy = v128.load(p + off), yv = v128.load(q + off);
+    const dLo = lo64(dy), dHi = hi64(dy), yLo = lo64(yv), yHi = hi64(yv);
+    let xLo: v128, xHi: v128;
+    if (op == SOFTMAX_GRAD) {
+      xLo = f64x2.mul(yLo, f64x2.sub(dLo, sLo));
+      xHi = f64x2.mul(yHi, f64x2.sub(dHi, sHi));
+    } else {
+      // e^-inf is 0 (exp64 would clamp it to e^-110).
+      const eLo = v128.bitselect(f64x2.splat(0), exp64(yLo), f64x2.eq(yLo, ninf));
+      const eHi = v128.bitselect(f64x2.splat(0), exp64(yHi), f64x2.eq(yHi, ninf));
+      xLo = f64x2.sub(dLo, f64x2.mul(eLo, sLo));
+      xHi = f64x2.sub(dHi, f64x2.mul(eHi, sHi));
+    }
+    v128.store(y + off, toF32x4(xLo, xHi));
+  }
+}
+
 /** Slices [j0, j1) of `op` (SOFTMAX, ...): x the input (the gradients: dy, with x2 = y), out the result. */
 export function softmaxSlices(op: i32, x: usize, x2: usize, out: usize, R: i32, K: i32, j0: i32, j1: i32): void {
   const step = <usize>K << 2;
+  // Slices k..k+3 of one a lie side by side (K >= 4): four at a time, from vector loads (each lane's
+  // result is its slice's, however the slices are grouped).
+  if (K >= 4) {
+    let j = j0;
+    while (j < j1) {
+      const k = j % K;
+      if (k + 4 <= K && j + 4 <= j1) {
+        const o = sliceAt(j, R, K);
+        fourSlices(op, x + o, x2 + o, out + o, R, step);
+        j += 4;
+      } else {
+        // Fewer than 4 left in this a or in the range: two slices a vector up to the end of either.
+        const stop = min(j1, j - k + K);
+        pairSlices(op, x, x2, out, R, K, step, j, stop);
+        j = stop;
+      }
+    }
+    return;
+  }
+  pairSlices(op, x, x2, out, R, K, step, j0, j1);
+}
+
+/** Slices [j0, j1), two at a time (one per f64x2 lane). */
+function pairSlices(op: i32, x: usize, x2: usize, out: usize, R: i32, K: i32, step: usize, j0: i32, j1: i32): void {
   for (let j = j0; j < j1; j += 2) {
     // A last odd slice runs in both lanes.
     const jb = j + 1 < j1 ? j + 1 : j;

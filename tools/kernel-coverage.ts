@@ -45,7 +45,7 @@ const WASM_NOTES: Partial<Record<KernelName, string>> = {
   Min: 'as Max, with f32x4.min',
   ArgMax: 'bit-identical (first maximum, first NaN; int32 out); long rows: f32x4.max then a bitmask scan for its first match; short rows four per lane; an inner axis: one lane per output',
   ArgMin: 'as ArgMax, with f32x4.min',
-  Softmax: 'bit-identical (the reference f64 arithmetic per slice: fdlibm exp as Math.exp, the sum in order, one rounding; an infinite maximum takes its 0/0 and x - inf paths); two slices an f64x2 vector, class rows or NCHW maps (slices K floats apart) alike; threads split slices',
+  Softmax: 'bit-identical (the reference f64 arithmetic per slice: fdlibm exp as Math.exp, the sum in order, one rounding; an infinite maximum takes its 0/0 and x - inf paths); one slice an f64x2 lane: four neighbouring slices of NCHW maps (K >= 4 floats apart) from vector loads, class rows two at a time; threads split slices',
   LogSoftmax: 'as Softmax: x - (max + ln sum), fdlibm log as Math.log',
   SoftmaxGrad: 'as Softmax: y (dy - sum(dy y)) in f64',
   LogSoftmaxGrad: 'as Softmax: dy - e^y sum(dy) in f64 (e^-inf is 0)',
