@@ -3,7 +3,7 @@
 // rounded once. x is viewed as [A][R][K]; slice j = (a, k) runs along R, K floats a step. Each f64x2 lane
 // is one slice: four neighbouring slices (K >= 4, the class axis of NCHW maps) come from vector loads, others
 // two at a time.
-import { exp64, log64 } from './transcendental';
+import { exp64, highF64 as hi64, log64, lowF64 as lo64, toF32 as toF32x4 } from './transcendental';
 
 export const SOFTMAX: i32 = 0, LOG_SOFTMAX: i32 = 1, SOFTMAX_GRAD: i32 = 2, LOG_SOFTMAX_GRAD: i32 = 3;
 
@@ -35,23 +35,6 @@ function shiftOf(p: usize, R: i32, step: usize): f64 {
     p += step;
   }
   return m == Infinity || m == -Infinity ? 0 : <f64>m;
-}
-
-/** Four neighbouring elements as two f64x2 vectors (lanes 0-1, lanes 2-3). */
-// @ts-ignore: decorator
-@inline function lo64(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-// @ts-ignore: decorator
-@inline function hi64(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3));
-}
-
-/** Two f64x2 vectors rounded to f32 into one vector (lanes 0-1 from lo). */
-// @ts-ignore: decorator
-@inline function toF32x4(lo: v128, hi: v128): v128 {
-  return v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 /**

@@ -199,18 +199,18 @@ const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
 }
 
 // @ts-ignore: decorator
-@inline function lowF64(x: v128): v128 {
+@inline export function lowF64(x: v128): v128 {
   return f64x2.promote_low_f32x4(x);
 }
 
 // @ts-ignore: decorator
-@inline function highF64(x: v128): v128 {
+@inline export function highF64(x: v128): v128 {
   return f64x2.promote_low_f32x4(v128.shuffle<i32>(x, x, 2, 3, 2, 3));
 }
 
 /** Lanes 0-1 from lo and 2-3 from hi, each rounded to f32 once. */
 // @ts-ignore: decorator
-@inline function toF32(lo: v128, hi: v128): v128 {
+@inline export function toF32(lo: v128, hi: v128): v128 {
   return v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
