@@ -122,7 +122,12 @@ describe('playground in Chromium', () => {
     });
     const t0 = Date.now();
     await page.click('#start');
-    await page.waitForFunction(() => (window as unknown as { playground: { state: State } }).playground.state.heldOutAcc >= 0.95, null, { timeout: 60_000, polling: 250 });
+    // The accuracy when it first reached 95%: training goes on until the pause lands, and a held-out
+    // evaluation in between may come out a little lower.
+    const reached = await (await page.waitForFunction(() => {
+      const acc = (window as unknown as { playground: { state: State } }).playground.state.heldOutAcc;
+      return acc >= 0.95 ? acc : false;
+    }, null, { timeout: 60_000, polling: 250 })).jsonValue() as number;
     const seconds = (Date.now() - t0) / 1000;
     await page.click('#pause');
     await page.waitForFunction(() => !(window as unknown as { playground: { state: State } }).playground.state.running, null, { timeout: 10_000 });
@@ -131,8 +136,9 @@ describe('playground in Chromium', () => {
       const w = window as unknown as { longTasks: number[]; longFrames: number[] };
       return { longTasks: w.longTasks, longFrames: w.longFrames };
     });
-    console.log(`playground: ${(100 * s.heldOutAcc).toFixed(1)}% held-out after ${seconds.toFixed(1)} s, step ${s.step}, epoch ${s.epoch.toFixed(2)}, ${s.workerJobs} kernel chunks on worker threads; main-thread long tasks: ${longTasks.length} (max ${Math.max(0, ...longTasks).toFixed(0)} ms), frames over 50 ms: ${longFrames.length} (max ${Math.max(0, ...longFrames).toFixed(0)} ms)`);
-    expect(s.heldOutAcc).toBeGreaterThanOrEqual(0.95);
+    console.log(`playground: ${(100 * reached).toFixed(1)}% held-out after ${seconds.toFixed(1)} s (${(100 * s.heldOutAcc).toFixed(1)}% at the pause), step ${s.step}, epoch ${s.epoch.toFixed(2)}, ${s.workerJobs} kernel chunks on worker threads; main-thread long tasks: ${longTasks.length} (max ${Math.max(0, ...longTasks).toFixed(0)} ms), frames over 50 ms: ${longFrames.length} (max ${Math.max(0, ...longFrames).toFixed(0)} ms)`);
+    expect(reached).toBeGreaterThanOrEqual(0.95);
+    expect(s.heldOutAcc).toBeGreaterThanOrEqual(0.93);
     expect(s.workerJobs).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
