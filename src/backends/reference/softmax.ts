@@ -8,7 +8,11 @@ import type { Buf, KernelFn, RefKernelTable } from './types.js';
 
 type SliceFn = (read: (k: number) => number, read2: (k: number) => number, len: number, write: (k: number, v: number) => void) => void;
 
-/** The shift the exponentials subtract: the slice's maximum (NaN wins), 0 when it is ±inf (an all -inf slice stays -inf, not NaN). */
+/**
+ * The shift the exponentials subtract: the slice's maximum (NaN wins), or 0 when that is ±inf, so a +inf entry
+ * leaves the finite ones at probability 0 (log-probability -inf) beside its own NaN, as the composite these
+ * kernels replaced did; an all -inf slice gives NaN either way.
+ */
 function shiftOf(read: (k: number) => number, len: number): number {
   let m = -Infinity;
   for (let k = 0; k < len; k++) {

@@ -1,7 +1,7 @@
 /**
  * Softmax, LogSoftmax and their gradients on the wasm runtime (asm/softmax.ts): the reference's f64
- * arithmetic per slice, two slices a vector; threads split the slices. The input is viewed as
- * [outer][len][inner] around the axis.
+ * arithmetic per slice, one slice an f64x2 lane (four neighbouring slices of NCHW maps from vector loads);
+ * threads split the slices. The input is viewed as [outer][len][inner] around the axis.
  */
 import { shapesEqual } from '../../tensor/shape.js';
 import type { KernelName, KernelSpecs } from '../../kernels/specs.js';
