@@ -79,6 +79,14 @@ export function packAllBlocks(rt: WasmRuntime, mode: number, prm: number, N: num
   rt.run([[['packBlocks', mode, prm, N, K, dst, 0, count, MY_TMP]]]);
 }
 
+/** Rows [m0, m1) of C (+)= A . B as one chunk's calls: pack those rows of A, then multiply them by all of B (`mode`, `prm`). */
+function rowChunk(A: Mat, m0: number, m1: number, K: number, Ap: number, mode: number, prm: number, N: number, C: number, ldc: number, acc: number): Call[] {
+  return [
+    ['packA', A.ptr + 4 * m0 * A.rs, A.rs, A.cs, m1 - m0, K, Ap + 4 * m0 * K],
+    ['gemm', mode, prm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, C + 4 * m0 * ldc, ldc, acc, MY_BP, MY_TMP],
+  ];
+}
+
 /**
  * A dense layer on the arena: y[M x N] = x[M x K] . B (+ bias along each row, then ReLU), B packed beforehand
  * (packAllBlocks). One dispatch: each chunk of rows packs its rows of x, multiplies them by all of B and
@@ -92,8 +100,7 @@ export function denseRows(
   rt.setI32(prm, [packedB]);
   const ranges = S > 1 && M >= 8 ? splitRange(M, S, 4) : [[0, M]];
   rt.run(ranges.map(([m0, m1]): Call[] => [
-    ['packA', x + 4 * m0 * K, K, 1, m1 - m0, K, Ap + 4 * m0 * K],
-    ['gemm', B_PACKED, prm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, y + 4 * m0 * N, N, 0, MY_BP, MY_TMP],
+    ...rowChunk({ ptr: x, rs: K, cs: 1 }, m0, m1, K, Ap, B_PACKED, prm, N, y, N, 0),
     ...(bias || relu ? [['denseEpilogue', y, N, m0, m1, bias, relu ? 1 : 0] as Call] : []),
   ]));
 }
@@ -107,10 +114,7 @@ export function gemm(rt: WasmRuntime, M: number, N: number, K: number, A: Mat, B
   if (S > 1 && !splitsColumns(M, N) && M >= 16 && packedBFloats(N, K) <= OWN_B_MAX) {
     // Rows split and B small (a Linear layer's weights): each chunk packs its rows of A and its own B
     // blocks, all in one dispatch (sharing B costs a dispatch of its own, packing A first a serial pass).
-    rt.run(splitRange(M, S, 4).map(([m0, m1]): Call[] => [
-      ['packA', A.ptr + 4 * m0 * A.rs, A.rs, A.cs, m1 - m0, K, Ap + 4 * m0 * K],
-      ['gemm', B_MATRIX, prm, m1 - m0, N, K, 0, Ap + 4 * m0 * K, C + 4 * m0 * ldc, ldc, accumulate ? 1 : 0, MY_BP, MY_TMP],
-    ]));
+    rt.run(splitRange(M, S, 4).map(([m0, m1]) => rowChunk(A, m0, m1, K, Ap, B_MATRIX, prm, N, C, ldc, accumulate ? 1 : 0)));
     return;
   }
   packA(rt, S, A, M, K, Ap);
