@@ -26,6 +26,8 @@ const classes = () => (settings.dataset === 'fashion' ? FASHION_CLASSES : DIGIT_
 let backendLine = '';
 let specId = 0;
 let predictId = 0;
+/** The pad version of the latest prediction request (only the latest request's answer is shown). */
+let requestedPad = 0;
 const pad = setupPad($<HTMLCanvasElement>('draw'), padChanged);
 
 /** What tests and curious users can read: the latest numbers the page shows. */
@@ -34,6 +36,8 @@ const state = {
   workerJobs: 0, running: false, prediction: -1, probs: [] as number[], predictions: 0, errors: [] as string[], loaded: '', saved: 0,
   /** The 28x28 input of the latest prediction request, in [0, 1]. */
   input: [] as number[],
+  /** Bumped by every change of the pad; `predictedPad` is the pad version the shown prediction is for. */
+  padVersion: 0, predictedPad: 0,
   gradCamLayer: '', embeddings: 0, embedding: null as Omit<EmbeddingMap, 'picture'> | null, onnx: 0,
 };
 (window as unknown as { playground: unknown }).playground = { state, pad, settings: () => settings, send };
@@ -74,6 +78,7 @@ function summaryTable(s: { rows: { name: string; type: string; outputShape: numb
 let padPixels: Float32Array | null = null;
 
 function padChanged(): void {
+  state.padVersion++;
   padPixels = toMnist($<HTMLCanvasElement>('draw'));
   const g = $<HTMLCanvasElement>('input28').getContext('2d')!;
   if (padPixels) g.drawImage(greyCanvas(padPixels, 28, 28, 1), 0, 0);
@@ -90,6 +95,7 @@ function predictNow(): void {
     return;
   }
   state.input = Array.from(padPixels);
+  requestedPad = state.padVersion;
   send({ type: 'predict', id: ++predictId, pixels: padPixels });
 }
 
@@ -173,6 +179,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case 'prediction':
       if (m.id !== predictId) break;
       state.probs = m.probs;
+      state.predictedPad = requestedPad;
       state.prediction = m.probs.indexOf(Math.max(...m.probs));
       state.predictions++;
       drawProbs($('probs'), m.probs, classes());
