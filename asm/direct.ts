@@ -7,6 +7,7 @@
 import { madd } from './fma';
 import { copyFloats } from './mem';
 import { micro4x8, POOL_AVG, POOL_MAX, ROW, TAIL2, TAIL4 } from './micro';
+import { relu4 } from './relu';
 
 /** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
 export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
@@ -225,7 +226,7 @@ export function denseEpilogue(y: usize, cols: i32, r0: i32, r1: i32, bias: usize
     for (; c + 4 <= cols; c += 4) {
       const o = <usize>c << 2;
       const v = f32x4.add(v128.load(row + o), bias != 0 ? v128.load(bias + o) : zero);
-      v128.store(row + o, relu ? f32x4.max(v, zero) : v);
+      v128.store(row + o, relu ? relu4(v) : v);
     }
     for (; c < cols; c++) {
       const o = <usize>c << 2;
@@ -235,10 +236,9 @@ export function denseEpilogue(y: usize, cols: i32, r0: i32, r1: i32, bias: usize
   }
 }
 
-/** ReLU as the Relu kernel: wasm's max keeps NaN and turns -0 into +0. */
+/** ReLU as the Relu kernel (relu4): NaN kept, -0 turned into +0. */
 // @ts-ignore: decorator
 @inline function epilogueRows(yv: usize, ldy: i32, rows: i32, Wp: i32, OH: i32, OW: i32, ldo: i32, bias: usize, y: usize, relu: bool): void {
-  const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const b = bias != 0 ? load<f32>(bias + (<usize>r << 2)) : <f32>0;
     const bv = f32x4.splat(b);
@@ -250,7 +250,7 @@ export function denseEpilogue(y: usize, cols: i32, r0: i32, r1: i32, bias: usize
       for (; ox + 4 <= OW; ox += 4) {
         const o = <usize>ox << 2;
         const v = f32x4.add(v128.load(s + o), bv);
-        v128.store(d + o, relu ? f32x4.max(v, zero) : v);
+        v128.store(d + o, relu ? relu4(v) : v);
       }
       for (; ox < OW; ox++) {
         const o = <usize>ox << 2;

@@ -5,6 +5,7 @@
 // Pow and Elu come from asm/transcendental.ts. Relu keeps NaN and maps -0 to +0, and Sum accumulates
 // in f64 in the reference's order. Shapes arrive coalesced to 4 dims in an i32 parameter block written by JS.
 import { expm1NegF4, log1pF4, logF4, powF4 } from './transcendental';
+import { relu4 } from './relu';
 
 // Op codes (src/backends/wasm/elementwise.ts keeps the same table). Binary ops read a and b: 0-3 give
 // f32, 4-9 i32 0/1 (comparisons are false on NaN, as in JS), 10-12 f32. Unary ops (13-25) read a only;
@@ -205,11 +206,10 @@ export function binary(op: i32, a: usize, b: usize, out: usize, prm: usize, r0: 
 
 /** out[i] = relu(x[i]) for i in [i0, i1): max(x, 0) keeps NaN and turns -0 into +0, as the reference. */
 export function relu(x: usize, out: usize, i0: i32, i1: i32): void {
-  const z = f32x4.splat(0);
   let i = i0;
   for (; i + 4 <= i1; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, f32x4.max(v128.load(x + o), z));
+    v128.store(out + o, relu4(v128.load(x + o)));
   }
   for (; i < i1; i++) {
     const v = load<f32>(x + (<usize>i << 2));

@@ -5,6 +5,7 @@
 import { madd } from './fma';
 import { micro4x8 } from './micro';
 import { packB, packIm2col, packIm2colT } from './pack';
+import { relu4 } from './relu';
 
 const MC: i32 = 128;
 const NC: i32 = 1024;
@@ -153,7 +154,7 @@ export function gemvPanels(Ap: usize, K: i32, rows: i32, x: usize, y: usize, bia
     let s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
     if (n == 4) {
       if (bias != 0) s = f32x4.add(s, v128.load(bias + (<usize>i << 2)));
-      v128.store(at, relu != 0 ? f32x4.max(s, zero) : s);
+      v128.store(at, relu != 0 ? relu4(s) : s);
     } else {
       v128.store(tmp, s);
       for (let l = 0; l < n; l++) {

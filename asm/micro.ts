@@ -2,6 +2,7 @@
 // 8 accumulators, which V8 keeps in xmm registers (it gives wasm SIMD 15). Its flags are constants at
 // every call site, so each inlined copy keeps only its own branches.
 import { madd } from './fma';
+import { relu4 } from './relu';
 
 /** B rows of 8 floats (ROW), or of 2 rows of 4 (TAIL4) or 4 rows of 2 (TAIL2) floats; see micro4x8. */
 export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
@@ -121,11 +122,11 @@ export const ROW: i32 = 0, TAIL4: i32 = 1, TAIL2: i32 = 2;
   }
 }
 
-/** v + the bias bv, then ReLU (wasm's max keeps NaN and turns -0 into +0, as the Relu kernel). */
+/** v + the bias bv, then ReLU as the Relu kernel (relu4: NaN kept, -0 turned into +0). */
 // @ts-ignore: decorator
 @inline function activate(v: v128, bv: v128, relu: bool): v128 {
   v = f32x4.add(v, bv);
-  return relu ? f32x4.max(v, f32x4.splat(0)) : v;
+  return relu ? relu4(v) : v;
 }
 
 /**
@@ -164,8 +165,18 @@ export const POOL_AVG: i32 = 1, POOL_MAX: i32 = 2;
 // @ts-ignore: decorator
 @inline function storePool(v0: v128, v1: v128, o: usize, mode: i32, outRow: usize, last: i32, bias: usize, relu: bool, pool: i32): void {
   const bv = f32x4.splat(bias != 0 ? load<f32>(bias) : <f32>0);
-  v0 = activate(v0, bv, relu);
-  v1 = activate(v1, bv, relu);
+  if (pool == POOL_AVG) {
+    // ReLU as pmax alone: the mean's sum starts at +0, so a -0 it keeps gives the same result.
+    v0 = f32x4.add(v0, bv);
+    v1 = f32x4.add(v1, bv);
+    if (relu) {
+      v0 = f32x4.pmax(v0, f32x4.splat(0));
+      v1 = f32x4.pmax(v1, f32x4.splat(0));
+    }
+  } else {
+    v0 = activate(v0, bv, relu);
+    v1 = activate(v1, bv, relu);
+  }
   // Lanes 0 and 1 of a, b, c, d: the taps of the two windows, in the reference's order.
   let a: v128, b: v128, c: v128, d: v128;
   if (mode == TAIL4) {
