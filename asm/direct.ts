@@ -9,7 +9,10 @@ import { copyFloats } from './mem';
 import { micro4x8, POOL_AVG, POOL_MAX, ROW, TAIL2, TAIL4 } from './micro';
 import { relu4 } from './relu';
 
-/** Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), plus zeros up to `total` floats. */
+/**
+ * Copies one image [C][H][W] into dst as zero-padded planes [C][Hp][Wp] (pt rows, pl columns before), after
+ * zeroing `total` floats at dst (0: the zeros an earlier image wrote into this scratch are still there).
+ */
 export function padImage(src: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize, total: i32): void {
   memory.fill(dst, 0, <usize>total << 2);
   for (let c = 0; c < C; c++) {

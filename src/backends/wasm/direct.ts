@@ -125,8 +125,9 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
   const { offs, Ap, aSize } = tapsAndPanels(rt, c, geo);
   const image = (n: number, g: number) => c.x + 4 * (n * G + g) * Cg * H * W;
   const bias = (g: number) => (c.bias ? c.bias + 4 * g * Kg : 0), out = (n: number, g: number) => c.y + 4 * (n * G + g) * Kg * P;
-  const pad = (n: number, g: number, xpad: number): Call[] =>
-    inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, Wp, xpad, geo.padFloats]];
+  // The first image padded into a scratch zeroes all of it; later ones rewrite its interior (the zeros stay).
+  const pad = (n: number, g: number, xpad: number, first: boolean): Call[] =>
+    inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, Wp, xpad, first ? geo.padFloats : 0]];
   const taps = (g: number, xpad: number, yv: number, t0: number, t1: number): Call =>
     ['convTaps', xpad, offs, ckk, Ap + 4 * g * aSize, Kg, yv, ldy, t0, t1, rowTiles, Wp];
   // yv rows are virtual rows of Wp floats, or compact rows of 8*rowTiles columns with row tiles.
@@ -159,7 +160,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
       const [xpad, yv, ...tailBufs] = scratch[i], calls: Call[] = [];
       for (let j = i0; j < i1; j++) {
         const n = Math.floor(j / G), g = j % G, xn = inPlace ? image(n, g) : xpad;
-        calls.push(...pad(n, g, xpad), taps(g, xn, yv, 0, tiles), epilogue(n, g, yv), ...tailCalls(n, g, xn, tailBufs));
+        calls.push(...pad(n, g, xpad, j === i0), taps(g, xn, yv, 0, tiles), epilogue(n, g, yv), ...tailCalls(n, g, xn, tailBufs));
       }
       return calls;
     }));
@@ -169,7 +170,7 @@ export function runDirectConv(rt: WasmRuntime, c: DirectConv, geo: DirectGeometr
     for (let n = 0; n < N; n++) {
       for (let g = 0; g < G; g++) {
         const xn = inPlace ? image(n, g) : xpad;
-        if (!inPlace) rt.run([pad(n, g, xpad)]);
+        if (!inPlace) rt.run([pad(n, g, xpad, n === 0 && g === 0)]);
         const chunks = parts.map(([t0, t1]): Call[] => [taps(g, xn, yv, t0, t1)]);
         if (tail) chunks.push(tailCalls(n, g, xn, tailBufs));
         rt.run(chunks);
@@ -190,15 +191,16 @@ function runImageTiles(
 ): void {
   const { N, G, Cg, H, W } = c, inPlace = c.pads.every((p) => p === 0);
   const image = (n: number, g: number) => c.x + 4 * (n * G + g) * Cg * H * W;
-  const pad = (n: number, g: number, xpad: number): Call[] =>
-    inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats]];
+  // As runDirectConv's: only the first image padded into a scratch zeroes it.
+  const pad = (n: number, g: number, xpad: number, first: boolean): Call[] =>
+    inPlace ? [] : [['padImage', image(n, g), Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, first ? geo.padFloats : 0]];
   if (N * G >= S) {
     const chunks = chunkRanges(N * G, S, 1), pads = chunks.map(() => (inPlace ? 0 : rt.alloc(geo.padFloats)));
     rt.run(chunks.map(([i0, i1], i): Call[] => {
       const calls: Call[] = [];
       for (let j = i0; j < i1; j++) {
         const n = Math.floor(j / G), g = j % G;
-        calls.push(...pad(n, g, pads[i]), tileCall(n, g, inPlace ? image(n, g) : pads[i], 0, tiles));
+        calls.push(...pad(n, g, pads[i], j === i0), tileCall(n, g, inPlace ? image(n, g) : pads[i], 0, tiles));
       }
       return calls;
     }));
@@ -207,7 +209,7 @@ function runImageTiles(
   const xpad = inPlace ? 0 : rt.alloc(geo.padFloats), parts = splitRange(tiles, S, 1);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < G; g++) {
-      if (!inPlace) rt.run([pad(n, g, xpad)]);
+      if (!inPlace) rt.run([pad(n, g, xpad, n === 0 && g === 0)]);
       rt.run(parts.map(([t0, t1]): Call[] => [tileCall(n, g, inPlace ? image(n, g) : xpad, t0, t1)]));
     }
   }

@@ -60,7 +60,8 @@ export function runFewFilterGrad(rt: WasmRuntime, c: FewFilterGrad, geo: DirectG
         calls.push(['zero', acc + 4 * p0 * nb * 8 * TAPS, (p1 - p0) * nb * 8 * TAPS]);
         for (let n = n0; n < n1; n++) {
           const xn = c.x + 4 * (n * G + g) * Cg * H * W;
-          if (!inPlace) calls.push(['padImage', xn, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, geo.padFloats]);
+          // Only the chunk's first image zeroes its scratch; later ones rewrite the interior.
+          if (!inPlace) calls.push(['padImage', xn, Cg, H, W, c.pads[0], c.pads[2], geo.Hp, geo.Wp, xpad, g === 0 && n === n0 ? geo.padFloats : 0]);
           calls.push(['filterGradAcc', inPlace ? xn : xpad, geo.Wp, offs, nb, c.dy + 4 * (n * G + g) * Kg * P, Kg, OH, OW, acc, p0, p1]);
         }
         calls.push(['filterGradReduce', acc, nb, Kg, ckk, p0, p1, partAt(i) + 4 * g * Kg * ckk]);
