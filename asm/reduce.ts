@@ -33,11 +33,6 @@ function foldRule(op: i32, p: usize, n: i32, step: i32): f32 {
   return op == MIN ? min<f32>(a, b) : max<f32>(a, b);
 }
 
-// @ts-ignore: decorator
-@inline function pickV(op: i32, a: v128, b: v128): v128 {
-  return op == MIN ? f32x4.min(a, b) : f32x4.max(a, b);
-}
-
 /** Four floats `stride` bytes apart, one per lane: element k of four neighbouring rows. */
 // @ts-ignore: decorator
 @inline export function gather4(p: usize, stride: usize): v128 {
@@ -48,21 +43,32 @@ function foldRule(op: i32, p: usize, n: i32, step: i32): f32 {
 }
 
 /**
- * f32 max/min of a contiguous run of n >= 16 (NaN propagates, -0 < +0), 16 lanes at a time. The
+ * f32 max/min of a contiguous run of n >= 16 (NaN if any element is NaN), 16 lanes at a time. The
  * order-free result equals the sequential rule's whenever it is neither 0 (a -0/+0 tie) nor NaN.
+ * pmax/pmin (one instruction each; f32x4.max/min take ~8 in V8) drop NaN, so NaN lanes are tracked apart.
  */
 export function lanesExtreme(op: i32, p: usize, n: i32): f32 {
   let a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
+  let nan = v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(c, c), f32x4.ne(d, d)));
   let i = 16;
   for (; i + 16 <= n; i += 16) {
     const q = p + (<usize>i << 2);
-    a = pickV(op, a, v128.load(q)); b = pickV(op, b, v128.load(q, 16));
-    c = pickV(op, c, v128.load(q, 32)); d = pickV(op, d, v128.load(q, 48));
+    const va = v128.load(q), vb = v128.load(q, 16), vc = v128.load(q, 32), vd = v128.load(q, 48);
+    a = pickP(op, a, va); b = pickP(op, b, vb);
+    c = pickP(op, c, vc); d = pickP(op, d, vd);
+    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(va, va), f32x4.ne(vb, vb)), v128.or(f32x4.ne(vc, vc), f32x4.ne(vd, vd))));
   }
-  const m = pickV(op, pickV(op, a, b), pickV(op, c, d));
+  if (v128.any_true(nan)) return NaN;
+  const m = pickP(op, pickP(op, a, b), pickP(op, c, d));
   let r = pick(op, pick(op, f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), pick(op, f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
   for (; i < n; i++) r = pick(op, r, load<f32>(p + (<usize>i << 2)));
   return r;
+}
+
+/** pmax/pmin: the larger (smaller) of two non-NaN lanes, either one on a -0/+0 tie. */
+// @ts-ignore: decorator
+@inline function pickP(op: i32, a: v128, b: v128): v128 {
+  return op == MIN ? f32x4.pmin(a, b) : f32x4.pmax(a, b);
 }
 
 /** Rows shorter than this run four at a time, one per lane; longer ones use lanesExtreme. */
